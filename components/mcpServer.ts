@@ -1,0 +1,302 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServerConfig, StackConfig } from "../config/schema";
+import { deploymentSettingsFor } from "../decisions/deploy";
+import type { Protection } from "../decisions/protection";
+import { prefixRewrite, routeConditions } from "../decisions/routing";
+import { scalingPlanFor } from "../decisions/scaling";
+import { containerCommand, containerEnvironment, containerHealthCheck, taskSize } from "../decisions/tasks";
+import { trafficPolicyFor } from "../decisions/traffic";
+import { executionRolePolicy, taskAssumeRolePolicy } from "./iamPolicies";
+import type { Platform } from "./platform";
+
+export interface McpServerArgs {
+  stack: string;
+  region: string;
+  accountId: pulumi.Input<string>;
+  server: ServerConfig;
+  config: StackConfig;
+  protection: Protection;
+  platform: Platform;
+  vpcId: pulumi.Input<string>;
+  privateSubnetIds: pulumi.Input<string[]>;
+  /** ARNs of the secrets this server lists, by name. */
+  secretArns: Record<string, pulumi.Input<string>>;
+  /** Servers this one depends on (already built); it opens its way into their security groups. */
+  dependencies: McpServer[];
+  /** Listener rule priority; absent for internal servers. */
+  rulePriority?: number;
+}
+
+/** One MCP server: a Fargate service with its task definition, IAM, logs, network access, ALB route and autoscaling. */
+export class McpServer extends pulumi.ComponentResource {
+  readonly serverName: string;
+  readonly port: number;
+  readonly securityGroup: aws.ec2.SecurityGroup;
+  readonly logGroup: aws.cloudwatch.LogGroup;
+  readonly service: aws.ecs.Service;
+  readonly targetGroup?: aws.lb.TargetGroup;
+
+  constructor(name: string, args: McpServerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mcp-stack:index:McpServer", name, {}, opts);
+    this.serverName = name;
+    this.port = args.server.port!;
+    const { server, platform } = args;
+
+    this.logGroup = this.createLogGroup(args);
+    this.securityGroup = this.createSecurityGroup(args);
+    const executionRole = this.createExecutionRole(args);
+    const taskRole = new aws.iam.Role(
+      `${name}-task-role`,
+      { description: `Role of ${name}'s containers (mcp-stack ${args.stack})`, assumeRolePolicy: taskAssumeRolePolicy(args.region, args.accountId) },
+      { parent: this },
+    );
+    const taskDefinition = this.createTaskDefinition(args, executionRole, taskRole);
+
+    let loadBalancers: aws.types.input.ecs.ServiceLoadBalancer[] | undefined;
+    let rule: aws.lb.ListenerRule | undefined;
+    if (!server.internal) {
+      this.targetGroup = this.createTargetGroup(args);
+      rule = this.createListenerRule(args, this.targetGroup);
+      loadBalancers = [{ targetGroupArn: this.targetGroup.arn, containerName: name, containerPort: this.port }];
+    }
+
+    const deploy = deploymentSettingsFor(server);
+    const scaling = scalingPlanFor(server);
+    this.service = new aws.ecs.Service(
+      `${name}-service`,
+      {
+        cluster: platform.cluster.arn,
+        taskDefinition: taskDefinition.arn,
+        desiredCount: scaling.desired,
+        capacityProviderStrategies: deploy.capacityProviderStrategy,
+        platformVersion: "LATEST",
+        networkConfiguration: { subnets: args.privateSubnetIds, securityGroups: [this.securityGroup.id], assignPublicIp: false },
+        loadBalancers,
+        healthCheckGracePeriodSeconds: deploy.healthCheckGracePeriodSeconds,
+        deploymentMinimumHealthyPercent: deploy.minimumHealthyPercent,
+        deploymentMaximumPercent: deploy.maximumPercent,
+        deploymentCircuitBreaker: deploy.circuitBreaker,
+        availabilityZoneRebalancing: "ENABLED",
+        enableEcsManagedTags: true,
+        propagateTags: "SERVICE",
+        serviceConnectConfiguration: {
+          enabled: true,
+          namespace: platform.namespace.arn,
+          // Internal servers publish themselves by name (bolt://neo4j:7687); the others are clients only.
+          services: server.internal
+            ? [{ portName: name, discoveryName: name, clientAlias: [{ port: this.port, dnsName: name }] }]
+            : undefined,
+        },
+        tags: { "mcp-stack:server": name },
+      },
+      {
+        parent: this,
+        // Application Auto Scaling owns the task count after creation.
+        ignoreChanges: ["desiredCount"],
+        // ECS refuses a target group that no listener uses yet, and capacity providers must be attached first.
+        dependsOn: [platform.capacityProviders, ...(rule ? [rule] : [])],
+      },
+    );
+
+    this.createAutoscaling(args, scaling);
+    this.registerOutputs({ serviceName: this.service.name, logGroupName: this.logGroup.name });
+  }
+
+  private createLogGroup({ stack, protection }: McpServerArgs) {
+    return new aws.cloudwatch.LogGroup(
+      `${this.serverName}-logs`,
+      { name: `/mcp-stack/${stack}/${this.serverName}`, retentionInDays: protection.logRetentionDays },
+      { parent: this, retainOnDelete: protection.retainStatefulOnDelete },
+    );
+  }
+
+  /** Tasks accept traffic only on their own port, only from the ALB (public) or from dependent servers (internal). */
+  private createSecurityGroup({ server, platform, vpcId, dependencies }: McpServerArgs) {
+    const name = this.serverName;
+    const sg = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      { vpcId, description: `mcp-stack ${name} tasks: port ${this.port} from ${server.internal ? "dependent servers" : "the ALB"} only` },
+      { parent: this },
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-egress`,
+      { securityGroupId: sg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "outbound APIs, image pulls and dependencies" },
+      { parent: this },
+    );
+    if (!server.internal) {
+      const port = { ipProtocol: "tcp", fromPort: this.port, toPort: this.port };
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-from-alb`,
+        { securityGroupId: sg.id, referencedSecurityGroupId: platform.albSecurityGroup.id, ...port, description: "from the ALB" },
+        { parent: this },
+      );
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-alb-to-tasks`,
+        { securityGroupId: platform.albSecurityGroup.id, referencedSecurityGroupId: sg.id, ...port, description: `ALB to ${name}` },
+        { parent: this },
+      );
+    }
+    for (const dep of dependencies) {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-to-${dep.serverName}`,
+        {
+          securityGroupId: dep.securityGroup.id,
+          referencedSecurityGroupId: sg.id,
+          ipProtocol: "tcp",
+          fromPort: dep.port,
+          toPort: dep.port,
+          description: `from ${name}`,
+        },
+        { parent: this },
+      );
+    }
+    return sg;
+  }
+
+  private createExecutionRole(args: McpServerArgs) {
+    const name = this.serverName;
+    const role = new aws.iam.Role(
+      `${name}-execution-role`,
+      { description: `ECS agent role of ${name}: pull, log, read its own secrets`, assumeRolePolicy: taskAssumeRolePolicy(args.region, args.accountId) },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-execution-policy`,
+      {
+        role: role.id,
+        policy: executionRolePolicy({
+          logGroupArn: this.logGroup.arn,
+          secretArns: args.server.secrets.map((s) => args.secretArns[s]),
+          image: args.server.image!,
+        }),
+      },
+      { parent: this },
+    );
+    return role;
+  }
+
+  private createTaskDefinition(args: McpServerArgs, executionRole: aws.iam.Role, taskRole: aws.iam.Role) {
+    const { server, stack, region, config } = args;
+    const name = this.serverName;
+    const size = taskSize(server);
+    const container = {
+      name,
+      image: server.image,
+      essential: true,
+      command: containerCommand(server),
+      user: server.user,
+      readonlyRootFilesystem: server.readOnlyRootFilesystem,
+      portMappings: [
+        { name, containerPort: this.port, protocol: "tcp", ...(server.internal ? {} : { appProtocol: "http" }) },
+      ],
+      environment: containerEnvironment(server),
+      secrets: server.secrets.map((secret) => ({ name: secret, valueFrom: args.secretArns[secret] })),
+      healthCheck: containerHealthCheck(server, config.alerts.thresholds),
+      linuxParameters: { initProcessEnabled: true },
+      mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+      logConfiguration: {
+        logDriver: "awslogs",
+        options: { "awslogs-group": this.logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": name },
+      },
+    };
+    return new aws.ecs.TaskDefinition(
+      `${name}-task`,
+      {
+        family: `mcp-${stack}-${name}`,
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        cpu: size.cpu,
+        memory: size.memory,
+        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: server.architecture === "arm64" ? "ARM64" : "X86_64" },
+        executionRoleArn: executionRole.arn,
+        taskRoleArn: taskRole.arn,
+        // The root filesystem is read-only; /tmp is task storage the process may write.
+        volumes: [{ name: "tmp" }],
+        containerDefinitions: pulumi.jsonStringify([container]),
+      },
+      { parent: this },
+    );
+  }
+
+  private createTargetGroup({ server, config, vpcId }: McpServerArgs) {
+    const traffic = trafficPolicyFor(server, config.ingress);
+    const hc = server.healthCheck;
+    return new aws.lb.TargetGroup(
+      `${this.serverName}-tg`,
+      {
+        vpcId,
+        targetType: "ip",
+        port: this.port,
+        protocol: "HTTP",
+        protocolVersion: "HTTP1",
+        loadBalancingAlgorithmType: "least_outstanding_requests",
+        deregistrationDelay: traffic.deregistrationDelaySeconds,
+        stickiness: traffic.stickiness,
+        healthCheck: {
+          enabled: true,
+          path: hc.path,
+          port: "traffic-port",
+          protocol: "HTTP",
+          matcher: "200-299",
+          interval: hc.intervalSeconds,
+          timeout: hc.timeoutSeconds,
+          healthyThreshold: hc.healthyThreshold,
+          unhealthyThreshold: config.alerts.thresholds.consecutiveFailures,
+        },
+      },
+      { parent: this },
+    );
+  }
+
+  private createListenerRule({ server, platform, rulePriority }: McpServerArgs, targetGroup: aws.lb.TargetGroup) {
+    const route = server.route!;
+    const rewrite = prefixRewrite(route);
+    return new aws.lb.ListenerRule(
+      `${this.serverName}-rule`,
+      {
+        listenerArn: platform.routingListener.arn,
+        priority: rulePriority,
+        conditions: routeConditions(route),
+        actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+        transforms: rewrite ? [{ type: "url-rewrite", urlRewriteConfig: { rewrite } }] : undefined,
+      },
+      { parent: this },
+    );
+  }
+
+  private createAutoscaling({ platform }: McpServerArgs, plan: ReturnType<typeof scalingPlanFor>) {
+    const name = this.serverName;
+    const target = new aws.appautoscaling.Target(
+      `${name}-scaling`,
+      {
+        serviceNamespace: "ecs",
+        scalableDimension: "ecs:service:DesiredCount",
+        resourceId: pulumi.interpolate`service/${platform.cluster.name}/${this.service.name}`,
+        minCapacity: plan.min,
+        maxCapacity: plan.max,
+      },
+      { parent: this },
+    );
+    for (const policy of plan.policies) {
+      const resourceLabel =
+        policy.metric === "ALBRequestCountPerTarget" ? pulumi.interpolate`${platform.alb.arnSuffix}/${this.targetGroup!.arnSuffix}` : undefined;
+      new aws.appautoscaling.Policy(
+        `${name}-scale-${policy.key}`,
+        {
+          policyType: "TargetTrackingScaling",
+          serviceNamespace: target.serviceNamespace,
+          scalableDimension: target.scalableDimension,
+          resourceId: target.resourceId,
+          targetTrackingScalingPolicyConfiguration: {
+            predefinedMetricSpecification: { predefinedMetricType: policy.metric, resourceLabel },
+            targetValue: policy.target,
+            scaleOutCooldown: policy.scaleOutCooldownSeconds,
+            scaleInCooldown: policy.scaleInCooldownSeconds,
+          },
+        },
+        { parent: this },
+      );
+    }
+  }
+}

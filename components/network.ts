@@ -1,0 +1,47 @@
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config/schema";
+
+export interface NetworkArgs {
+  network: StackConfig["network"];
+}
+
+/**
+ * The VPC the stack runs in: a new one (public subnets for the ALB, private ones for tasks, NAT per
+ * the configured strategy) or an existing one given by ids.
+ */
+export class Network extends pulumi.ComponentResource {
+  readonly vpcId: pulumi.Output<string>;
+  readonly publicSubnetIds: pulumi.Output<string[]>;
+  readonly privateSubnetIds: pulumi.Output<string[]>;
+
+  constructor(name: string, { network }: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mcp-stack:index:Network", name, {}, opts);
+    if (network.vpcId) {
+      this.vpcId = pulumi.output(network.vpcId);
+      this.publicSubnetIds = pulumi.output(network.publicSubnetIds!);
+      this.privateSubnetIds = pulumi.output(network.privateSubnetIds!);
+    } else {
+      const vpc = new awsx.ec2.Vpc(
+        `${name}-vpc`,
+        {
+          cidrBlock: network.cidrBlock,
+          numberOfAvailabilityZones: network.availabilityZones,
+          natGateways: { strategy: network.natGateways! as awsx.types.enums.ec2.NatGatewayStrategy },
+          subnetStrategy: "Auto",
+          subnetSpecs: [
+            { type: "Public", cidrMask: 22 },
+            { type: "Private", cidrMask: 20 },
+          ],
+          enableDnsHostnames: true,
+          enableDnsSupport: true,
+        },
+        { parent: this },
+      );
+      this.vpcId = vpc.vpcId;
+      this.publicSubnetIds = vpc.publicSubnetIds;
+      this.privateSubnetIds = vpc.privateSubnetIds;
+    }
+    this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
+  }
+}

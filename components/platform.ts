@@ -1,0 +1,131 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config/schema";
+import type { Protection } from "../decisions/protection";
+
+export interface PlatformArgs {
+  stack: string;
+  ingress: StackConfig["ingress"];
+  protection: Protection;
+  vpcId: pulumi.Input<string>;
+  publicSubnetIds: pulumi.Input<string[]>;
+  /** Host names to point at the ALB when ingress.hostedZoneId is set (the domain and host routes). */
+  hostNames: string[];
+}
+
+const NOT_FOUND = {
+  type: "fixed-response",
+  fixedResponse: { contentType: "application/json", statusCode: "404", messageBody: '{"error":"no MCP server at this path"}' },
+};
+
+/** What every server shares: the ECS cluster, the Service Connect namespace and the one ALB with its listeners. */
+export class Platform extends pulumi.ComponentResource {
+  readonly cluster: aws.ecs.Cluster;
+  readonly capacityProviders: aws.ecs.ClusterCapacityProviders;
+  readonly namespace: aws.servicediscovery.HttpNamespace;
+  readonly albSecurityGroup: aws.ec2.SecurityGroup;
+  readonly alb: aws.lb.LoadBalancer;
+  /** The listener that server rules attach to: HTTPS with a domain, else plain HTTP. */
+  readonly routingListener: aws.lb.Listener;
+
+  constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mcp-stack:index:Platform", name, {}, opts);
+    const parent = { parent: this };
+    const { ingress, protection } = args;
+
+    this.cluster = new aws.ecs.Cluster(`${name}-cluster`, { settings: [{ name: "containerInsights", value: "enabled" }] }, parent);
+    this.capacityProviders = new aws.ecs.ClusterCapacityProviders(
+      `${name}-capacity`,
+      {
+        clusterName: this.cluster.name,
+        capacityProviders: ["FARGATE", "FARGATE_SPOT"],
+        defaultCapacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1 }],
+      },
+      parent,
+    );
+    this.namespace = new aws.servicediscovery.HttpNamespace(
+      `${name}-namespace`,
+      { name: `mcp-${args.stack}`, description: `Service Connect namespace of mcp-stack ${args.stack}` },
+      parent,
+    );
+
+    this.albSecurityGroup = new aws.ec2.SecurityGroup(
+      `${name}-alb-sg`,
+      { vpcId: args.vpcId, description: "mcp-stack ALB: listener ports from anywhere, server ports to tasks only" },
+      parent,
+    );
+    const listenerPorts = ingress.domain ? [443, 80] : [80];
+    for (const port of listenerPorts) {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-alb-in-${port}`,
+        { securityGroupId: this.albSecurityGroup.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: "0.0.0.0/0", description: `clients on ${port}` },
+        parent,
+      );
+    }
+
+    this.alb = new aws.lb.LoadBalancer(
+      `${name}-alb`,
+      {
+        loadBalancerType: "application",
+        internal: false,
+        subnets: args.publicSubnetIds,
+        securityGroups: [this.albSecurityGroup.id],
+        idleTimeout: ingress.idleTimeoutSeconds,
+        dropInvalidHeaderFields: true,
+        desyncMitigationMode: "defensive",
+        enableDeletionProtection: protection.albDeletionProtection,
+        enableHttp2: true,
+        xffHeaderProcessingMode: "append",
+      },
+      parent,
+    );
+
+    if (ingress.domain) {
+      this.routingListener = new aws.lb.Listener(
+        `${name}-https`,
+        {
+          loadBalancerArn: this.alb.arn,
+          port: 443,
+          protocol: "HTTPS",
+          sslPolicy: ingress.sslPolicy,
+          certificateArn: ingress.certificateArn,
+          defaultActions: [NOT_FOUND],
+        },
+        parent,
+      );
+      new aws.lb.Listener(
+        `${name}-http`,
+        {
+          loadBalancerArn: this.alb.arn,
+          port: 80,
+          protocol: "HTTP",
+          defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+        },
+        parent,
+      );
+    } else {
+      this.routingListener = new aws.lb.Listener(
+        `${name}-http`,
+        { loadBalancerArn: this.alb.arn, port: 80, protocol: "HTTP", defaultActions: [NOT_FOUND] },
+        parent,
+      );
+    }
+
+    if (ingress.hostedZoneId) {
+      for (const host of args.hostNames) {
+        new aws.route53.Record(
+          `${name}-dns-${host}`,
+          {
+            zoneId: ingress.hostedZoneId,
+            name: host,
+            type: "A",
+            aliases: [{ name: this.alb.dnsName, zoneId: this.alb.zoneId, evaluateTargetHealth: true }],
+          },
+          parent,
+        );
+      }
+    }
+
+    this.registerOutputs({ clusterName: this.cluster.name, albDnsName: this.alb.dnsName });
+  }
+}

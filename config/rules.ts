@@ -1,0 +1,164 @@
+import type { z } from "zod";
+import { FARGATE_MEMORY_BY_CPU, fargateMemoryHint } from "./fargate";
+import { dependencyOrder } from "../decisions/dependencies";
+import type { StackConfig } from "./schema";
+
+/** Names of the stack-level components; a server of the same name would clash with their resources. */
+export const RESERVED_NAMES = ["network", "platform", "secrets", "monitoring", "backup", "edge"];
+
+type Ctx = z.RefinementCtx;
+type Path = (string | number)[];
+
+const SECRET_LOOKING_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|OAUTH_KEYS?)$/i;
+
+/** Cross-field rules of the config contract; each issue names the key path and the fix. */
+export function checkStackRules(config: StackConfig, ctx: Ctx): void {
+  const fail = (path: Path, message: string) => ctx.addIssue({ code: "custom", path, message });
+  checkNetwork(config, fail);
+  checkIngress(config, fail);
+  for (const [name, server] of Object.entries(config.servers)) checkServer(config, name, server, fail);
+  checkRoutes(config, fail);
+  checkSecretValues(config, fail);
+  const deps = dependencyOrder(config.servers);
+  if ("cycle" in deps) fail(["servers", deps.cycle[0], "dependsOn"], `dependency cycle ${deps.cycle.join(" → ")}; remove one of these dependsOn entries`);
+}
+
+type Fail = (path: Path, message: string) => void;
+type Server = StackConfig["servers"][string];
+
+function checkNetwork({ network }: StackConfig, fail: Fail) {
+  if (network.vpcId === undefined) {
+    for (const key of ["publicSubnetIds", "privateSubnetIds"] as const) {
+      if (network[key]) fail(["network", key], "only applies with an existing network.vpcId; remove it or set vpcId");
+    }
+    return;
+  }
+  for (const key of ["availabilityZones", "natGateways", "cidrBlock"] as const) {
+    if (network[key] !== undefined) fail(["network", key], "does not apply to an existing VPC (network.vpcId is set); remove it");
+  }
+  for (const key of ["publicSubnetIds", "privateSubnetIds"] as const) {
+    const ids = network[key] ?? [];
+    if (ids.length < 2) fail(["network", key], "an existing VPC needs at least 2 subnet ids in different AZs (the ALB requires two AZs)");
+  }
+}
+
+function checkIngress({ ingress, environment }: StackConfig, fail: Fail) {
+  if (ingress.domain && !ingress.certificateArn) fail(["ingress", "certificateArn"], "is required when ingress.domain is set (an ACM certificate for the domain)");
+  if (ingress.certificateArn && !ingress.domain) fail(["ingress", "domain"], "is required when ingress.certificateArn is set");
+  if (ingress.hostedZoneId && !ingress.domain) fail(["ingress", "hostedZoneId"], "needs ingress.domain to create a DNS record for");
+  if (environment === "prod" && !ingress.domain) {
+    fail(["ingress", "domain"], "prod needs a domain and certificateArn so MCP traffic is served over HTTPS");
+  }
+}
+
+function checkServer(config: StackConfig, name: string, s: Server, fail: Fail) {
+  const at = (...rest: Path): Path => ["servers", name, ...rest];
+
+  if (!/^[a-z][a-z0-9-]*[a-z0-9]$/.test(name)) {
+    fail(at(), `server name "${name}" must be lowercase letters, digits and hyphens, starting with a letter (it becomes an ECS service and DNS name)`);
+  } else if (RESERVED_NAMES.includes(name)) {
+    fail(at(), `server name "${name}" is reserved for a stack component (${RESERVED_NAMES.join(", ")}); pick another name`);
+  } else if (name.length > 21) {
+    fail(at(), `server name "${name}" is ${name.length} characters; use at most 21 so its target group name stays within AWS's 32`);
+  }
+
+  const memories = FARGATE_MEMORY_BY_CPU[s.cpu];
+  if (!memories) fail(at("cpu"), `${s.cpu} is not a Fargate size; ${fargateMemoryHint(s.cpu)}`);
+  else if (!memories.includes(s.memory)) fail(at("memory"), `${s.memory} MiB is not valid; ${fargateMemoryHint(s.cpu)}`);
+
+  if (!s.image) fail(at("image"), "is required: the container image to run, pinned to a version tag or digest");
+  else if (config.environment === "prod" && isUnpinned(s.image)) {
+    fail(at("image"), `"${s.image}" is not pinned; prod needs a version tag or digest (e.g. ${s.image.split(":")[0]}:1.2.3), never latest`);
+  }
+
+  if (s.transport === "stdio" && !s.command) {
+    fail(at("command"), 'stdio servers need the command that starts them, e.g. ["npx", "-y", "@modelcontextprotocol/server-filesystem", "/data"]');
+  }
+  if (s.port === undefined) fail(at("port"), "is required: the port the server listens on");
+
+  if (s.internal) {
+    if (s.route) fail(at("route"), "internal servers get no load balancer route; remove route or set internal: false");
+    if (s.rateLimitPerMinute !== undefined) fail(at("rateLimitPerMinute"), "applies to public routes only; internal servers are not behind the WAF");
+  }
+
+  if (s.scaling.min > s.scaling.max) fail(at("scaling", "min"), `${s.scaling.min} is above scaling.max ${s.scaling.max}; set min ≤ max`);
+  const { cpuPercent, memoryPercent } = config.alerts.thresholds;
+  if (s.scaling.cpuPercent >= cpuPercent) {
+    fail(at("scaling", "cpuPercent"), `${s.scaling.cpuPercent} must be below the CPU alarm threshold ${cpuPercent} (alerts.thresholds.cpuPercent), or the alarm fires before autoscaling reacts`);
+  }
+  if (s.scaling.memoryPercent >= memoryPercent) {
+    fail(at("scaling", "memoryPercent"), `${s.scaling.memoryPercent} must be below the memory alarm threshold ${memoryPercent} (alerts.thresholds.memoryPercent), or the alarm fires before autoscaling reacts`);
+  }
+  if (s.healthCheck.timeoutSeconds >= s.healthCheck.intervalSeconds) {
+    fail(at("healthCheck", "timeoutSeconds"), `must be less than healthCheck.intervalSeconds (${s.healthCheck.intervalSeconds})`);
+  }
+
+  const exposesSse = s.transport === "sse" || (s.transport === "stdio" && s.bridge === "sse");
+  if (exposesSse && config.ingress.idleTimeoutSeconds <= s.sseHeartbeatSeconds) {
+    fail(["ingress", "idleTimeoutSeconds"], `${config.ingress.idleTimeoutSeconds} s would cut ${name}'s SSE stream between heartbeats (every ${s.sseHeartbeatSeconds} s); raise it above the heartbeat`);
+  }
+
+  s.dependsOn.forEach((dep, i) => {
+    const target = config.servers[dep];
+    if (dep === name) fail(at("dependsOn", i), "a server cannot depend on itself");
+    else if (!target) fail(at("dependsOn", i), `"${dep}" is not a server in mcp-stack:servers (known: ${Object.keys(config.servers).join(", ")})`);
+    else if (!target.enabled && s.enabled) fail(at("dependsOn", i), `"${dep}" is disabled (enabled: false); enable it or drop the dependency`);
+  });
+
+  const secrets = new Set<string>();
+  s.secrets.forEach((secret, i) => {
+    if (secrets.has(secret)) fail(at("secrets", i), `${secret} is listed twice`);
+    secrets.add(secret);
+  });
+  for (const key of Object.keys(s.environment)) {
+    if (secrets.has(key)) fail(at("environment", key), `is also listed in secrets; a variable comes from one place: keep it in secrets`);
+    else if (SECRET_LOOKING_NAME.test(key)) {
+      fail(at("environment", key), `looks like a secret; move it to secrets: [${key}] so its value comes from Secrets Manager, never plain config`);
+    }
+  }
+}
+
+function isUnpinned(image: string): boolean {
+  if (image.includes("@sha256:")) return false;
+  const lastSegment = image.split("/").pop() ?? image;
+  const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
+  return tag === undefined || tag === "latest";
+}
+
+function checkRoutes(config: StackConfig, fail: Fail) {
+  const paths: { name: string; path: string }[] = [];
+  const hosts = new Map<string, string>();
+  const priorities = new Map<number, string>();
+  for (const [name, s] of Object.entries(config.servers)) {
+    if (!s.enabled || !s.route) continue;
+    const { path, host, priority } = s.route;
+    if (priority !== undefined) {
+      const other = priorities.get(priority);
+      if (other) fail(["servers", name, "route", "priority"], `${priority} is already used by ${other}; listener rule priorities must be unique`);
+      priorities.set(priority, name);
+    }
+    if (host !== undefined) {
+      const other = hosts.get(host);
+      if (other) fail(["servers", name, "route", "host"], `"${host}" is already routed to ${other}; give each server its own host`);
+      hosts.set(host, name);
+      continue;
+    }
+    for (const seen of paths) {
+      if (seen.path === path) {
+        fail(["servers", name, "route", "path"], `"${path}" is already routed to ${seen.name}; give each server its own path`);
+      } else if (isPrefixPath(seen.path, path!) || isPrefixPath(path!, seen.path)) {
+        fail(["servers", name, "route", "path"], `"${path}" overlaps ${seen.name}'s "${seen.path}"; routes must not be nested`);
+      }
+    }
+    paths.push({ name, path: path! });
+  }
+}
+
+const isPrefixPath = (outer: string, inner: string) => outer === "/" || inner.startsWith(`${outer}/`);
+
+function checkSecretValues(config: StackConfig, fail: Fail) {
+  const declared = new Set(Object.values(config.servers).flatMap((s) => s.secrets));
+  for (const key of Object.keys(config.secretValues)) {
+    if (!declared.has(key)) fail(["secretValues", key], `no server lists ${key} in its secrets; add it to a server's secrets or remove the value`);
+  }
+}

@@ -1,0 +1,201 @@
+import { z } from "zod";
+import { FARGATE_CPU_VALUES, FARGATE_MEMORY_BY_CPU, fargateMemoryHint } from "./fargate";
+import { checkStackRules } from "./rules";
+
+/**
+ * The config contract of mcp-stack (ARCHITECTURE.md). Every object is strict so that a typo
+ * (`scalling:`) is an error naming the key instead of a silently ignored setting.
+ */
+
+export const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** ECS service, Service Connect DNS label and the prefix of ALB/target-group names. */
+export const SERVER_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+/**
+ * Target groups are autonamed `<server>-tg-<7 hex>` and must stay within AWS's 32 characters,
+ * so a server name may have at most 32 - "-tg".length - 8 = 21 characters.
+ */
+export const MAX_SERVER_NAME_LENGTH = 21;
+
+const port = z.number().int().min(1, "must be a port between 1 and 65535").max(65535, "must be a port between 1 and 65535");
+const percent = z.number().gt(0, "must be a percentage above 0").max(100, "must be a percentage of at most 100");
+const positiveInt = z.number().int("must be a whole number").positive("must be a positive number");
+const envVarName = z.string().regex(ENV_VAR_NAME, "must be an environment variable name (letters, digits, _; not starting with a digit)");
+const absolutePath = z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, "must be an absolute path such as /app/data");
+const urlPath = z
+  .string()
+  .regex(/^\/[A-Za-z0-9._~\-/]*$/, "must be a URL path starting with / (no wildcards, no query)")
+  .refine((p) => p === "/" || !p.endsWith("/"), "must not end with / (write /gmail, not /gmail/)");
+
+export const TRANSPORTS = ["streamable-http", "streamable-http-stateful", "sse", "stdio"] as const;
+export const STDIO_OUTPUTS = ["streamable-http", "streamable-http-stateful", "sse"] as const;
+
+const route = z
+  .strictObject({
+    path: urlPath.optional(),
+    host: z
+      .string()
+      .regex(/^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, "must be a DNS host name such as gmail.mcp.example.com")
+      .optional(),
+    /** Strip the path prefix before the request reaches the server (ALB URL rewrite), so it sees /mcp, not /gmail/mcp. */
+    stripPrefix: z.boolean().default(true),
+    /** Listener rule priority; derived from the server name when absent. */
+    priority: z.number().int().min(1).max(50000, "must be a listener rule priority between 1 and 50000").optional(),
+  })
+  .refine((r) => (r.path === undefined) !== (r.host === undefined), {
+    message: "give exactly one of path (e.g. { path: /gmail }) or host (e.g. { host: gmail.mcp.example.com })",
+  });
+
+const healthCheck = z.strictObject({
+  path: urlPath.default("/health"),
+  intervalSeconds: z.number().int().min(5).max(300).default(15),
+  timeoutSeconds: z.number().int().min(2).max(120).default(5),
+  healthyThreshold: z.number().int().min(2).max(10).default(2),
+  /** Seconds ECS ignores failing load-balancer health checks after a task starts. */
+  gracePeriodSeconds: z.number().int().min(0).max(2147483647).default(60),
+  /** Container health check command (`["CMD-SHELL", "..."]`); a probe of `path` when absent. */
+  command: z.array(z.string().min(1)).min(2).optional(),
+});
+
+const scaling = z.strictObject({
+  min: z.number().int().min(0).default(1),
+  max: z.number().int().min(1).optional(),
+  cpuPercent: percent.default(60),
+  memoryPercent: percent.default(70),
+  /** ALBRequestCountPerTarget target (requests per target per minute). */
+  requestsPerTarget: positiveInt.default(500),
+});
+
+const volume = z.strictObject({ backup: z.boolean().default(true) });
+
+const serverInput = z.strictObject({
+  enabled: z.boolean().default(true),
+  image: z.string().min(1).optional(),
+  command: z.array(z.string().min(1)).min(1).optional(),
+  port: port.optional(),
+  transport: z.enum(TRANSPORTS).default("streamable-http"),
+  /** For stdio servers: what the bridge (supergateway) exposes over HTTP. */
+  bridge: z.enum(STDIO_OUTPUTS).default("streamable-http"),
+  mcpPath: urlPath.optional(),
+  sseHeartbeatSeconds: z.number().int().positive().default(30),
+  internal: z.boolean().default(false),
+  route: route.optional(),
+  cpu: z.number().int().default(1024),
+  memory: z.number().int().default(2048),
+  architecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
+  spot: z.boolean().default(false),
+  scaling: scaling.prefault({}),
+  rateLimitPerMinute: z.number().int().min(10, "must be at least 10: WAF's smallest rate limit per 60 s window").optional(),
+  healthCheck: healthCheck.prefault({}),
+  environment: z.record(envVarName, z.string()).default({}),
+  secrets: z.array(envVarName).default([]),
+  volumes: z.record(absolutePath, volume.prefault({})).default({}),
+  dependsOn: z.array(z.string()).default([]),
+  user: z.string().regex(/^[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)?$/, "must be a user or uid[:gid] such as 1000:1000").optional(),
+  readOnlyRootFilesystem: z.boolean().default(true),
+});
+
+/** Defaults that depend on other fields of the same server. */
+const server = serverInput.transform((s) => {
+  const isStdio = s.transport === "stdio";
+  const exposes = isStdio ? s.bridge : s.transport;
+  return {
+    ...s,
+    port: s.port ?? (isStdio ? 8000 : undefined),
+    mcpPath: s.mcpPath ?? (exposes === "sse" ? "/sse" : "/mcp"),
+    scaling: { ...s.scaling, max: s.scaling.max ?? Math.max(s.scaling.min, 1) },
+  };
+});
+
+const network = z.strictObject({
+  availabilityZones: z.number().int().min(2, "must be at least 2: an ALB needs subnets in two AZs").max(6).optional(),
+  natGateways: z.enum(["None", "Single", "OnePerAz"]).optional(),
+  cidrBlock: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-8])$/, "must be an IPv4 CIDR block from /16 to /28").optional(),
+  vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, "must be a VPC id such as vpc-0abc123").optional(),
+  publicSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, "must be a subnet id")).optional(),
+  privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, "must be a subnet id")).optional(),
+});
+
+const ingress = z.strictObject({
+  domain: z.string().regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, "must be a DNS name such as mcp.example.com").optional(),
+  certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, "must be an ACM certificate ARN").optional(),
+  hostedZoneId: z.string().regex(/^Z[A-Z0-9]+$/, "must be a Route 53 hosted zone id").optional(),
+  idleTimeoutSeconds: z.number().int().min(1).max(4000, "must be between 1 and 4000 seconds (ALB limit)").default(60),
+  sslPolicy: z.string().regex(/^ELBSecurityPolicy-/, "must be an ELB security policy name").default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+});
+
+export const SEVERITIES = ["P1", "P2", "P3", "P4"] as const;
+const email = z.email();
+const notifyTarget = z
+  .string()
+  .refine((v) => email.safeParse(v).success || /^https:\/\/\S+$/.test(v), "must be an email address or an https:// URL");
+
+const alerts = z.strictObject({
+  thresholds: z
+    .strictObject({
+      responseTimeMs: positiveInt.default(5000),
+      errorRatePercent: percent.default(10),
+      consecutiveFailures: z.number().int().min(2, "must be 2–10: the ALB's unhealthy threshold range").max(10, "must be 2–10: the ALB's unhealthy threshold range").default(3),
+      memoryPercent: percent.default(90),
+      cpuPercent: percent.default(80),
+    })
+    .prefault({}),
+  kpis: z
+    .strictObject({
+      p95ResponseMs: positiveInt.default(500),
+      errorRatePercent: percent.default(1),
+      availabilityPercent: percent.default(99.9),
+      minRequestsPerMinute: positiveInt.default(1000),
+    })
+    .prefault({}),
+  notify: z
+    .record(z.string(), z.array(notifyTarget))
+    .superRefine((notify, ctx) => {
+      for (const key of Object.keys(notify)) {
+        if (!(SEVERITIES as readonly string[]).includes(key)) {
+          ctx.addIssue({ code: "custom", path: [key], message: `unknown severity; severities are ${SEVERITIES.join(", ")}` });
+        }
+      }
+    })
+    .transform((notify) => notify as Partial<Record<Severity, string[]>>)
+    .default({}),
+});
+
+const stackObject = z.strictObject({
+  environment: z.enum(["dev", "staging", "prod"], { message: "must be one of dev, staging, prod" }),
+  network: network.prefault({}),
+  ingress: ingress.prefault({}),
+  alerts: alerts.prefault({}),
+  servers: z.record(z.string(), server).refine((s) => Object.keys(s).length > 0, "must define at least one server"),
+  /** Names of values set with `pulumi config set --secret --path 'mcp-stack:secretValues.NAME'`; masked before validation. */
+  secretValues: z.record(envVarName, z.string()).default({}),
+});
+
+/** Defaults that depend on the environment or on a server's name. */
+function applyStackDefaults(c: z.output<typeof stackObject>) {
+  const prod = c.environment === "prod";
+  const network =
+    c.network.vpcId === undefined
+      ? {
+          ...c.network,
+          availabilityZones: c.network.availabilityZones ?? (prod ? 3 : 2),
+          natGateways: c.network.natGateways ?? (prod ? "OnePerAz" : "Single"),
+          cidrBlock: c.network.cidrBlock ?? "10.0.0.0/16",
+        }
+      : c.network;
+  const servers = Object.fromEntries(
+    Object.entries(c.servers).map(([name, s]) => [
+      name,
+      { ...s, route: s.route ?? (s.internal ? undefined : { path: `/${name}`, stripPrefix: true }) },
+    ]),
+  );
+  return { ...c, network, servers };
+}
+
+export const stackConfigSchema = stackObject.transform(applyStackDefaults).superRefine(checkStackRules);
+
+export type StackConfig = z.output<typeof stackConfigSchema>;
+export type ServerConfig = StackConfig["servers"][string];
+export type Transport = (typeof TRANSPORTS)[number];
+export type Severity = (typeof SEVERITIES)[number];
+
+export { FARGATE_CPU_VALUES, FARGATE_MEMORY_BY_CPU, fargateMemoryHint };

@@ -1,0 +1,22 @@
+import type { StackConfig } from "../config/schema";
+
+export interface Protection {
+  /** ALB deletion protection (Security Hub ELB.6). */
+  albDeletionProtection: boolean;
+  logRetentionDays: number;
+  /** Keep stateful resources (log groups, secrets) in AWS when they leave the program. */
+  retainStatefulOnDelete: boolean;
+  secretRecoveryWindowDays: number;
+}
+
+/** Protection defaults driven by `mcp-stack:environment`. */
+export function protectionFor(environment: StackConfig["environment"]): Protection {
+  switch (environment) {
+    case "prod":
+      return { albDeletionProtection: true, logRetentionDays: 90, retainStatefulOnDelete: true, secretRecoveryWindowDays: 30 };
+    case "staging":
+      return { albDeletionProtection: false, logRetentionDays: 30, retainStatefulOnDelete: true, secretRecoveryWindowDays: 7 };
+    case "dev":
+      return { albDeletionProtection: false, logRetentionDays: 14, retainStatefulOnDelete: false, secretRecoveryWindowDays: 7 };
+  }
+}

@@ -1,0 +1,72 @@
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+const shortHash = (text: string, length = 7) => createHash("sha256").update(text).digest("hex").slice(0, length);
+
+/** `aws:ecs/cluster:Cluster` → `ecs`; awsx and other providers → their package name. */
+function serviceOf(type: string): string {
+  const [pkg, module] = type.split(":");
+  if (pkg !== "aws") return pkg;
+  const service = module.split("/")[0];
+  return ({ lb: "elasticloadbalancing", cloudwatch: "logs", appautoscaling: "application-autoscaling", vpc: "ec2" } as Record<string, string>)[service] ?? service;
+}
+
+/** Outputs AWS would compute, shaped like the real ones, so that ARNs, names and DNS names read realistically. */
+function computedState(type: string, name: string, inputs: Record<string, any>, region: string, azCount: number): Record<string, unknown> {
+  const physical = inputs.name ?? `${name}-${shortHash(name)}`;
+  const arn = `arn:aws:${serviceOf(type)}:${region}:${MOCK_ACCOUNT_ID}:${type.split(":").pop()!.toLowerCase()}/${physical}`;
+  switch (type) {
+    case "awsx:ec2:Vpc": {
+      const count = inputs.numberOfAvailabilityZones ?? azCount;
+      const ids = (kind: string) => Array.from({ length: count }, (_, i) => `subnet-${shortHash(`${name}${kind}${i}`, 17)}`);
+      return { vpcId: `vpc-${shortHash(name, 17)}`, publicSubnetIds: ids("public"), privateSubnetIds: ids("private"), isolatedSubnetIds: [] };
+    }
+    case "aws:lb/loadBalancer:LoadBalancer": {
+      const suffix = `app/${physical}/${shortHash(physical, 16)}`;
+      return { name: physical, arnSuffix: suffix, arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:loadbalancer/${suffix}`, dnsName: `${physical}-1234567890.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" };
+    }
+    case "aws:lb/targetGroup:TargetGroup": {
+      const suffix = `targetgroup/${physical}/${shortHash(physical, 16)}`;
+      return { name: physical, arnSuffix: suffix, arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:${suffix}` };
+    }
+    case "aws:ecs/taskDefinition:TaskDefinition":
+      return { arn: `arn:aws:ecs:${region}:${MOCK_ACCOUNT_ID}:task-definition/${inputs.family}:1`, revision: 1 };
+    case "aws:secretsmanager/secret:Secret":
+      return { arn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${physical}-${shortHash(physical, 6)}` };
+    case "aws:iam/role:Role":
+      return { name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physical}` };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { name: physical, arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${physical}` };
+    case "aws:ec2/securityGroup:SecurityGroup":
+      return { name: physical, arn, id: `sg-${shortHash(name, 17)}` };
+    default:
+      return { name: physical, arn };
+  }
+}
+
+export function createMocks(region: string): pulumi.runtime.Mocks {
+  const azs = ["a", "b", "c", "d", "e", "f"].map((z) => `${region}${z}`);
+  return {
+    newResource(args) {
+      const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs, region, 3) };
+      const id = (state.id as string | undefined) ?? (args.type === "awsx:ec2:Vpc" ? (state.vpcId as string) : `${args.name}-id`);
+      return { id, state };
+    },
+    call(args) {
+      switch (args.token) {
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+          return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/plan`, userId: "AIDAPLAN", id: MOCK_ACCOUNT_ID };
+        case "aws:index/getRegion:getRegion":
+          return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
+        case "aws:index/getPartition:getPartition":
+          return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+          return { names: azs, zoneIds: azs.map((_, i) => `use1-az${i + 1}`), id: region };
+        default:
+          throw new Error(`offline engine: no mock answer for invoke ${args.token}; add one to engine/mocks.ts`);
+      }
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { createMocks } from "./mocks";
+
+export const PROJECT = "mcp-stack";
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+const SECRET_PLACEHOLDER = "[secret]";
+
+/** One resource the program would register, as the engine saw it. */
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** Logical name of the parent resource; undefined for children of the stack itself. */
+  parent?: string;
+  parentType?: string;
+  custom: boolean;
+  inputs: Record<string, any>;
+  options: { protect: boolean; retainOnDelete: boolean; ignoreChanges: string[]; dependsOn: string[]; deleteBeforeReplace: boolean };
+}
+
+export interface Plan {
+  stack: string;
+  region: string;
+  resources: PlannedResource[];
+  outputs: Record<string, any>;
+  millis: number;
+}
+
+/** The program failed (an invalid config, a bug): what was registered before it did comes along. */
+export class OfflineRunError extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly resources: PlannedResource[],
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "OfflineRunError";
+  }
+}
+
+/** A stack's config as `pulumi up` would hand it to the program: namespaced keys, JSON-encoded objects. */
+export interface StackConfigMap {
+  values: Record<string, string>;
+  secretKeys: string[];
+}
+
+/** Reads `config:` of a Pulumi.<stack>.yaml. Encrypted (`secure:`) values can't be decrypted offline: they become a placeholder. */
+export function readStackFile(file: string): StackConfigMap {
+  const doc = parseYaml(readFileSync(file, "utf8")) ?? {};
+  return toConfigMap((doc.config ?? {}) as Record<string, unknown>);
+}
+
+export function toConfigMap(config: Record<string, unknown>): StackConfigMap {
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, raw] of Object.entries(config)) {
+    let hasSecret = false;
+    const masked = maskSecure(raw, () => (hasSecret = true));
+    values[key] = typeof masked === "string" ? masked : JSON.stringify(masked);
+    if (hasSecret) secretKeys.push(key);
+  }
+  return { values, secretKeys };
+}
+
+function maskSecure(value: unknown, found: () => void): unknown {
+  if (Array.isArray(value)) return value.map((v) => maskSecure(v, found));
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0][0] === "secure") {
+      found();
+      return SECRET_PLACEHOLDER;
+    }
+    return Object.fromEntries(entries.map(([k, v]) => [k, maskSecure(v, found)]));
+  }
+  return value;
+}
+
+export function stackFilePath(stack: string, projectDir = PROJECT_DIR): string {
+  return path.join(projectDir, `Pulumi.${stack}.yaml`);
+}
+
+/** Runs the program of index.ts under Pulumi's mocks with the given config and returns what it would create. */
+export async function runOffline(stack: string, config: StackConfigMap): Promise<Plan> {
+  const started = performance.now();
+  const region = config.values["aws:region"] ?? "us-east-1";
+  await pulumi.runtime.setMocks(createMocks(region), PROJECT, stack, false);
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+  const resources = recordRegistrations();
+  // Imported after setMocks, as under `pulumi up` the program runs after the runtime is set up.
+  const { program } = await import("../program");
+  // The init never throws: a throw inside Pulumi's Stack rejects promises nobody observes.
+  let failure: { error: unknown } | undefined;
+  const outputs =
+    (await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        return program();
+      } catch (error) {
+        failure = { error };
+        return {};
+      }
+    })) ?? {};
+  await drainRpcs();
+  const registered = resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+  if (failure) throw new OfflineRunError(failure.error, registered);
+  return { stack, region, resources: registered, outputs, millis: performance.now() - started };
+}
+
+/** Plans `Pulumi.<stack>.yaml` of the project (or another stack file). */
+export function planStack(stack: string, stackFile = stackFilePath(stack)): Promise<Plan> {
+  return runOffline(stack, readStackFile(stackFile));
+}
+
+/**
+ * Waits until the runtime has sent everything (the stack's outputs arrive after its promise
+ * resolves), so that a following run's mocks never receive this run's calls.
+ */
+async function drainRpcs(): Promise<void> {
+  const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+  if (!runtime.waitForRPCs) throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs; update engine/offline.ts");
+  await runtime.waitForRPCs();
+}
+
+const nameOfUrn = (urn: string) => urn.split("::").pop()!;
+const typeOfUrn = (urn: string) => urn.split("::")[2]?.split("$").pop();
+
+/** Wraps the mock monitor so every registration is recorded with its parent and resource options. */
+function recordRegistrations(): PlannedResource[] {
+  const records: PlannedResource[] = [];
+  const monitor = pulumi.runtime.getMonitor() as any;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
+    const parentUrn: string = req.getParent();
+    const isStackChild = !parentUrn || typeOfUrn(parentUrn) === "pulumi:pulumi:Stack";
+    const record: PlannedResource = {
+      urn: "",
+      type: req.getType(),
+      name: req.getName(),
+      parent: isStackChild ? undefined : nameOfUrn(parentUrn),
+      parentType: isStackChild ? undefined : typeOfUrn(parentUrn),
+      custom: req.getCustom(),
+      inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+      options: {
+        protect: !!req.getProtect(),
+        retainOnDelete: !!req.getRetainondelete(),
+        ignoreChanges: req.getIgnorechangesList(),
+        dependsOn: req.getDependenciesList().map(nameOfUrn),
+        deleteBeforeReplace: !!req.getDeletebeforereplace(),
+      },
+    };
+    records.push(record);
+    return register(req, (err: unknown, resp: any) => {
+      if (!err) record.urn = resp.getUrn();
+      callback(err, resp);
+    });
+  };
+  return records;
+}

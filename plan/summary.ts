@@ -1,0 +1,101 @@
+import type { Plan, PlannedResource } from "../engine/offline";
+
+const SERVER_TYPE = "mcp-stack:index:McpServer";
+
+/** Rows of left-aligned columns. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => (c ?? "").padEnd(widths[i])).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+const shortType = (type: string) => type.split(":").pop()!;
+
+/** A resource that stands for itself: AWS resources, and remote components (awsx) whose children mocks can't see. */
+const isLeaf = (r: PlannedResource) => (r.custom && !r.type.startsWith("pulumi:providers:")) || r.type.startsWith("awsx:");
+
+function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}
+
+/** Every resource below a component, at any depth. */
+function descendants(plan: Plan, component: string): PlannedResource[] {
+  const below = new Set([component]);
+  const result: PlannedResource[] = [];
+  for (const r of plan.resources) {
+    if (r.parent && below.has(r.parent)) {
+      result.push(r);
+      below.add(r.name);
+    }
+  }
+  return result;
+}
+
+export interface ServerRow {
+  name: string;
+  route: string;
+  size: string;
+  tasks: string;
+  platform: string;
+  deploy: string;
+  traffic: string;
+}
+
+/** What each server would run as, read back from the resources the plan would create. */
+export function serverRows(plan: Plan): ServerRow[] {
+  return plan.resources
+    .filter((r) => r.type === SERVER_TYPE)
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((component) => {
+      const own = descendants(plan, component.name);
+      const find = (type: string) => own.find((r) => r.type === type)?.inputs;
+      const service = find("aws:ecs/service:Service") ?? {};
+      const task = find("aws:ecs/taskDefinition:TaskDefinition") ?? {};
+      const scaling = find("aws:appautoscaling/target:Target") ?? {};
+      const tg = find("aws:lb/targetGroup:TargetGroup");
+      const container = JSON.parse(task.containerDefinitions ?? "[{}]")[0];
+      const url = plan.outputs.servers?.[component.name]?.url as string | undefined;
+      const alias = service.serviceConnectConfiguration?.services?.[0]?.clientAlias?.[0];
+      const capacity = (service.capacityProviderStrategies ?? []).map((c: any) => c.capacityProvider).join("+");
+      const breaker = service.deploymentCircuitBreaker?.rollback ? "auto-rollback" : "NO rollback";
+      return {
+        name: component.name,
+        route: url ?? (alias ? `internal ${alias.dnsName}:${alias.port}` : "internal"),
+        size: `${Number(task.cpu) / 1024} vCPU / ${Number(task.memory) / 1024} GB`,
+        tasks: `${scaling.minCapacity}–${scaling.maxCapacity}`,
+        platform: `${task.runtimePlatform?.cpuArchitecture} ${capacity}`,
+        deploy: `${service.deploymentMinimumHealthyPercent}–${service.deploymentMaximumPercent} %, ${breaker}${service.healthCheckGracePeriodSeconds !== undefined ? `, grace ${service.healthCheckGracePeriodSeconds} s` : ""}`,
+        traffic: tg
+          ? `${tg.stickiness?.enabled ? "sticky" : "no stickiness"}, drain ${tg.deregistrationDelay} s, unhealthy after ${tg.healthCheck?.unhealthyThreshold}×${tg.healthCheck?.interval} s`
+          : `container check every ${container.healthCheck?.interval} s ×${container.healthCheck?.retries}`,
+      };
+    });
+}
+
+export function renderSummary(plan: Plan, environment: string): string {
+  const components = plan.resources.filter((r) => !r.custom && r.parent === undefined && !r.type.startsWith("pulumi:"));
+  const custom = plan.resources.filter(isLeaf);
+  const componentRows = components.map((c) => {
+    const own = descendants(plan, c.name).filter(isLeaf);
+    const types = [...countBy(own, (r) => shortType(r.type))].map(([t, n]) => `${t}×${n}`).join(", ");
+    return [c.name, shortType(c.type), String(own.length), types];
+  });
+  const byType = [...countBy(custom, (r) => r.type)].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => [t, String(n)]);
+  const servers = serverRows(plan).map((s) => [s.name, s.route, s.size, s.tasks, s.platform, s.deploy, s.traffic]);
+  return [
+    `mcp-stack plan · stack ${plan.stack} · environment ${environment} · ${plan.region} · ${custom.length} resources in ${components.length} components (${(plan.millis / 1000).toFixed(1)} s)`,
+    "",
+    "Servers",
+    table(["server", "route", "size", "tasks", "platform", "deploy", "traffic"], servers),
+    "",
+    "Components",
+    table(["component", "kind", "resources", "what"], componentRows),
+    "",
+    "Resources by type",
+    table(["type", "count"], byType),
+    "",
+    `Load balancer: ${plan.outputs.albDnsName}`,
+  ].join("\n");
+}

@@ -1,0 +1,65 @@
+import { writeFileSync } from "node:fs";
+import { OfflineRunError, planStack, readStackFile, stackFilePath } from "../engine/offline";
+import { renderSummary } from "../plan/summary";
+
+const USAGE = `Usage: npm run plan -- <stack> [--json FILE] [--stack-file FILE]
+
+Runs the Pulumi program offline (Pulumi's mock runtime, no credentials, no AWS) with the config of
+Pulumi.<stack>.yaml and prints what the stack would create.
+  --json FILE        write every resource (type, name, parent, inputs, options) and the outputs as JSON
+  --stack-file FILE  plan another stack file instead of Pulumi.<stack>.yaml`;
+
+function parseArgs(argv: string[]) {
+  const args = { stack: "", json: undefined as string | undefined, stackFile: undefined as string | undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--help" || arg === "-h") return undefined;
+    if (arg === "--json" || arg === "--stack-file") {
+      const value = argv[++i];
+      if (!value) throw new Error(`${arg} needs a file name`);
+      if (arg === "--json") args.json = value;
+      else args.stackFile = value;
+    } else if (arg.startsWith("-")) throw new Error(`unknown option ${arg}`);
+    else if (!args.stack) args.stack = arg;
+    else throw new Error(`unexpected argument ${arg}`);
+  }
+  if (!args.stack) throw new Error("name the stack to plan, e.g. npm run plan -- dev");
+  return args;
+}
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (!args) {
+    console.log(USAGE);
+    return 0;
+  }
+  const file = args.stackFile ?? stackFilePath(args.stack);
+  try {
+    const plan = await planStack(args.stack, file);
+    const environment = readStackFile(file).values["mcp-stack:environment"] ?? "?";
+    console.log(renderSummary(plan, environment));
+    if (args.json) {
+      writeFileSync(args.json, JSON.stringify({ stack: plan.stack, region: plan.region, outputs: plan.outputs, resources: plan.resources }, null, 2));
+      console.log(`\nWrote ${plan.resources.length} resources to ${args.json}`);
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof OfflineRunError) {
+      console.error(`${err.message}\n\nNothing was created: the program stopped before registering any resource.`);
+      return 1;
+    }
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+      console.error(`No stack file ${file}: create it or pick an existing stack (dev, prod).`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+main().then((code) => process.exit(code));

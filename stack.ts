@@ -1,0 +1,85 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { McpServer } from "./components/mcpServer";
+import { Network } from "./components/network";
+import { Platform } from "./components/platform";
+import { StackSecrets } from "./components/secrets";
+import type { LoadedConfig } from "./config/load";
+import { dependencyOrder } from "./decisions/dependencies";
+import { protectionFor } from "./decisions/protection";
+import { listenerRulePriorities, serverUrl } from "./decisions/routing";
+
+export interface StackOutputs {
+  albDnsName: pulumi.Output<string>;
+  clusterName: pulumi.Output<string>;
+  servers: Record<string, { url?: pulumi.Output<string>; serviceName: pulumi.Output<string>; logGroupName: pulumi.Output<string> }>;
+}
+
+/** Builds the whole MCP stack from a validated config. `pulumi up`, the tests and the offline plan all come through here. */
+export function buildStack({ config, region, stack, secretValues }: LoadedConfig): StackOutputs {
+  const protection = protectionFor(config.environment);
+  const provider = new aws.Provider("aws", {
+    region: region as aws.Region,
+    defaultTags: { tags: { "mcp-stack:stack": stack, "mcp-stack:environment": config.environment, "managed-by": "pulumi" } },
+  });
+  const opts = { providers: [provider] };
+  const accountId = aws.getCallerIdentityOutput({}, { provider }).accountId;
+
+  const enabled = Object.entries(config.servers).filter(([, s]) => s.enabled);
+  const network = new Network("network", { network: config.network }, opts);
+
+  const hostNames = new Set<string>(config.ingress.domain ? [config.ingress.domain] : []);
+  for (const [, s] of enabled) if (s.route?.host) hostNames.add(s.route.host);
+  const platform = new Platform(
+    "platform",
+    { stack, ingress: config.ingress, protection, vpcId: network.vpcId, publicSubnetIds: network.publicSubnetIds, hostNames: [...hostNames] },
+    opts,
+  );
+
+  const secretNames = [...new Set(enabled.flatMap(([, s]) => s.secrets))].sort();
+  const secrets = new StackSecrets(
+    "secrets",
+    { stack, names: secretNames, namesWithValues: Object.keys(config.secretValues), values: secretValues, protection },
+    opts,
+  );
+
+  const deps = dependencyOrder(config.servers);
+  if ("cycle" in deps) throw new Error(`dependency cycle ${deps.cycle.join(" → ")}`); // config validation rejects this first
+  const priorities = listenerRulePriorities(config.servers);
+  const built = new Map<string, McpServer>();
+  for (const name of deps.order) {
+    const server = config.servers[name];
+    built.set(
+      name,
+      new McpServer(
+        name,
+        {
+          stack,
+          region,
+          accountId,
+          server,
+          config,
+          protection,
+          platform,
+          vpcId: network.vpcId,
+          privateSubnetIds: network.privateSubnetIds,
+          secretArns: secrets.arns,
+          dependencies: server.dependsOn.map((dep) => built.get(dep)!),
+          rulePriority: priorities.get(name),
+        },
+        opts,
+      ),
+    );
+  }
+
+  const servers: StackOutputs["servers"] = {};
+  for (const [name, component] of [...built].sort(([a], [b]) => a.localeCompare(b))) {
+    const server = config.servers[name];
+    servers[name] = {
+      url: server.internal ? undefined : platform.alb.dnsName.apply((dns) => serverUrl(server, config.ingress, dns)),
+      serviceName: component.service.name,
+      logGroupName: component.logGroup.name,
+    };
+  }
+  return { albDnsName: platform.alb.dnsName, clusterName: platform.cluster.name, servers };
+}

@@ -1,0 +1,142 @@
+import { ConfigError } from "../config/errors";
+import { parseStackConfig } from "../config/load";
+import { rawConfigOf } from "./support/stackConfig";
+
+function problemsOf(mutate: (raw: Record<string, any>) => void, stack = "dev"): string[] {
+  const raw = rawConfigOf(stack);
+  mutate(raw);
+  try {
+    parseStackConfig(raw);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("the shipped stack configs", () => {
+  it.each(["dev", "prod"])("%s is valid and carries every server of the architecture table", (stack) => {
+    const config = parseStackConfig(rawConfigOf(stack));
+    expect(Object.keys(config.servers).sort()).toEqual(["filesystem", "gmail", "graphiti", "neo4j", "rag", "resend", "vectordb"]);
+    expect(config.servers.gmail).toMatchObject({ port: 8080, transport: "streamable-http", rateLimitPerMinute: 100, secrets: ["GMAIL_OAUTH_KEYS", "GMAIL_CREDENTIALS"] });
+    expect(config.servers.graphiti).toMatchObject({ port: 8082, rateLimitPerMinute: 200, secrets: ["NEO4J_PASSWORD", "OPENAI_API_KEY"], dependsOn: ["neo4j"] });
+    expect(config.servers.rag).toMatchObject({ port: 8082, rateLimitPerMinute: 150, secrets: ["OPENAI_API_KEY"] });
+    expect(config.servers.resend).toMatchObject({ transport: "stdio", rateLimitPerMinute: 120, secrets: ["RESEND_API_KEY"] });
+    expect(config.servers.filesystem.transport).toBe("stdio");
+    expect(config.servers.filesystem.rateLimitPerMinute).toBeUndefined();
+    expect(config.servers.neo4j).toMatchObject({ port: 7687, internal: true, route: undefined, secrets: ["NEO4J_PASSWORD"] });
+    expect(config.servers.vectordb.internal).toBe(true);
+    for (const name of ["gmail", "rag", "filesystem", "neo4j", "vectordb"]) {
+      expect(Object.values(config.servers[name].volumes).every((v) => v.backup)).toBe(true);
+    }
+  });
+
+  it("prod carries the team's seed task counts and HA network; dev is cheap", () => {
+    const prod = parseStackConfig(rawConfigOf("prod"));
+    const dev = parseStackConfig(rawConfigOf("dev"));
+    const minTasks = (c: typeof prod) => Object.fromEntries(Object.entries(c.servers).map(([n, s]) => [n, s.scaling.min]));
+    expect(minTasks(prod)).toEqual({ gmail: 3, graphiti: 2, rag: 2, resend: 2, filesystem: 1, neo4j: 1, vectordb: 1 });
+    expect(prod.network).toMatchObject({ availabilityZones: 3, natGateways: "OnePerAz" });
+    expect(prod.ingress.domain).toBe("mcp.example.com");
+    expect(Object.values(prod.servers).some((s) => s.spot)).toBe(false);
+    expect(Object.values(dev.servers).every((s) => s.scaling.min === 1)).toBe(true);
+    expect(dev.network).toMatchObject({ availabilityZones: 2, natGateways: "Single" });
+    expect(dev.ingress.domain).toBeUndefined();
+    expect(dev.servers.gmail.spot).toBe(true);
+  });
+
+  it("applies the alert thresholds of the team's health monitor by default", () => {
+    const raw = rawConfigOf("dev");
+    delete raw.alerts;
+    expect(parseStackConfig(raw).alerts.thresholds).toEqual({ responseTimeMs: 5000, errorRatePercent: 10, consecutiveFailures: 3, memoryPercent: 90, cpuPercent: 80 });
+  });
+
+  it("routes a public server without a route at /<name> and defaults stdio bridges to port 8000", () => {
+    const raw = rawConfigOf("dev");
+    delete raw.servers.resend.route;
+    const config = parseStackConfig(raw);
+    expect(config.servers.resend.route).toEqual({ path: "/resend", stripPrefix: true });
+    expect(config.servers.resend.port).toBe(8000);
+  });
+});
+
+describe("config errors name the key and the fix", () => {
+  const cases: [string, (raw: Record<string, any>) => void, string, RegExp][] = [
+    ["an invalid Fargate cpu/memory pair", (r) => Object.assign(r.servers.gmail, { cpu: 1024, memory: 512 }), "servers.gmail.memory", /with cpu 1024 Fargate accepts memory 2048–8192/],
+    ["a cpu Fargate does not offer", (r) => (r.servers.gmail.cpu = 300), "servers.gmail.cpu", /not a Fargate size; cpu must be one of 256, 512/],
+    ["the same path twice", (r) => (r.servers.rag.route = { path: "/gmail" }), "servers.rag.route.path", /already routed to gmail/],
+    ["nested paths", (r) => (r.servers.rag.route = { path: "/gmail/rag" }), "servers.rag.route.path", /overlaps gmail's "\/gmail"/],
+    ["the same host twice", (r) => ((r.servers.rag.route = { host: "x.example.com" }), (r.servers.gmail.route = { host: "x.example.com" })), "servers.rag.route.host", /already routed to gmail/],
+    ["a route with both path and host", (r) => (r.servers.rag.route = { path: "/rag", host: "rag.example.com" }), "servers.rag.route", /exactly one of path .* or host/],
+    ["an internal server with a route", (r) => (r.servers.neo4j.route = { path: "/neo4j" }), "servers.neo4j.route", /internal servers get no load balancer route/],
+    ["dependsOn an unknown server", (r) => (r.servers.graphiti.dependsOn = ["neo5j"]), "servers.graphiti.dependsOn[0]", /"neo5j" is not a server in mcp-stack:servers/],
+    ["dependsOn a disabled server", (r) => (r.servers.neo4j.enabled = false), "servers.graphiti.dependsOn[0]", /"neo4j" is disabled/],
+    ["a dependency cycle", (r) => (r.servers.neo4j.dependsOn = ["graphiti"]), "servers.graphiti.dependsOn", /dependency cycle graphiti → neo4j → graphiti/],
+    ["a stdio server without a command", (r) => delete r.servers.resend.command, "servers.resend.command", /stdio servers need the command that starts them/],
+    ["scaling min above max", (r) => (r.servers.gmail.scaling = { min: 5, max: 2 }), "servers.gmail.scaling.min", /5 is above scaling.max 2; set min ≤ max/],
+    ["a port out of range", (r) => (r.servers.rag.port = 70000), "servers.rag.port", /must be a port between 1 and 65535/],
+    ["a port of 0", (r) => (r.servers.rag.port = 0), "servers.rag.port", /must be a port between 1 and 65535/],
+    ["a name too long for a target group", (r) => (r.servers["a-very-long-server-name-x"] = r.servers.gmail), "servers.a-very-long-server-name-x", /at most 21 so its target group name stays within AWS's 32/],
+    ["a name that is not a DNS label", (r) => (r.servers.Gmail_2 = r.servers.gmail), "servers.Gmail_2", /lowercase letters, digits and hyphens/],
+    ["a reserved component name", (r) => (r.servers.platform = { ...r.servers.gmail, route: { path: "/platform" } }), "servers.platform", /reserved for a stack component/],
+    ["a secret name that is not an env var", (r) => (r.servers.gmail.secrets = ["gmail-key"]), "servers.gmail.secrets[0]", /must be an environment variable name/],
+    ["a secret listed twice", (r) => (r.servers.gmail.secrets = ["A_KEY", "A_KEY"]), "servers.gmail.secrets[1]", /listed twice/],
+    ["a secret-looking plain variable", (r) => (r.servers.gmail.environment = { STRIPE_API_KEY: "sk_live" }), "servers.gmail.environment.STRIPE_API_KEY", /looks like a secret; move it to secrets/],
+    ["a variable both plain and secret", (r) => (r.servers.gmail.environment = { GMAIL_CREDENTIALS: "x" }), "servers.gmail.environment.GMAIL_CREDENTIALS", /also listed in secrets/],
+    ["a misspelled key", (r) => (r.servers.gmail.scalling = { min: 1 }), "servers.gmail.scalling", /unknown key/],
+    ["an unknown transport", (r) => (r.servers.gmail.transport = "websocket"), "servers.gmail.transport", /streamable-http/],
+    ["a missing image", (r) => delete r.servers.gmail.image, "servers.gmail.image", /is required: the container image/],
+    ["a rate limit below WAF's minimum", (r) => (r.servers.gmail.rateLimitPerMinute = 5), "servers.gmail.rateLimitPerMinute", /at least 10/],
+    ["a health check timeout not below its interval", (r) => (r.servers.gmail.healthCheck = { intervalSeconds: 10, timeoutSeconds: 10 }), "servers.gmail.healthCheck.timeoutSeconds", /less than healthCheck.intervalSeconds \(10\)/],
+    ["a scaling target at the CPU alarm threshold", (r) => (r.servers.gmail.scaling = { min: 1, max: 2, cpuPercent: 80 }), "servers.gmail.scaling.cpuPercent", /below the CPU alarm threshold 80/],
+    ["an idle timeout that cuts SSE heartbeats", (r) => ((r.servers.rag.transport = "sse"), (r.ingress = { idleTimeoutSeconds: 20 })), "ingress.idleTimeoutSeconds", /cut rag's SSE stream between heartbeats/],
+    ["an unknown environment", (r) => (r.environment = "production"), "environment", /must be one of dev, staging, prod/],
+    ["one AZ", (r) => (r.network = { availabilityZones: 1 }), "network.availabilityZones", /at least 2: an ALB needs subnets in two AZs/],
+    ["an existing VPC with one subnet", (r) => (r.network = { vpcId: "vpc-0abc", publicSubnetIds: ["subnet-01"], privateSubnetIds: ["subnet-02", "subnet-03"] }), "network.publicSubnetIds", /at least 2 subnet ids/],
+    ["an existing VPC with NAT settings", (r) => (r.network = { vpcId: "vpc-0abc", natGateways: "Single", publicSubnetIds: ["subnet-01", "subnet-02"], privateSubnetIds: ["subnet-03", "subnet-04"] }), "network.natGateways", /does not apply to an existing VPC/],
+    ["a domain without a certificate", (r) => (r.ingress = { domain: "mcp.example.com" }), "ingress.certificateArn", /required when ingress.domain is set/],
+    ["a secret value no server uses", (r) => (r.secretValues = { UNUSED_TOKEN: "[secret]" }), "secretValues.UNUSED_TOKEN", /no server lists UNUSED_TOKEN/],
+    ["a negative alert threshold", (r) => (r.alerts.thresholds.responseTimeMs = -1), "alerts.thresholds.responseTimeMs", /must be a positive number/],
+    ["a percentage above 100", (r) => (r.alerts.thresholds.memoryPercent = 120), "alerts.thresholds.memoryPercent", /percentage of at most 100/],
+    ["an unknown severity in notify", (r) => (r.alerts.notify = { P5: ["a@example.com"] }), "alerts.notify.P5", /unknown severity; severities are P1, P2, P3, P4/],
+    ["an invalid notify address", (r) => (r.alerts.notify = { P1: ["not-an-address"] }), "alerts.notify.P1[0]", /email address or an https:\/\/ URL/],
+  ];
+
+  it.each(cases)("%s", (_what, mutate, key, fix) => {
+    const problems = problemsOf(mutate);
+    const problem = problems.find((p) => p.startsWith(`${key}:`) || p.startsWith(`${key}.`));
+    expect({ problems, found: problem !== undefined }).toMatchObject({ found: true });
+    expect(problem).toMatch(fix);
+  });
+
+  it("prod refuses unpinned images and plain HTTP", () => {
+    const problems = problemsOf((r) => {
+      r.servers.gmail.image = "ghcr.io/example/gmail-mcp:latest";
+      r.servers.rag.image = "ghcr.io/example/rag-mcp";
+      delete r.ingress.domain;
+      delete r.ingress.certificateArn;
+    }, "prod");
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^servers\.gmail\.image: .*not pinned; prod needs a version tag or digest/),
+        expect.stringMatching(/^servers\.rag\.image: .*not pinned/),
+        expect.stringMatching(/^ingress\.domain: prod needs a domain and certificateArn/),
+      ]),
+    );
+  });
+
+  it("accepts digests and registry ports as pinned images in prod", () => {
+    const raw = rawConfigOf("prod");
+    raw.servers.gmail.image = "registry.example.com:5000/gmail-mcp@sha256:" + "a".repeat(64);
+    raw.servers.rag.image = "registry.example.com:5000/rag-mcp:2.3.0";
+    expect(() => parseStackConfig(raw)).not.toThrow();
+  });
+
+  it("reports every problem at once, one line each", () => {
+    const problems = problemsOf((r) => {
+      r.servers.gmail.memory = 100000;
+      r.servers.rag.route = { path: "/gmail" };
+    });
+    expect(problems).toHaveLength(2);
+  });
+});

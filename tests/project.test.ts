@@ -1,0 +1,34 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import Ajv2020 from "ajv/dist/2020";
+import { parse } from "yaml";
+
+const root = path.resolve(__dirname, "..");
+const projectFile = parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8"));
+
+describe("Pulumi.yaml", () => {
+  it("is valid against Pulumi's project schema", () => {
+    const schema = JSON.parse(readFileSync(path.join(__dirname, "fixtures/pulumi-project.schema.json"), "utf8"));
+    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
+    const valid = validate(projectFile);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it("is the mcp-stack TypeScript project with typed config where Pulumi allows it", () => {
+    expect(projectFile).toMatchObject({ name: "mcp-stack", runtime: { name: "nodejs", options: { typescript: true } } });
+    expect(projectFile.config.environment).toMatchObject({ type: "string" });
+  });
+
+  it.each(["dev", "prod"])("Pulumi.%s.yaml only sets keys of this project or the aws provider", (stack) => {
+    const config = parse(readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")).config;
+    for (const key of Object.keys(config)) expect(key).toMatch(/^(mcp-stack|aws):/);
+  });
+
+  it("the package pins TypeScript 5 and every dependency to an exact version", () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
+    const all = { ...pkg.dependencies, ...pkg.devDependencies } as Record<string, string>;
+    for (const [name, version] of Object.entries(all)) expect([name, version]).toEqual([name, expect.stringMatching(/^\d+\.\d+\.\d+$/)]);
+    expect(all.typescript).toMatch(/^5\./);
+  });
+});

@@ -1,0 +1,395 @@
+import { OfflineRunError, planStack, runOffline, type Plan } from "../engine/offline";
+import { ConfigError } from "../config/errors";
+import { childOf, childrenOf, container, named, ofType, serverNames, T } from "./support/plan";
+import { configMapOf, rawConfigOf } from "./support/stackConfig";
+
+const ALL = ["filesystem", "gmail", "graphiti", "neo4j", "rag", "resend", "vectordb"];
+const PUBLIC = ["filesystem", "gmail", "graphiti", "rag", "resend"];
+const INTERNAL = ["neo4j", "vectordb"];
+
+let dev: Plan;
+let prod: Plan;
+beforeAll(async () => {
+  dev = await planStack("dev");
+  prod = await planStack("prod");
+});
+
+function planWith(stack: string, change: (raw: Record<string, any>) => void): Promise<Plan> {
+  const raw = rawConfigOf(stack);
+  change(raw);
+  return runOffline(stack, configMapOf(stack, raw));
+}
+
+describe("every server of the architecture table", () => {
+  it.each(["dev", "prod"])("%s: a service and task definition per server; public ones get a target group and listener rule", (stack) => {
+    const plan = stack === "dev" ? dev : prod;
+    expect(serverNames(plan)).toEqual(ALL);
+    for (const name of ALL) {
+      expect(childOf(plan, name, T.service)).toBeDefined();
+      expect(childOf(plan, name, T.taskDefinition)).toBeDefined();
+    }
+    for (const name of PUBLIC) {
+      expect(childOf(plan, name, T.targetGroup)).toBeDefined();
+      expect(childOf(plan, name, T.listenerRule)).toBeDefined();
+    }
+    for (const name of INTERNAL) {
+      expect(childOf(plan, name, T.targetGroup)).toBeUndefined();
+      expect(childOf(plan, name, T.listenerRule)).toBeUndefined();
+      const sc = childOf(plan, name, T.service)!.inputs.serviceConnectConfiguration;
+      expect(sc.services).toEqual([{ portName: name, discoveryName: name, clientAlias: [{ port: name === "neo4j" ? 7687 : 6333, dnsName: name }] }]);
+    }
+  });
+
+  it("children are named after their component and parented to it", () => {
+    for (const name of ALL) {
+      for (const child of childrenOf(prod, name)) expect(child.name.startsWith(`${name}-`)).toBe(true);
+    }
+  });
+
+  it("a server with enabled: false is not deployed", async () => {
+    const plan = await planWith("dev", (r) => (r.servers.filesystem.enabled = false));
+    expect(serverNames(plan)).toEqual(ALL.filter((n) => n !== "filesystem"));
+    expect(plan.outputs.servers.filesystem).toBeUndefined();
+  });
+});
+
+describe("network", () => {
+  it("prod: a new VPC over 3 AZs with a NAT gateway per AZ; dev: 2 AZs, one NAT", () => {
+    expect(ofType(prod, T.vpc)[0].inputs).toMatchObject({ numberOfAvailabilityZones: 3, natGateways: { strategy: "OnePerAz" } });
+    expect(ofType(dev, T.vpc)[0].inputs).toMatchObject({ numberOfAvailabilityZones: 2, natGateways: { strategy: "Single" } });
+  });
+
+  it("an existing VPC is used by id: no new VPC, ALB in its public subnets, tasks in its private ones", async () => {
+    const plan = await planWith("dev", (r) => (r.network = { vpcId: "vpc-0abc", publicSubnetIds: ["subnet-0a", "subnet-0b"], privateSubnetIds: ["subnet-1a", "subnet-1b"] }));
+    expect(ofType(plan, T.vpc)).toHaveLength(0);
+    expect(ofType(plan, T.loadBalancer)[0].inputs.subnets).toEqual(["subnet-0a", "subnet-0b"]);
+    expect(childOf(plan, "gmail", T.service)!.inputs.networkConfiguration.subnets).toEqual(["subnet-1a", "subnet-1b"]);
+    expect(childOf(plan, "gmail", T.targetGroup)!.inputs.vpcId).toBe("vpc-0abc");
+  });
+});
+
+describe("platform", () => {
+  it("ECS cluster with Container Insights and both Fargate capacity providers", () => {
+    expect(ofType(prod, T.cluster)[0].inputs.settings).toEqual([{ name: "containerInsights", value: "enabled" }]);
+    expect(named(prod, "platform-capacity").inputs.capacityProviders).toEqual(["FARGATE", "FARGATE_SPOT"]);
+  });
+
+  it("one public ALB in the public subnets that drops invalid headers, with the configured idle timeout", () => {
+    const albs = ofType(prod, T.loadBalancer);
+    expect(albs).toHaveLength(1);
+    const vpc = ofType(prod, T.vpc)[0];
+    expect(albs[0].inputs).toMatchObject({ internal: false, loadBalancerType: "application", dropInvalidHeaderFields: true, idleTimeout: 120, desyncMitigationMode: "defensive" });
+    expect(albs[0].inputs.subnets).toHaveLength(vpc.inputs.numberOfAvailabilityZones);
+    expect(albs[0].inputs.subnets.every((s: string) => s.startsWith("subnet-"))).toBe(true);
+  });
+
+  it("deletion protection in prod only", () => {
+    expect(ofType(prod, T.loadBalancer)[0].inputs.enableDeletionProtection).toBe(true);
+    expect(ofType(dev, T.loadBalancer)[0].inputs.enableDeletionProtection).toBe(false);
+  });
+
+  it("prod: HTTPS with a TLS 1.3 policy and the certificate, 404 by default, and HTTP redirected to HTTPS", () => {
+    const listeners = ofType(prod, T.listener);
+    const https = listeners.find((l) => l.inputs.port === 443)!;
+    const http = listeners.find((l) => l.inputs.port === 80)!;
+    expect(https.inputs).toMatchObject({ protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", certificateArn: expect.stringMatching(/^arn:aws:acm:/) });
+    expect(https.inputs.defaultActions[0]).toMatchObject({ type: "fixed-response", fixedResponse: { statusCode: "404" } });
+    expect(http.inputs.defaultActions[0]).toMatchObject({ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } });
+    for (const rule of ofType(prod, T.listenerRule)) expect(rule.options.dependsOn).toContain("platform-https");
+  });
+
+  it("dev without a domain: plain HTTP only, rules on it, 404 by default", () => {
+    const listeners = ofType(dev, T.listener);
+    expect(listeners).toHaveLength(1);
+    expect(listeners[0].inputs).toMatchObject({ port: 80, protocol: "HTTP" });
+    expect(listeners[0].inputs.defaultActions[0].fixedResponse.statusCode).toBe("404");
+    const ingress = childrenOf(dev, "platform", T.ingressRule).map((r) => r.inputs.fromPort);
+    expect(ingress).toEqual([80]);
+  });
+
+  it("DNS records for the domain when a hosted zone is configured", async () => {
+    const plan = await planWith("prod", (r) => (r.ingress.hostedZoneId = "Z0123456789ABC"));
+    expect(ofType(plan, T.record).map((r) => r.inputs.name)).toEqual(["mcp.example.com"]);
+  });
+});
+
+describe("security groups: only the server ports, only from the load balancer", () => {
+  it("each public server's tasks accept its own port from the ALB security group, nothing else", () => {
+    for (const name of PUBLIC) {
+      const port = container(prod, name).portMappings[0].containerPort;
+      const intoTasks = ofType(prod, T.ingressRule).filter((r) => r.name.startsWith(`${name}-from`));
+      expect(intoTasks.map((r) => r.name)).toEqual([`${name}-from-alb`]);
+      expect(intoTasks[0].inputs).toMatchObject({ ipProtocol: "tcp", fromPort: port, toPort: port });
+      expect(intoTasks[0].inputs.cidrIpv4).toBeUndefined();
+      expect(intoTasks[0].options.dependsOn).toEqual(expect.arrayContaining([`${name}-sg`, "platform-alb-sg"]));
+      const albOut = named(prod, `${name}-alb-to-tasks`);
+      expect(albOut.inputs).toMatchObject({ fromPort: port, toPort: port });
+    }
+  });
+
+  it("no task security group is open to the internet", () => {
+    const albSgRules = new Set(childrenOf(prod, "platform", T.ingressRule).map((r) => r.name));
+    for (const rule of ofType(prod, T.ingressRule).filter((r) => !albSgRules.has(r.name))) {
+      expect(rule.inputs.cidrIpv4).toBeUndefined();
+      expect(rule.inputs.referencedSecurityGroupId).toMatch(/^sg-/);
+    }
+  });
+
+  it("internal servers accept their port only from the servers that depend on them", () => {
+    const fromGraphiti = named(prod, "graphiti-to-neo4j");
+    expect(fromGraphiti.inputs).toMatchObject({ fromPort: 7687, toPort: 7687, ipProtocol: "tcp" });
+    expect(fromGraphiti.options.dependsOn).toEqual(expect.arrayContaining(["neo4j-sg", "graphiti-sg"]));
+    const fromRag = named(prod, "rag-to-vectordb");
+    expect(fromRag.inputs).toMatchObject({ fromPort: 6333, toPort: 6333 });
+    const intoNeo4j = ofType(prod, T.ingressRule).filter((r) => r.options.dependsOn.includes("neo4j-sg"));
+    expect(intoNeo4j.map((r) => r.name)).toEqual(["graphiti-to-neo4j"]);
+  });
+});
+
+describe("task definitions", () => {
+  it("Fargate, awsvpc, sized per config, on the configured architecture", () => {
+    expect(childOf(prod, "gmail", T.taskDefinition)!.inputs).toMatchObject({
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: "1024",
+      memory: "2048",
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+    });
+    expect(childOf(dev, "gmail", T.taskDefinition)!.inputs).toMatchObject({ cpu: "512", memory: "1024" });
+    expect(childOf(prod, "neo4j", T.taskDefinition)!.inputs).toMatchObject({ cpu: "1024", memory: "4096" });
+  });
+
+  it("arm64 when configured", async () => {
+    const plan = await planWith("dev", (r) => (r.servers.gmail.architecture = "arm64"));
+    expect(childOf(plan, "gmail", T.taskDefinition)!.inputs.runtimePlatform.cpuArchitecture).toBe("ARM64");
+  });
+
+  it("secrets come from Secrets Manager by ARN and never appear in environment", () => {
+    for (const name of ALL) {
+      const c = container(prod, name);
+      const envNames = c.environment.map((e: { name: string }) => e.name);
+      for (const secret of c.secrets) {
+        expect(secret.valueFrom).toMatch(new RegExp(`^arn:aws:secretsmanager:us-east-1:\\d{12}:secret:mcp-stack/prod/${secret.name}-`));
+        expect(envNames).not.toContain(secret.name);
+      }
+    }
+    expect(container(prod, "graphiti").secrets.map((s: { name: string }) => s.name)).toEqual(["NEO4J_PASSWORD", "OPENAI_API_KEY"]);
+    expect(container(prod, "gmail").environment).toEqual([{ name: "MCP_SERVER_NAME", value: "gmail-tools" }]);
+  });
+
+  it("logs to its own log group with retention; log groups survive deletion in prod", () => {
+    for (const name of ALL) {
+      const logs = childOf(prod, name, T.logGroup)!;
+      expect(logs.inputs).toMatchObject({ name: `/mcp-stack/prod/${name}`, retentionInDays: 90 });
+      expect(logs.options.retainOnDelete).toBe(true);
+      expect(container(prod, name).logConfiguration).toEqual({
+        logDriver: "awslogs",
+        options: { "awslogs-group": `/mcp-stack/prod/${name}`, "awslogs-region": "us-east-1", "awslogs-stream-prefix": name },
+      });
+    }
+    expect(childOf(dev, "gmail", T.logGroup)!.inputs.retentionInDays).toBe(14);
+    expect(childOf(dev, "gmail", T.logGroup)!.options.retainOnDelete).toBe(false);
+  });
+
+  it("read-only root filesystem with a writable /tmp volume, unless a server opts out", () => {
+    const task = childOf(prod, "gmail", T.taskDefinition)!;
+    expect(task.inputs.volumes).toEqual([{ name: "tmp" }]);
+    expect(container(prod, "gmail")).toMatchObject({ readonlyRootFilesystem: true, mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }] });
+    expect(container(prod, "neo4j").readonlyRootFilesystem).toBe(false);
+  });
+
+  it("stdio bridges run as the non-root node user", () => {
+    expect(container(prod, "resend").user).toBe("node");
+    expect(container(prod, "filesystem").user).toBe("node");
+  });
+
+  it("a container health check on the health path that fails after the consecutive-failures threshold", () => {
+    const hc = container(prod, "gmail").healthCheck;
+    expect(hc.command[0]).toBe("CMD-SHELL");
+    expect(hc.command[1]).toContain("http://127.0.0.1:8080/health");
+    expect(hc).toMatchObject({ retries: 3, interval: 15, timeout: 5 });
+    expect(container(prod, "neo4j").healthCheck.command[1]).toContain("cypher-shell");
+  });
+
+  it("stdio servers run behind supergateway with the generated command and a heap sized to the task", () => {
+    expect(container(prod, "resend").command).toEqual([
+      "supergateway", "--stdio", "resend-full-mcp", "--outputTransport", "streamableHttp", "--port", "8000",
+      "--streamableHttpPath", "/mcp", "--healthEndpoint", "/health", "--logLevel", "info",
+    ]);
+    expect(container(prod, "filesystem").command.slice(0, 3)).toEqual(["supergateway", "--stdio", "mcp-server-filesystem /data"]);
+    expect(container(prod, "filesystem").environment).toContainEqual({ name: "NODE_OPTIONS", value: "--max-old-space-size=768" });
+  });
+});
+
+describe("target groups and routes", () => {
+  it("ip targets health-checked on /health; unhealthy after the consecutive-failures threshold", () => {
+    for (const name of PUBLIC) {
+      const tg = childOf(prod, name, T.targetGroup)!;
+      expect(tg.inputs).toMatchObject({ targetType: "ip", protocol: "HTTP", port: container(prod, name).portMappings[0].containerPort });
+      expect(tg.inputs.healthCheck).toMatchObject({ enabled: true, path: "/health", unhealthyThreshold: 3, matcher: "200-299" });
+    }
+  });
+
+  it("unhealthyThreshold follows alerts.thresholds.consecutiveFailures", async () => {
+    const plan = await planWith("dev", (r) => (r.alerts.thresholds.consecutiveFailures = 5));
+    expect(childOf(plan, "gmail", T.targetGroup)!.inputs.healthCheck.unhealthyThreshold).toBe(5);
+    expect(container(plan, "gmail").healthCheck.retries).toBe(5);
+  });
+
+  it("stateless Streamable HTTP: no stickiness, short drain; stateful and SSE: sticky with long drains", async () => {
+    expect(childOf(prod, "gmail", T.targetGroup)!.inputs).toMatchObject({ stickiness: { enabled: false }, deregistrationDelay: 30 });
+    const plan = await planWith("dev", (r) => {
+      r.servers.gmail.transport = "streamable-http-stateful";
+      r.servers.rag.transport = "sse";
+      r.ingress.idleTimeoutSeconds = 600;
+    });
+    expect(childOf(plan, "gmail", T.targetGroup)!.inputs).toMatchObject({ stickiness: { enabled: true, type: "lb_cookie" }, deregistrationDelay: 300 });
+    expect(childOf(plan, "rag", T.targetGroup)!.inputs).toMatchObject({ stickiness: { enabled: true }, deregistrationDelay: 600 });
+  });
+
+  it("path routes match the prefix and strip it, with unique stable priorities", () => {
+    const rule = childOf(prod, "gmail", T.listenerRule)!;
+    expect(rule.inputs.conditions).toEqual([{ pathPattern: { values: ["/gmail", "/gmail/*"] } }]);
+    expect(rule.inputs.transforms).toEqual([{ type: "url-rewrite", urlRewriteConfig: { rewrite: { regex: "^/gmail/?(.*)$", replace: "/$1" } } }]);
+    const priorities = ofType(prod, T.listenerRule).map((r) => r.inputs.priority);
+    expect(new Set(priorities).size).toBe(priorities.length);
+    expect(priorities.every((p) => p >= 1 && p <= 50000)).toBe(true);
+    expect(ofType(dev, T.listenerRule).map((r) => r.inputs.priority).sort()).toEqual([...priorities].sort());
+  });
+
+  it("host routes match the host header", async () => {
+    const plan = await planWith("prod", (r) => (r.servers.gmail.route = { host: "gmail.mcp.example.com" }));
+    const rule = childOf(plan, "gmail", T.listenerRule)!;
+    expect(rule.inputs.conditions).toEqual([{ hostHeader: { values: ["gmail.mcp.example.com"] } }]);
+    expect(rule.inputs.transforms).toBeUndefined();
+    expect(plan.outputs.servers.gmail.url).toBe("https://gmail.mcp.example.com/mcp");
+  });
+});
+
+describe("services", () => {
+  it("run in private subnets without public IPs", () => {
+    const vpc = ofType(prod, T.vpc)[0];
+    for (const name of ALL) {
+      const net = childOf(prod, name, T.service)!.inputs.networkConfiguration;
+      expect(net.assignPublicIp).toBe(false);
+      expect(net.subnets).toHaveLength(vpc.inputs.numberOfAvailabilityZones);
+      expect(net.subnets).not.toEqual(ofType(prod, T.loadBalancer)[0].inputs.subnets);
+    }
+  });
+
+  it("roll out at 100–200 % with a circuit breaker that rolls back, on the latest platform", () => {
+    for (const name of ALL) {
+      expect(childOf(prod, name, T.service)!.inputs).toMatchObject({
+        deploymentMinimumHealthyPercent: 100,
+        deploymentMaximumPercent: 200,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        platformVersion: "LATEST",
+      });
+    }
+  });
+
+  it("public services wait for their listener rule and get a health-check grace period", () => {
+    const svc = childOf(prod, "gmail", T.service)!;
+    expect(svc.inputs.healthCheckGracePeriodSeconds).toBe(60);
+    expect(svc.inputs.loadBalancers).toEqual([{ targetGroupArn: expect.stringContaining("targetgroup/gmail-tg"), containerName: "gmail", containerPort: 8080 }]);
+    expect(svc.options.dependsOn).toContain("gmail-rule");
+    expect(childOf(prod, "neo4j", T.service)!.inputs.healthCheckGracePeriodSeconds).toBeUndefined();
+  });
+
+  it("start at the minimum task count and leave desiredCount to autoscaling", () => {
+    expect(childOf(prod, "gmail", T.service)!.inputs.desiredCount).toBe(3);
+    expect(childOf(prod, "graphiti", T.service)!.inputs.desiredCount).toBe(2);
+    for (const name of ALL) expect(childOf(prod, name, T.service)!.options.ignoreChanges).toEqual(["desiredCount"]);
+  });
+
+  it("Fargate Spot in dev, on-demand in prod", () => {
+    expect(childOf(dev, "gmail", T.service)!.inputs.capacityProviderStrategies).toEqual([{ capacityProvider: "FARGATE_SPOT", weight: 1 }]);
+    expect(childOf(prod, "gmail", T.service)!.inputs.capacityProviderStrategies).toEqual([{ capacityProvider: "FARGATE", weight: 1 }]);
+  });
+
+  it("every service joins Service Connect so it can reach internal servers by name", () => {
+    for (const name of ALL) expect(childOf(prod, name, T.service)!.inputs.serviceConnectConfiguration).toMatchObject({ enabled: true, namespace: expect.stringContaining("mcp-prod") });
+  });
+});
+
+describe("autoscaling", () => {
+  it("scaling targets use the configured min/max", () => {
+    expect(childOf(prod, "gmail", T.scalingTarget)!.inputs).toMatchObject({ minCapacity: 3, maxCapacity: 6, serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount" });
+    expect(childOf(prod, "gmail", T.scalingTarget)!.inputs.resourceId).toMatch(/^service\/platform-cluster-\w+\/gmail-service-\w+$/);
+  });
+
+  it("target tracking on CPU, memory and requests per target (public) or CPU and memory (internal)", () => {
+    const metrics = (name: string) => childrenOf(prod, name, T.scalingPolicy).map((p) => p.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification);
+    expect(metrics("gmail").map((m) => m.predefinedMetricType)).toEqual(["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "ALBRequestCountPerTarget"]);
+    expect(metrics("gmail")[2].resourceLabel).toMatch(/^app\/platform-alb-\w+\/\w+\/targetgroup\/gmail-tg-\w+\/\w+$/);
+    expect(metrics("neo4j").map((m) => m.predefinedMetricType)).toEqual(["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"]);
+    const cpu = childrenOf(prod, "gmail", T.scalingPolicy)[0].inputs.targetTrackingScalingPolicyConfiguration;
+    expect(cpu).toMatchObject({ targetValue: 60, scaleOutCooldown: 60, scaleInCooldown: 300 });
+  });
+});
+
+describe("secrets and IAM", () => {
+  it("one Secrets Manager secret per secret name of the stack", () => {
+    expect(ofType(prod, T.secret).map((s) => s.inputs.name).sort()).toEqual(
+      ["GMAIL_CREDENTIALS", "GMAIL_OAUTH_KEYS", "NEO4J_PASSWORD", "OPENAI_API_KEY", "RESEND_API_KEY"].map((n) => `mcp-stack/prod/${n}`),
+    );
+    expect(ofType(prod, T.secret).every((s) => s.options.retainOnDelete)).toBe(true);
+  });
+
+  it("each execution role reads exactly the secrets its server lists, and writes only its own log group", () => {
+    const secretArn = (name: string) => container(prod, "graphiti").secrets.concat(container(prod, "gmail").secrets, container(prod, "resend").secrets).find((s: any) => s.name === name)?.valueFrom;
+    for (const name of ALL) {
+      const policy = JSON.parse(childOf(prod, name, T.rolePolicy)!.inputs.policy);
+      const read = policy.Statement.find((s: any) => s.Sid === "ReadOwnSecrets");
+      const own = container(prod, name).secrets.map((s: any) => s.valueFrom);
+      expect(read?.Resource ?? []).toEqual(own);
+      expect(policy.Statement.find((s: any) => s.Sid === "WriteOwnLogs").Resource).toBe(`arn:aws:logs:us-east-1:123456789012:log-group:/mcp-stack/prod/${name}:*`);
+      expect(JSON.stringify(policy)).not.toContain('"Resource":"*"');
+    }
+    const rag = JSON.parse(childOf(prod, "rag", T.rolePolicy)!.inputs.policy);
+    expect(JSON.stringify(rag)).not.toContain(secretArn("NEO4J_PASSWORD"));
+  });
+
+  it("execution and task roles are separate and trust only this account's ECS tasks", () => {
+    const roles = childrenOf(prod, "gmail", T.role);
+    expect(roles.map((r) => r.name).sort()).toEqual(["gmail-execution-role", "gmail-task-role"]);
+    const trust = JSON.parse(roles[0].inputs.assumeRolePolicy);
+    expect(trust.Statement[0]).toMatchObject({ Principal: { Service: "ecs-tasks.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } });
+  });
+
+  it("a secret value set in config becomes a secret version; others are filled out of band", async () => {
+    const raw = rawConfigOf("dev");
+    const map = configMapOf("dev", raw);
+    map.values["mcp-stack:secretValues"] = JSON.stringify({ RESEND_API_KEY: "[secret]" });
+    map.secretKeys.push("mcp-stack:secretValues");
+    const plan = await runOffline("dev", map);
+    const versions = ofType(plan, T.secretVersion);
+    expect(versions.map((v) => v.name)).toEqual(["secrets-RESEND_API_KEY-value"]);
+  });
+});
+
+describe("outputs", () => {
+  it("each public server's MCP URL and the ALB DNS name", () => {
+    expect(prod.outputs.servers.gmail.url).toBe("https://mcp.example.com/gmail/mcp");
+    expect(dev.outputs.servers.rag.url).toBe(`http://${dev.outputs.albDnsName}/rag/mcp`);
+    expect(prod.outputs.servers.neo4j.url).toBeUndefined();
+    expect(prod.outputs.albDnsName).toMatch(/\.elb\.amazonaws\.com$/);
+  });
+});
+
+describe("invalid config", () => {
+  it("stops the program before any resource is registered", async () => {
+    const error = await planWith("prod", (r) => (r.servers.gmail.memory = 512)).catch((e) => e);
+    expect(error).toBeInstanceOf(OfflineRunError);
+    expect(error.cause).toBeInstanceOf(ConfigError);
+    expect(error.message).toContain("servers.gmail.memory: 512 MiB is not valid");
+    expect(error.resources).toEqual([]);
+  });
+
+  it("names a missing aws:region", async () => {
+    const map = configMapOf("dev", rawConfigOf("dev"));
+    delete map.values["aws:region"];
+    const error = await runOffline("dev", map).catch((e) => e);
+    expect(error.message).toContain("aws:region: is required");
+  });
+});
