@@ -1,4 +1,4 @@
 import { program } from "./program";
 
-// Stack outputs: albDnsName, clusterName, and per server its url, serviceName and logGroupName.
+// Stack outputs: albDnsName, clusterName, dashboardUrl, and per server its url, serviceName, logGroupName and dashboardUrl.
 export = program();

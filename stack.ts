@@ -1,10 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Alerting } from "./components/alerting";
+import { createAlarm } from "./components/alarms";
+import { Dashboards } from "./components/dashboards";
 import { McpServer } from "./components/mcpServer";
 import { Network } from "./components/network";
 import { Platform } from "./components/platform";
 import { StackSecrets } from "./components/secrets";
 import type { LoadedConfig } from "./config/load";
+import { alarmSpecsFor, loadBalancerAlarmSpecs } from "./decisions/alarms";
 import { dependencyOrder } from "./decisions/dependencies";
 import { protectionFor } from "./decisions/protection";
 import { listenerRulePriorities, serverUrl } from "./decisions/routing";
@@ -12,7 +16,8 @@ import { listenerRulePriorities, serverUrl } from "./decisions/routing";
 export interface StackOutputs {
   albDnsName: pulumi.Output<string>;
   clusterName: pulumi.Output<string>;
-  servers: Record<string, { url?: pulumi.Output<string>; serviceName: pulumi.Output<string>; logGroupName: pulumi.Output<string> }>;
+  servers: Record<string, { url?: pulumi.Output<string>; serviceName: pulumi.Output<string>; logGroupName: pulumi.Output<string>; dashboardUrl: pulumi.Output<string> }>;
+  dashboardUrl: pulumi.Output<string>;
 }
 
 /** Builds the whole MCP stack from a validated config. `pulumi up`, the tests and the offline plan all come through here. */
@@ -43,6 +48,8 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
     opts,
   );
 
+  const alerting = new Alerting("alerting", { stack, notify: config.alerts.notify, accountId }, opts);
+
   const deps = dependencyOrder(config.servers);
   if ("cycle" in deps) throw new Error(`dependency cycle ${deps.cycle.join(" → ")}`); // config validation rejects this first
   const priorities = listenerRulePriorities(config.servers);
@@ -66,11 +73,18 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
           secretArns: secrets.arns,
           dependencies: server.dependsOn.map((dep) => built.get(dep)!),
           rulePriority: priorities.get(name),
+          alarms: alarmSpecsFor(name, server, config.alerts),
+          topics: alerting.topics,
         },
         opts,
       ),
     );
   }
+
+  for (const spec of loadBalancerAlarmSpecs(config.alerts)) {
+    createAlarm(spec, { stack, owner: "alerting", scope: { loadBalancer: platform.alb.arnSuffix, cluster: platform.cluster.name }, topics: alerting.topics, parent: alerting });
+  }
+  const dashboards = new Dashboards("dashboards", { stack, region, platform, servers: [...built.values()] }, opts);
 
   const servers: StackOutputs["servers"] = {};
   for (const [name, component] of [...built].sort(([a], [b]) => a.localeCompare(b))) {
@@ -79,7 +93,8 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
       url: server.internal ? undefined : platform.alb.dnsName.apply((dns) => serverUrl(server, config.ingress, dns)),
       serviceName: component.service.name,
       logGroupName: component.logGroup.name,
+      dashboardUrl: dashboards.serverUrls[name],
     };
   }
-  return { albDnsName: platform.alb.dnsName, clusterName: platform.cluster.name, servers };
+  return { albDnsName: platform.alb.dnsName, clusterName: platform.cluster.name, dashboardUrl: dashboards.overviewUrl, servers };
 }

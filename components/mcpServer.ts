@@ -7,6 +7,9 @@ import { prefixRewrite, routeConditions } from "../decisions/routing";
 import { scalingPlanFor } from "../decisions/scaling";
 import { containerCommand, containerEnvironment, containerHealthCheck, taskSize } from "../decisions/tasks";
 import { trafficPolicyFor } from "../decisions/traffic";
+import type { Severity } from "../config/schema";
+import { alarmName, type AlarmSpec } from "../decisions/alarms";
+import { createAlarm, type AlarmContext } from "./alarms";
 import { executionRolePolicy, taskAssumeRolePolicy } from "./iamPolicies";
 import type { Platform } from "./platform";
 
@@ -26,6 +29,9 @@ export interface McpServerArgs {
   dependencies: McpServer[];
   /** Listener rule priority; absent for internal servers. */
   rulePriority?: number;
+  /** This server's alarms (decisions/alarms.ts) and the topics they notify. */
+  alarms: AlarmSpec[];
+  topics: Record<Severity, aws.sns.Topic>;
 }
 
 /** One MCP server: a Fargate service with its task definition, IAM, logs, network access, ALB route and autoscaling. */
@@ -36,6 +42,9 @@ export class McpServer extends pulumi.ComponentResource {
   readonly logGroup: aws.cloudwatch.LogGroup;
   readonly service: aws.ecs.Service;
   readonly targetGroup?: aws.lb.TargetGroup;
+  readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
+  /** Rolls up the P1/P2 alarms: the server's one status for dashboards and on-call tools. */
+  readonly healthAlarm: aws.cloudwatch.CompositeAlarm;
 
   constructor(name: string, args: McpServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:index:McpServer", name, {}, opts);
@@ -61,6 +70,12 @@ export class McpServer extends pulumi.ComponentResource {
       loadBalancers = [{ targetGroupArn: this.targetGroup.arn, containerName: name, containerPort: this.port }];
     }
 
+    // Target-group alarms exist before the service so that its deployments can roll back on them.
+    const scope: AlarmContext["scope"] = { loadBalancer: platform.alb.arnSuffix, targetGroup: this.targetGroup?.arnSuffix, cluster: platform.cluster.name };
+    const alarmContext = (s: AlarmContext["scope"]): AlarmContext => ({ stack: args.stack, owner: name, scope: s, topics: args.topics, parent: this });
+    const early = args.alarms.filter((spec) => spec.scope !== "service").map((spec) => ({ spec, alarm: createAlarm(spec, alarmContext(scope)) }));
+    const gates = early.filter(({ spec }) => spec.gatesDeployments);
+
     const deploy = deploymentSettingsFor(server);
     const scaling = scalingPlanFor(server);
     this.service = new aws.ecs.Service(
@@ -80,6 +95,9 @@ export class McpServer extends pulumi.ComponentResource {
         availabilityZoneRebalancing: "ENABLED",
         enableEcsManagedTags: true,
         propagateTags: "SERVICE",
+        alarms: gates.length
+          ? { alarmNames: gates.map(({ spec }) => alarmName(args.stack, name, spec.key)), enable: true, rollback: true }
+          : undefined,
         serviceConnectConfiguration: {
           enabled: true,
           namespace: platform.namespace.arn,
@@ -95,8 +113,26 @@ export class McpServer extends pulumi.ComponentResource {
         // Application Auto Scaling owns the task count after creation.
         ignoreChanges: ["desiredCount"],
         // ECS refuses a target group that no listener uses yet, and capacity providers must be attached first.
-        dependsOn: [platform.capacityProviders, ...(rule ? [rule] : [])],
+        dependsOn: [platform.capacityProviders, ...(rule ? [rule] : []), ...gates.map(({ alarm }) => alarm)],
       },
+    );
+
+    const late = args.alarms
+      .filter((spec) => spec.scope === "service")
+      .map((spec) => ({ spec, alarm: createAlarm(spec, alarmContext({ ...scope, service: this.service.name })) }));
+    const all = [...early, ...late];
+    this.alarms = all.map(({ alarm }) => alarm);
+    const urgent = all.filter(({ spec }) => spec.severity === "P1" || spec.severity === "P2");
+    this.healthAlarm = new aws.cloudwatch.CompositeAlarm(
+      `${name}-alarm-health`,
+      {
+        alarmName: alarmName(args.stack, name, "health"),
+        alarmDescription: `${name} needs attention: one of its P1/P2 alarms is in ALARM. No notification of its own (each alarm notifies its severity's topic); the status dashboards and mcp-ops read it.`,
+        alarmRule: urgent.map(({ spec }) => `ALARM("${alarmName(args.stack, name, spec.key)}")`).join(" OR "),
+        actionsEnabled: false,
+        tags: { "mcp-stack:server": name },
+      },
+      { parent: this, dependsOn: urgent.map(({ alarm }) => alarm) },
     );
 
     this.createAutoscaling(args, scaling);

@@ -4,7 +4,7 @@ import { dependencyOrder } from "../decisions/dependencies";
 import type { StackConfig } from "./schema";
 
 /** Names of the stack-level components; a server of the same name would clash with their resources. */
-export const RESERVED_NAMES = ["network", "platform", "secrets", "monitoring", "backup", "edge"];
+export const RESERVED_NAMES = ["network", "platform", "secrets", "alerting", "dashboards", "monitoring", "backup", "edge"];
 
 type Ctx = z.RefinementCtx;
 type Path = (string | number)[];

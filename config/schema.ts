@@ -84,6 +84,8 @@ const serverInput = z.strictObject({
   architecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
   spot: z.boolean().default(false),
   scaling: scaling.prefault({}),
+  /** Expected traffic: a P4 alarm fires below it. Off by default for quiet servers. */
+  minRequestsPerMinute: positiveInt.optional(),
   rateLimitPerMinute: z.number().int().min(10, "must be at least 10: WAF's smallest rate limit per 60 s window").optional(),
   healthCheck: healthCheck.prefault({}),
   environment: z.record(envVarName, z.string()).default({}),

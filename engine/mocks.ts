@@ -35,6 +35,11 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
       return { arn: `arn:aws:ecs:${region}:${MOCK_ACCOUNT_ID}:task-definition/${inputs.family}:1`, revision: 1 };
     case "aws:secretsmanager/secret:Secret":
       return { arn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${physical}-${shortHash(physical, 6)}` };
+    case "aws:sns/topic:Topic":
+      return { name: physical, arn: `arn:aws:sns:${region}:${MOCK_ACCOUNT_ID}:${physical}` };
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+    case "aws:cloudwatch/compositeAlarm:CompositeAlarm":
+      return { arn: `arn:aws:cloudwatch:${region}:${MOCK_ACCOUNT_ID}:alarm:${inputs.name ?? inputs.alarmName}` };
     case "aws:iam/role:Role":
       return { name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physical}` };
     case "aws:cloudwatch/logGroup:LogGroup":

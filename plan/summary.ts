@@ -74,6 +74,42 @@ export function serverRows(plan: Plan): ServerRow[] {
     });
 }
 
+const COMPARE: Record<string, string> = { GreaterThanThreshold: ">", LessThanThreshold: "<", GreaterThanOrEqualToThreshold: "≥", LessThanOrEqualToThreshold: "≤" };
+
+/** The alarm table of one server, read back from its MetricAlarm resources. */
+export function alarmRows(plan: Plan, server: string): string[][] {
+  return descendants(plan, server)
+    .filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm")
+    .map(({ inputs: a }) => {
+      const query = a.metricQueries?.find((q: any) => q.returnData);
+      const what = query ? `${query.label} = ${query.expression}` : `${a.namespace} ${a.metricName} ${a.extendedStatistic ?? a.statistic}`;
+      const period = a.period ?? a.metricQueries?.find((q: any) => q.metric)?.metric.period;
+      return [
+        a.tags?.severity ?? "?",
+        a.name.replace(/^mcp-[^-]+-/, ""),
+        what,
+        `${COMPARE[a.comparisonOperator] ?? a.comparisonOperator} ${a.threshold}${a.unit ? ` ${a.unit}` : ""}`,
+        `${a.datapointsToAlarm} of ${a.evaluationPeriods} × ${period} s`,
+        a.treatMissingData,
+        String(a.alarmActions?.[0] ?? "").split(":").pop()!,
+      ];
+    });
+}
+
+/** Modelled time to detect a dead service, from the health check and the down alarm the plan would create. */
+export function timeToDetect(plan: Plan, server: string): string {
+  const own = descendants(plan, server);
+  const down = own.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name.endsWith("-alarm-down"))?.inputs;
+  if (!down) return "no down alarm (scaling.min is 0)";
+  const tg = own.find((r) => r.type === "aws:lb/targetGroup:TargetGroup")?.inputs.healthCheck;
+  const task = own.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition")?.inputs;
+  const container = task ? JSON.parse(task.containerDefinitions)[0].healthCheck : undefined;
+  const [kind, interval, count] = tg ? ["target health check", tg.interval, tg.unhealthyThreshold] : ["container health check", container.interval, container.retries];
+  const check = interval * count;
+  const alarm = down.period * down.datapointsToAlarm;
+  return `${check + alarm} s = ${kind} ${interval} s × ${count} + down alarm ${down.period} s × ${down.datapointsToAlarm}`;
+}
+
 export function renderSummary(plan: Plan, environment: string): string {
   const components = plan.resources.filter((r) => !r.custom && r.parent === undefined && !r.type.startsWith("pulumi:"));
   const custom = plan.resources.filter(isLeaf);
@@ -90,6 +126,13 @@ export function renderSummary(plan: Plan, environment: string): string {
     "Servers",
     table(["server", "route", "size", "tasks", "platform", "deploy", "traffic"], servers),
     "",
+    "Alarms (severity → topic) and modelled time to detect a dead service",
+    ...serverRows(plan).flatMap((srv) => [
+      "",
+      `${srv.name}: detects a dead service in ${timeToDetect(plan, srv.name)}`,
+      table(["sev", "alarm", "metric", "threshold", "datapoints", "missing data", "topic"], alarmRows(plan, srv.name)),
+    ]),
+    "",
     "Components",
     table(["component", "kind", "resources", "what"], componentRows),
     "",
@@ -97,5 +140,6 @@ export function renderSummary(plan: Plan, environment: string): string {
     table(["type", "count"], byType),
     "",
     `Load balancer: ${plan.outputs.albDnsName}`,
+    `Overview dashboard: ${plan.outputs.dashboardUrl}`,
   ].join("\n");
 }

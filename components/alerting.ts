@@ -1,0 +1,75 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SEVERITIES, type Severity, type StackConfig } from "../config/schema";
+
+export interface AlertingArgs {
+  stack: string;
+  notify: StackConfig["alerts"]["notify"];
+  accountId: pulumi.Input<string>;
+}
+
+/** One encrypted SNS topic per severity with its subscriptions; every alarm notifies the topic of its severity. */
+export class Alerting extends pulumi.ComponentResource {
+  readonly topics = {} as Record<Severity, aws.sns.Topic>;
+
+  constructor(name: string, args: AlertingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mcp-stack:index:Alerting", name, {}, opts);
+    const parent = { parent: this };
+    // CloudWatch can't publish to topics under the AWS-managed SNS key: a customer key lets it.
+    const key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `mcp-stack ${args.stack} alert topics`,
+        enableKeyRotation: true,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Sid: "AccountAdmin", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:aws:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" },
+            {
+              Sid: "CloudWatchAlarms",
+              Effect: "Allow",
+              Principal: { Service: "cloudwatch.amazonaws.com" },
+              Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+              Resource: "*",
+              Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+            },
+          ],
+        }),
+      },
+      parent,
+    );
+    for (const severity of SEVERITIES) {
+      const id = severity.toLowerCase();
+      const topic = new aws.sns.Topic(`${name}-${id}`, { name: `mcp-${args.stack}-${id}`, kmsMasterKeyId: key.id, displayName: `mcp-stack ${args.stack} ${severity}` }, parent);
+      new aws.sns.TopicPolicy(
+        `${name}-${id}-policy`,
+        {
+          arn: topic.arn,
+          policy: pulumi.jsonStringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "CloudWatchAlarmsPublish",
+                Effect: "Allow",
+                Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: "sns:Publish",
+                Resource: topic.arn,
+                Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+              },
+            ],
+          }),
+        },
+        parent,
+      );
+      (args.notify[severity] ?? []).forEach((endpoint, i) => {
+        new aws.sns.TopicSubscription(
+          `${name}-${id}-sub-${i}`,
+          { topic: topic.arn, protocol: endpoint.startsWith("https://") ? "https" : "email", endpoint },
+          parent,
+        );
+      });
+      this.topics[severity] = topic;
+    }
+    this.registerOutputs({});
+  }
+}

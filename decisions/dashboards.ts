@@ -1,0 +1,138 @@
+import { ERROR_RATE } from "./alarms";
+import { dimensionsFor, METRICS, type MetricKey, type ScopeValues } from "./metrics";
+
+/** CloudWatch dashboards lay widgets on a grid 24 columns wide. */
+export const GRID_COLUMNS = 24;
+
+export interface Position {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface Widget extends Position {
+  type: "metric" | "alarm" | "text";
+  properties: Record<string, unknown>;
+}
+
+export interface ServerPanel {
+  name: string;
+  internal: boolean;
+  /** ARNs of the server's alarms, the composite first. */
+  alarmArns: string[];
+  scope: ScopeValues<string>;
+}
+
+type MetricLine = (string | Record<string, unknown>)[];
+
+/** A metric in CloudWatch's widget notation, with the same dimensions the alarms use. */
+export function metricLine(metric: MetricKey, stat: string, scope: ScopeValues<string>, extra: Record<string, unknown> = {}): MetricLine {
+  const def = METRICS[metric];
+  const dims = Object.entries(dimensionsFor(def.scope, scope)).flat();
+  return [def.namespace, def.name, ...dims, { stat, ...extra }];
+}
+
+/** The 5xx rate as metric math over target 5xx and requests, as the errors alarm computes it. */
+function errorRateLines(scope: ScopeValues<string>, requests: MetricKey = "requests", errors: MetricKey = "target5xx"): MetricLine[] {
+  return [
+    [{ expression: ERROR_RATE, label: "5xx rate (%)", id: "rate" }],
+    metricLine(requests, "Sum", scope, { id: "requests", visible: false }),
+    metricLine(errors, "Sum", scope, { id: "errors", visible: false }),
+  ];
+}
+
+export function metricWidget(title: string, metrics: MetricLine[], at: Position, region: string, extra: Record<string, unknown> = {}): Widget {
+  return { type: "metric", ...at, properties: { title, region, metrics, view: "timeSeries", stacked: false, period: 60, ...extra } };
+}
+
+export function alarmWidget(title: string, alarms: string[], at: Position): Widget {
+  return { type: "alarm", ...at, properties: { title, alarms, sortBy: "stateUpdatedTimestamp" } };
+}
+
+export function textWidget(markdown: string, at: Position): Widget {
+  return { type: "text", ...at, properties: { markdown } };
+}
+
+/** Lays cells of the given widths left to right on one row. */
+function row(y: number, height: number, cells: [number, (at: Position) => Widget][]): Widget[] {
+  let x = 0;
+  return cells.map(([width, make]) => {
+    const widget = make({ x, y, width, height });
+    x += width;
+    return widget;
+  });
+}
+
+/** One row per server: alarm status, requests, p95 latency, 5xx rate, healthy tasks, CPU, memory. */
+export function overviewDashboard(stack: string, region: string, servers: ServerPanel[]): { widgets: Widget[] } {
+  const widgets: Widget[] = [
+    textWidget(`# mcp-stack ${stack}\nOne row per MCP server. Status is the server's P1/P2 roll-up; each alarm notifies its severity's topic.`, { x: 0, y: 0, width: GRID_COLUMNS, height: 2 }),
+  ];
+  servers.forEach((s, i) => {
+    const y = 2 + i * 5;
+    const m = (title: string, lines: MetricLine[]) => (at: Position) => metricWidget(`${s.name}: ${title}`, lines, at, region);
+    const cells: [number, (at: Position) => Widget][] = s.internal
+      ? [
+          [6, (at) => alarmWidget(`${s.name} status`, s.alarmArns, at)],
+          [6, m("running tasks", [metricLine("runningTasks", "Minimum", s.scope)])],
+          [6, m("CPU %", [metricLine("cpu", "Average", s.scope)])],
+          [6, m("memory %", [metricLine("memory", "Average", s.scope)])],
+        ]
+      : [
+          [6, (at) => alarmWidget(`${s.name} status`, s.alarmArns, at)],
+          [3, m("requests", [metricLine("requests", "Sum", s.scope)])],
+          [3, m("p95 latency (s)", [metricLine("responseTime", "p95", s.scope)])],
+          [3, m("5xx rate %", errorRateLines(s.scope))],
+          [3, m("healthy tasks", [metricLine("healthyHosts", "Minimum", s.scope)])],
+          [3, m("CPU %", [metricLine("cpu", "Average", s.scope)])],
+          [3, m("memory %", [metricLine("memory", "Average", s.scope)])],
+        ];
+    widgets.push(...row(y, 5, cells));
+  });
+  return { widgets };
+}
+
+/** A server's detail view, with the load balancer and backup jobs it depends on. */
+export function serverDashboard(stack: string, region: string, s: ServerPanel): { widgets: Widget[] } {
+  const m = (title: string, lines: MetricLine[], extra?: Record<string, unknown>) => (at: Position) => metricWidget(title, lines, at, region, extra);
+  const widgets: Widget[] = [
+    textWidget(`# ${s.name} (mcp-stack ${stack})\nAlarm descriptions carry the runbook: likely causes and the first three steps.`, { x: 0, y: 0, width: GRID_COLUMNS, height: 2 }),
+    alarmWidget(`${s.name} alarms`, s.alarmArns, { x: 0, y: 2, width: GRID_COLUMNS, height: 4 }),
+  ];
+  if (!s.internal) {
+    widgets.push(
+      ...row(6, 6, [
+        [12, m("requests per minute", [metricLine("requests", "Sum", s.scope)])],
+        [12, m("response time (s): p50, p95, p99", ["p50", "p95", "p99"].map((p) => metricLine("responseTime", p, s.scope, { label: p })))],
+      ]),
+      ...row(12, 6, [
+        [12, m("5xx rate %", errorRateLines(s.scope))],
+        [12, m("healthy / unhealthy targets", [metricLine("healthyHosts", "Minimum", s.scope), metricLine("unhealthyHosts", "Maximum", s.scope)])],
+      ]),
+    );
+  }
+  widgets.push(
+    ...row(18, 6, [
+      [8, m("running tasks", [metricLine("runningTasks", "Minimum", s.scope)])],
+      [8, m("CPU %", [metricLine("cpu", "Average", s.scope)])],
+      [8, m("memory %", [metricLine("memory", "Average", s.scope)])],
+    ]),
+    ...row(24, 6, [
+      [8, m("load balancer 5xx rate %", errorRateLines(s.scope, "albRequests", "elb5xx"))],
+      [8, m("load balancer active connections", [metricLine("activeConnections", "Sum", s.scope)])],
+      [
+        8,
+        m(
+          "backup jobs",
+          [
+            [{ expression: `SEARCH('{AWS/Backup,ResourceType} MetricName="NumberOfBackupJobsCompleted"', 'Sum', 3600)`, id: "done", label: "completed" }],
+            [{ expression: `SEARCH('{AWS/Backup,ResourceType} MetricName="NumberOfBackupJobsFailed"', 'Sum', 3600)`, id: "failed", label: "failed" }],
+          ],
+          { period: 3600 },
+        ),
+      ],
+    ]),
+  );
+  return { widgets };
+}

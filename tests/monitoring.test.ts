@@ -1,0 +1,189 @@
+import { parseStackConfig } from "../config/load";
+import { alarmDescription, alarmSpecsFor, type AlarmSpec } from "../decisions/alarms";
+import { GRID_COLUMNS, type Widget } from "../decisions/dashboards";
+import { planStack, runOffline, type Plan } from "../engine/offline";
+import { alarmRows, timeToDetect } from "../plan/summary";
+import { childOf, childrenOf, named, ofType } from "./support/plan";
+import { configMapOf, rawConfigOf } from "./support/stackConfig";
+
+const PUBLIC = ["filesystem", "gmail", "graphiti", "rag", "resend"];
+const INTERNAL = ["neo4j", "vectordb"];
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+
+describe("alarm specs (pure decisions)", () => {
+  const config = parseStackConfig(rawConfigOf("prod"));
+  const specs = alarmSpecsFor("gmail", config.servers.gmail, config.alerts);
+  const byKey = (key: string, list: AlarmSpec[] = specs) => list.find((s) => s.key === key)!;
+
+  it("encode each threshold of the team's health monitor with the right unit", () => {
+    expect(byKey("latency")).toMatchObject({ metric: { metric: "responseTime", stat: "p95" }, threshold: 5, unit: "Seconds", severity: "P2" });
+    expect(byKey("latency-kpi")).toMatchObject({ threshold: 0.5, unit: "Seconds", severity: "P4" });
+    expect(byKey("errors")).toMatchObject({ threshold: 10, severity: "P2", expression: { expression: "IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)" } });
+    expect(byKey("errors-kpi")).toMatchObject({ threshold: 1, severity: "P4" });
+    expect(byKey("unhealthy")).toMatchObject({ evaluationPeriods: 3, datapointsToAlarm: 3, threshold: 0, severity: "P2" });
+    expect(byKey("down")).toMatchObject({ metric: { metric: "healthyHosts" }, comparison: "LessThanThreshold", threshold: 3, severity: "P1", treatMissingData: "breaching" });
+    expect(byKey("cpu")).toMatchObject({ metric: { metric: "cpu" }, threshold: 80, severity: "P3" });
+    expect(byKey("memory")).toMatchObject({ metric: { metric: "memory" }, threshold: 90, severity: "P3" });
+    expect(byKey("availability")).toMatchObject({ comparison: "LessThanThreshold", threshold: 99.9, period: 3600 });
+  });
+
+  it("every alarm has a period AWS accepts, deliberate missing-data handling and a runbook within 1024 characters", () => {
+    const all = Object.entries(config.servers).flatMap(([n, s]) => alarmSpecsFor(n, s, config.alerts));
+    for (const spec of all) {
+      expect([10, 30].includes(spec.period) || spec.period % 60 === 0).toBe(true);
+      expect(["breaching", "notBreaching"]).toContain(spec.treatMissingData);
+      const description = alarmDescription(spec);
+      expect(description.length).toBeLessThanOrEqual(1024);
+      expect(description).toMatch(/^P[1-4] \(.+\): .+Likely|^P[1-4] \(.+\): .+First/);
+      expect(description).toMatch(/1\).+2\).+3\)/);
+    }
+  });
+
+  it("consecutive failures set the datapoints of the health alarms", () => {
+    const raw = rawConfigOf("prod");
+    raw.alerts.thresholds.consecutiveFailures = 5;
+    const c = parseStackConfig(raw);
+    const s = alarmSpecsFor("gmail", c.servers.gmail, c.alerts);
+    for (const key of ["down", "unhealthy", "latency", "errors", "cpu", "memory"]) {
+      expect(byKey(key, s)).toMatchObject({ evaluationPeriods: 5, datapointsToAlarm: 5 });
+    }
+  });
+
+  it("internal servers are watched through ECS: down, CPU, memory", () => {
+    const neo4j = alarmSpecsFor("neo4j", config.servers.neo4j, config.alerts);
+    expect(neo4j.map((s) => s.key)).toEqual(["down", "cpu", "memory"]);
+    expect(neo4j[0]).toMatchObject({ metric: { metric: "runningTasks", stat: "Minimum" }, threshold: 1, severity: "P1", treatMissingData: "breaching" });
+  });
+
+  it("throughput is watched only where a server expects traffic", () => {
+    expect(specs.find((s) => s.key === "throughput")).toBeUndefined();
+    const busy = alarmSpecsFor("gmail", { ...config.servers.gmail, minRequestsPerMinute: 1000 }, config.alerts);
+    expect(byKey("throughput", busy)).toMatchObject({ comparison: "LessThanThreshold", threshold: 5000, period: 300, treatMissingData: "breaching", severity: "P4" });
+  });
+
+  it("ECS deployments roll back on the P1/P2 target-group alarms", () => {
+    expect(specs.filter((s) => s.gatesDeployments).map((s) => s.key)).toEqual(["down", "unhealthy", "latency", "errors"]);
+  });
+});
+
+describe("alarms, topics and dashboards of the prod plan", () => {
+  let prod: Plan;
+  beforeAll(async () => {
+    prod = await planStack("prod");
+  });
+
+  const alarmsOf = (server: string) => childrenOf(prod, server, ALARM);
+  const alarm = (server: string, key: string) => named(prod, `${server}-alarm-${key}`, ALARM);
+
+  it("every public server has an alarm for each threshold, routed to its severity's topic", () => {
+    const expected: Record<string, string> = { down: "p1", unhealthy: "p2", latency: "p2", errors: "p2", cpu: "p3", memory: "p3", availability: "p3", "latency-kpi": "p4", "errors-kpi": "p4" };
+    for (const server of PUBLIC) {
+      expect(alarmsOf(server).map((a) => a.name.replace(`${server}-alarm-`, "")).sort()).toEqual(Object.keys(expected).sort());
+      for (const [key, topic] of Object.entries(expected)) {
+        const a = alarm(server, key).inputs;
+        expect(a.alarmActions).toEqual([`arn:aws:sns:us-east-1:123456789012:mcp-prod-${topic}`]);
+        expect(a.okActions).toEqual(a.alarmActions);
+        expect(a.tags.severity).toBe(topic.toUpperCase());
+      }
+    }
+    for (const server of INTERNAL) expect(alarmsOf(server).map((a) => a.name)).toEqual([`${server}-alarm-down`, `${server}-alarm-cpu`, `${server}-alarm-memory`]);
+  });
+
+  it("latency alarms compare TargetResponseTime in seconds, per target group", () => {
+    const a = alarm("gmail", "latency").inputs;
+    expect(a).toMatchObject({ namespace: "AWS/ApplicationELB", metricName: "TargetResponseTime", extendedStatistic: "p95", threshold: 5, unit: "Seconds", period: 60 });
+    expect(a.dimensions).toEqual({ LoadBalancer: expect.stringMatching(/^app\/platform-alb-/), TargetGroup: expect.stringMatching(/^targetgroup\/gmail-tg-/) });
+    expect(alarm("gmail", "cpu").inputs.dimensions).toEqual({ ClusterName: expect.stringMatching(/^platform-cluster-/), ServiceName: expect.stringMatching(/^gmail-service-/) });
+  });
+
+  it("a load-balancer alarm covers ELB-generated 5xx", () => {
+    const a = named(prod, "alerting-alarm-alb-5xx", ALARM).inputs;
+    expect(a.metricQueries.map((q: any) => q.metric?.metricName).filter(Boolean)).toEqual(["RequestCount", "HTTPCode_ELB_5XX_Count"]);
+    expect(a.alarmActions[0]).toMatch(/mcp-prod-p2$/);
+  });
+
+  it("one encrypted topic per severity, subscriptions from alerts.notify", () => {
+    const topics = ofType(prod, "aws:sns/topic:Topic");
+    expect(topics.map((t) => t.inputs.name)).toEqual(["mcp-prod-p1", "mcp-prod-p2", "mcp-prod-p3", "mcp-prod-p4"]);
+    for (const t of topics) expect(t.inputs.kmsMasterKeyId).toBe("alerting-key-id");
+    const key = named(prod, "alerting-key").inputs;
+    expect(key.enableKeyRotation).toBe(true);
+    expect(JSON.parse(key.policy).Statement[1].Principal).toEqual({ Service: "cloudwatch.amazonaws.com" });
+    const subs = ofType(prod, "aws:sns/topicSubscription:TopicSubscription").map((s) => [s.inputs.topic.split(":").pop(), s.inputs.protocol, s.inputs.endpoint]);
+    expect(subs).toEqual([["mcp-prod-p1", "email", "oncall@example.com"], ["mcp-prod-p2", "email", "oncall@example.com"]]);
+  });
+
+  it("https endpoints subscribe over https", async () => {
+    const raw = rawConfigOf("dev");
+    raw.alerts.notify = { P3: ["https://hooks.example.com/mcp"] };
+    const plan = await runOffline("dev", configMapOf("dev", raw));
+    expect(ofType(plan, "aws:sns/topicSubscription:TopicSubscription").map((s) => s.inputs.protocol)).toEqual(["https"]);
+  });
+
+  it("a composite alarm per server rolls up exactly its P1 and P2 alarms", () => {
+    for (const server of [...PUBLIC, ...INTERNAL]) {
+      const composite = childOf(prod, server, "aws:cloudwatch/compositeAlarm:CompositeAlarm")!.inputs;
+      const urgent = alarmsOf(server).filter((a) => ["P1", "P2"].includes(a.inputs.tags.severity)).map((a) => `ALARM("${a.inputs.name}")`);
+      expect(composite.alarmRule).toBe(urgent.join(" OR "));
+      expect(composite.alarmName).toBe(`mcp-prod-${server}-health`);
+    }
+  });
+
+  it("each public service's deployments roll back on its P1/P2 alarms, which exist first", () => {
+    const svc = childOf(prod, "gmail", "aws:ecs/service:Service")!;
+    expect(svc.inputs.alarms).toEqual({ alarmNames: ["mcp-prod-gmail-down", "mcp-prod-gmail-unhealthy", "mcp-prod-gmail-latency", "mcp-prod-gmail-errors"], enable: true, rollback: true });
+    for (const key of ["down", "unhealthy", "latency", "errors"]) expect(svc.options.dependsOn).toContain(`gmail-alarm-${key}`);
+    expect(childOf(prod, "neo4j", "aws:ecs/service:Service")!.inputs.alarms).toBeUndefined();
+  });
+
+  const dashboards = () => ofType(prod, "aws:cloudwatch/dashboard:Dashboard").map((d) => ({ name: d.inputs.dashboardName as string, body: JSON.parse(d.inputs.dashboardBody) as { widgets: Widget[] } }));
+
+  it("an overview dashboard and one per server, all valid JSON within the 24-column grid and without overlaps", () => {
+    expect(dashboards().map((d) => d.name).sort()).toEqual(["mcp-prod-overview", ...[...PUBLIC, ...INTERNAL].map((s) => `mcp-prod-${s}`)].sort());
+    for (const { name, body } of dashboards()) {
+      const cells = new Set<string>();
+      for (const w of body.widgets) {
+        expect([name, w.x + w.width <= GRID_COLUMNS]).toEqual([name, true]);
+        for (let x = w.x; x < w.x + w.width; x++) for (let y = w.y; y < w.y + w.height; y++) {
+          expect(cells.has(`${x},${y}`)).toBe(false);
+          cells.add(`${x},${y}`);
+        }
+      }
+    }
+  });
+
+  it("the overview has a row per server with status, requests, p95, 5xx rate, healthy tasks, CPU and memory", () => {
+    const overview = dashboards().find((d) => d.name === "mcp-prod-overview")!.body.widgets;
+    const titles = overview.map((w) => w.properties.title);
+    for (const s of PUBLIC) {
+      expect(titles).toEqual(expect.arrayContaining([`${s} status`, `${s}: requests`, `${s}: p95 latency (s)`, `${s}: 5xx rate %`, `${s}: healthy tasks`, `${s}: CPU %`, `${s}: memory %`]));
+    }
+    const status = overview.find((w) => w.properties.title === "gmail status")!;
+    expect(status.properties.alarms).toEqual(expect.arrayContaining([expect.stringContaining(":alarm:mcp-prod-gmail-health"), expect.stringContaining(":alarm:mcp-prod-gmail-latency")]));
+  });
+
+  it("dashboards show metrics with the same dimensions as the alarms", () => {
+    const overview = dashboards().find((d) => d.name === "mcp-prod-overview")!.body.widgets;
+    const line = (title: string) => (overview.find((w) => w.properties.title === title)!.properties.metrics as any[])[0];
+    const latency = alarm("gmail", "latency").inputs;
+    expect(line("gmail: p95 latency (s)")).toEqual(["AWS/ApplicationELB", "TargetResponseTime", ...Object.entries(latency.dimensions).flat(), { stat: "p95" }]);
+    const cpu = alarm("gmail", "cpu").inputs;
+    expect(line("gmail: CPU %")).toEqual(["AWS/ECS", "CPUUtilization", ...Object.entries(cpu.dimensions).flat(), { stat: "Average" }]);
+  });
+
+  it("the detail dashboard adds load-balancer and backup-job widgets", () => {
+    const titles = dashboards().find((d) => d.name === "mcp-prod-gmail")!.body.widgets.map((w) => w.properties.title);
+    expect(titles).toEqual(expect.arrayContaining(["load balancer 5xx rate %", "load balancer active connections", "backup jobs", "response time (s): p50, p95, p99"]));
+  });
+
+  it("stack outputs link the dashboards", () => {
+    expect(prod.outputs.dashboardUrl).toBe("https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/mcp-prod-overview");
+    expect(prod.outputs.servers.gmail.dashboardUrl).toMatch(/#dashboards\/dashboard\/mcp-prod-gmail$/);
+  });
+
+  it("the plan shows each server's alarm table and modelled time to detect", () => {
+    expect(timeToDetect(prod, "gmail")).toBe("225 s = target health check 15 s × 3 + down alarm 60 s × 3");
+    expect(timeToDetect(prod, "neo4j")).toBe("225 s = container health check 15 s × 3 + down alarm 60 s × 3");
+    expect(alarmRows(prod, "gmail")).toContainEqual(["P2", "gmail-latency", "AWS/ApplicationELB TargetResponseTime p95", "> 5 Seconds", "3 of 3 × 60 s", "notBreaching", "mcp-prod-p2"]);
+  });
+});
