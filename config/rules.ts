@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { FARGATE_MEMORY_BY_CPU, fargateMemoryHint } from "./fargate";
+import { MAX_SERVER_NAME_LENGTH, SERVER_NAME } from "./names";
 import { dependencyOrder } from "../decisions/dependencies";
 import type { StackConfig } from "./schema";
 
@@ -54,12 +55,12 @@ function checkIngress({ ingress, environment }: StackConfig, fail: Fail) {
 function checkServer(config: StackConfig, name: string, s: Server, fail: Fail) {
   const at = (...rest: Path): Path => ["servers", name, ...rest];
 
-  if (!/^[a-z][a-z0-9-]*[a-z0-9]$/.test(name)) {
+  if (!SERVER_NAME.test(name)) {
     fail(at(), `server name "${name}" must be lowercase letters, digits and hyphens, starting with a letter (it becomes an ECS service and DNS name)`);
   } else if (RESERVED_NAMES.includes(name)) {
     fail(at(), `server name "${name}" is reserved for a stack component (${RESERVED_NAMES.join(", ")}); pick another name`);
-  } else if (name.length > 21) {
-    fail(at(), `server name "${name}" is ${name.length} characters; use at most 21 so its target group name stays within AWS's 32`);
+  } else if (name.length > MAX_SERVER_NAME_LENGTH) {
+    fail(at(), `server name "${name}" is ${name.length} characters; use at most ${MAX_SERVER_NAME_LENGTH} so its target group name stays within AWS's 32`);
   }
 
   const memories = FARGATE_MEMORY_BY_CPU[s.cpu];

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { FARGATE_CPU_VALUES, FARGATE_MEMORY_BY_CPU, fargateMemoryHint } from "./fargate";
 import { checkStackRules } from "./rules";
 
 /**
@@ -8,13 +7,6 @@ import { checkStackRules } from "./rules";
  */
 
 export const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** ECS service, Service Connect DNS label and the prefix of ALB/target-group names. */
-export const SERVER_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
-/**
- * Target groups are autonamed `<server>-tg-<7 hex>` and must stay within AWS's 32 characters,
- * so a server name may have at most 32 - "-tg".length - 8 = 21 characters.
- */
-export const MAX_SERVER_NAME_LENGTH = 21;
 
 const port = z.number().int().min(1, "must be a port between 1 and 65535").max(65535, "must be a port between 1 and 65535");
 const percent = z.number().gt(0, "must be a percentage above 0").max(100, "must be a percentage of at most 100");
@@ -199,5 +191,3 @@ export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ServerConfig = StackConfig["servers"][string];
 export type Transport = (typeof TRANSPORTS)[number];
 export type Severity = (typeof SEVERITIES)[number];
-
-export { FARGATE_CPU_VALUES, FARGATE_MEMORY_BY_CPU, fargateMemoryHint };
