@@ -4,6 +4,7 @@ module.exports = {
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
+  setupFilesAfterEnv: ["<rootDir>/tests/support/pulumiStacks.ts"],
   reporters: ["default", "<rootDir>/tests/support/summaryReporter.js"],
   testTimeout: 30000,
 };

@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Alerting } from "./components/alerting";
+import { Backup } from "./components/backup";
+import { Storage } from "./components/storage";
 import { createAlarm } from "./components/alarms";
 import { Dashboards } from "./components/dashboards";
 import { McpServer } from "./components/mcpServer";
@@ -9,6 +11,7 @@ import { Platform } from "./components/platform";
 import { StackSecrets } from "./components/secrets";
 import type { LoadedConfig } from "./config/load";
 import { alarmSpecsFor, loadBalancerAlarmSpecs } from "./decisions/alarms";
+import { restoreCommand, volumeCoverage, volumesOf, volumesOfServer, type VolumeCoverage } from "./decisions/backup";
 import { dependencyOrder } from "./decisions/dependencies";
 import { protectionFor } from "./decisions/protection";
 import { listenerRulePriorities, serverUrl } from "./decisions/routing";
@@ -18,6 +21,22 @@ export interface StackOutputs {
   clusterName: pulumi.Output<string>;
   servers: Record<string, { url?: pulumi.Output<string>; serviceName: pulumi.Output<string>; logGroupName: pulumi.Output<string>; dashboardUrl: pulumi.Output<string> }>;
   dashboardUrl: pulumi.Output<string>;
+  /** Per volume (`server:/path`): what a later deploy must not replace. Read back by program.ts before each deploy. */
+  volumes: Record<string, DeployedVolumeOutput>;
+  backupVaultName?: pulumi.Output<string>;
+  backupRoleArn?: pulumi.Output<string>;
+  privateSubnetIds: pulumi.Output<string[]>;
+  /** The recovery targets and, per volume, the rules that cover it and the RPO/RTO they achieve. */
+  recovery: { rpoMinutes: number; rtoMinutes: number; volumes: Record<string, Omit<VolumeCoverage, "volume">> };
+}
+
+export interface DeployedVolumeOutput {
+  fileSystemId: pulumi.Output<string>;
+  accessPointId: pulumi.Output<string>;
+  performanceMode: string;
+  backup: boolean;
+  /** What the restore runbook (README) runs: the server's restore task, its network and the command for this volume. */
+  restore: { taskDefinition: pulumi.Output<string>; securityGroupId: pulumi.Output<string>; command: string[]; serviceName: pulumi.Output<string>; minTasks: number };
 }
 
 /** Builds the whole MCP stack from a validated config. `pulumi up`, the tests and the offline plan all come through here. */
@@ -50,6 +69,12 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
 
   const alerting = new Alerting("alerting", { stack, notify: config.alerts.notify, accountId }, opts);
 
+  const volumes = volumesOf(config);
+  const replicaRegion = config.backup.replication?.region;
+  const storage = volumes.length ? new Storage("storage", { stack, accountId, protection, replicaRegion }, opts) : undefined;
+  const backup = volumes.some((v) => v.backup) ? new Backup("backup", { stack, config, accountId, protection, topics: alerting.topics }, opts) : undefined;
+  const subnetCount = config.network.availabilityZones ?? config.network.privateSubnetIds!.length;
+
   const deps = dependencyOrder(config.servers);
   if ("cycle" in deps) throw new Error(`dependency cycle ${deps.cycle.join(" → ")}`); // config validation rejects this first
   const priorities = listenerRulePriorities(config.servers);
@@ -75,6 +100,10 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
           rulePriority: priorities.get(name),
           alarms: alarmSpecsFor(name, server, config.alerts),
           topics: alerting.topics,
+          volumes: volumesOfServer(name, server),
+          storageKeyArn: storage?.key.arn ?? "",
+          subnetCount,
+          replica: replicaRegion && storage?.replicaKey ? { region: replicaRegion, kmsKeyArn: storage.replicaKey.arn } : undefined,
         },
         opts,
       ),
@@ -96,5 +125,37 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
       dashboardUrl: dashboards.serverUrls[name],
     };
   }
-  return { albDnsName: platform.alb.dnsName, clusterName: platform.cluster.name, dashboardUrl: dashboards.overviewUrl, servers };
+  const volumeOutputs: StackOutputs["volumes"] = {};
+  for (const component of built.values()) {
+    for (const v of component.volumes) {
+      volumeOutputs[v.spec.id] = {
+        fileSystemId: v.fileSystem.id,
+        accessPointId: v.accessPoint.id,
+        performanceMode: v.spec.performanceMode,
+        backup: v.spec.backup,
+        restore: {
+          taskDefinition: component.restoreTask!.family,
+          securityGroupId: component.securityGroup.id,
+          command: restoreCommand(v.spec),
+          serviceName: component.service.name,
+          minTasks: config.servers[component.serverName].scaling.min,
+        },
+      };
+    }
+  }
+  return {
+    albDnsName: platform.alb.dnsName,
+    clusterName: platform.cluster.name,
+    dashboardUrl: dashboards.overviewUrl,
+    servers,
+    volumes: volumeOutputs,
+    backupVaultName: backup?.vault.name,
+    backupRoleArn: backup?.role.arn,
+    privateSubnetIds: network.privateSubnetIds,
+    recovery: {
+      rpoMinutes: config.backup.rpoMinutes,
+      rtoMinutes: config.backup.rtoMinutes,
+      volumes: Object.fromEntries(volumeCoverage(config).map(({ volume, ...coverage }) => [volume.id, coverage])),
+    },
+  };
 }

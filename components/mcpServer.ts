@@ -12,6 +12,8 @@ import { alarmName, type AlarmSpec } from "../decisions/alarms";
 import { createAlarm, type AlarmContext } from "./alarms";
 import { executionRolePolicy, taskAssumeRolePolicy } from "./iamPolicies";
 import type { Platform } from "./platform";
+import type { VolumeSpec } from "../decisions/backup";
+import { createRestoreTask, createServerVolumes, type MountedVolume } from "./volumes";
 
 export interface McpServerArgs {
   stack: string;
@@ -32,6 +34,11 @@ export interface McpServerArgs {
   /** This server's alarms (decisions/alarms.ts) and the topics they notify. */
   alarms: AlarmSpec[];
   topics: Record<Severity, aws.sns.Topic>;
+  /** This server's `volumes` (decisions/backup.ts), the key that encrypts them, and the number of private subnets. */
+  volumes: VolumeSpec[];
+  storageKeyArn: pulumi.Input<string>;
+  subnetCount: number;
+  replica?: { region: string; kmsKeyArn: pulumi.Input<string> };
 }
 
 /** One MCP server: a Fargate service with its task definition, IAM, logs, network access, ALB route and autoscaling. */
@@ -45,6 +52,9 @@ export class McpServer extends pulumi.ComponentResource {
   readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
   /** Rolls up the P1/P2 alarms: the server's one status for dashboards and on-call tools. */
   readonly healthAlarm: aws.cloudwatch.CompositeAlarm;
+  readonly volumes: MountedVolume[];
+  /** Swaps a restored recovery point into this server's volumes (README, restore runbook). */
+  readonly restoreTask?: aws.ecs.TaskDefinition;
 
   constructor(name: string, args: McpServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:index:McpServer", name, {}, opts);
@@ -60,7 +70,34 @@ export class McpServer extends pulumi.ComponentResource {
       { description: `Role of ${name}'s containers (mcp-stack ${args.stack})`, assumeRolePolicy: taskAssumeRolePolicy(args.region, args.accountId) },
       { parent: this },
     );
+    const storage = createServerVolumes({
+      stack: args.stack,
+      server: name,
+      volumes: args.volumes,
+      vpcId: args.vpcId,
+      privateSubnetIds: args.privateSubnetIds,
+      subnetCount: args.subnetCount,
+      taskSecurityGroupId: this.securityGroup.id,
+      taskRole,
+      kmsKeyArn: args.storageKeyArn,
+      protection: args.protection,
+      replica: args.replica,
+      parent: this,
+    });
+    this.volumes = storage.mounted;
     const taskDefinition = this.createTaskDefinition(args, executionRole, taskRole);
+    if (this.volumes.length) {
+      this.restoreTask = createRestoreTask({
+        stack: args.stack,
+        server: name,
+        region: args.region,
+        mounted: this.volumes,
+        executionRoleArn: executionRole.arn,
+        taskRoleArn: taskRole.arn,
+        logGroupName: this.logGroup.name,
+        parent: this,
+      });
+    }
 
     let loadBalancers: aws.types.input.ecs.ServiceLoadBalancer[] | undefined;
     let rule: aws.lb.ListenerRule | undefined;
@@ -113,7 +150,7 @@ export class McpServer extends pulumi.ComponentResource {
         // Application Auto Scaling owns the task count after creation.
         ignoreChanges: ["desiredCount"],
         // ECS refuses a target group that no listener uses yet, and capacity providers must be attached first.
-        dependsOn: [platform.capacityProviders, ...(rule ? [rule] : []), ...gates.map(({ alarm }) => alarm)],
+        dependsOn: [platform.capacityProviders, ...(rule ? [rule] : []), ...gates.map(({ alarm }) => alarm), ...storage.mountTargets],
       },
     );
 
@@ -230,7 +267,10 @@ export class McpServer extends pulumi.ComponentResource {
       secrets: server.secrets.map((secret) => ({ name: secret, valueFrom: args.secretArns[secret] })),
       healthCheck: containerHealthCheck(server, config.alerts.thresholds),
       linuxParameters: { initProcessEnabled: true },
-      mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+      mountPoints: [
+        { sourceVolume: "tmp", containerPath: "/tmp", readOnly: false },
+        ...this.volumes.map((v) => ({ sourceVolume: v.taskVolume, containerPath: v.spec.path, readOnly: false })),
+      ],
       logConfiguration: {
         logDriver: "awslogs",
         options: { "awslogs-group": this.logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": name },
@@ -248,7 +288,18 @@ export class McpServer extends pulumi.ComponentResource {
         executionRoleArn: executionRole.arn,
         taskRoleArn: taskRole.arn,
         // The root filesystem is read-only; /tmp is task storage the process may write.
-        volumes: [{ name: "tmp" }],
+        volumes: [
+          { name: "tmp" },
+          // Transit encryption and IAM authorization: the file system policy admits only TLS mounts by this task role.
+          ...this.volumes.map((v) => ({
+            name: v.taskVolume,
+            efsVolumeConfiguration: {
+              fileSystemId: v.fileSystem.id,
+              transitEncryption: "ENABLED",
+              authorizationConfig: { accessPointId: v.accessPoint.id, iam: "ENABLED" },
+            },
+          })),
+        ],
         containerDefinitions: pulumi.jsonStringify([container]),
       },
       { parent: this },

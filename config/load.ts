@@ -3,7 +3,7 @@ import { ConfigError, describeIssues } from "./errors";
 import { stackConfigSchema, type StackConfig } from "./schema";
 
 /** The top-level keys of the `mcp-stack:` namespace that the schema reads. */
-const OBJECT_KEYS = ["network", "ingress", "alerts", "servers"] as const;
+const OBJECT_KEYS = ["network", "ingress", "alerts", "backup", "retiredVolumes", "servers"] as const;
 
 /** Validates a raw config object (keys as in Pulumi.<stack>.yaml, without the `mcp-stack:` prefix). */
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
@@ -31,12 +31,22 @@ export function loadConfig(): LoadedConfig {
 
   const region = new pulumi.Config("aws").get("region");
   if (!region) throw new ConfigError(["aws:region: is required; set it with `pulumi config set aws:region us-east-1`"]);
+  const config = parseStackConfig(raw);
+  checkRecoveryRegion(config, region);
   return {
-    config: parseStackConfig(raw),
+    config,
     region,
     stack: pulumi.getStack(),
     secretValues: cfg.getSecretObject<Record<string, string>>("secretValues") ?? pulumi.secret<Record<string, string>>({}),
   };
+}
+
+/** The second region must really be a second one: a copy in the same region survives no regional outage. */
+export function checkRecoveryRegion(config: StackConfig, region: string): void {
+  const problems = [config.backup.copyTo && ["copyTo", config.backup.copyTo.region], config.backup.replication && ["replication", config.backup.replication.region]]
+    .filter((entry): entry is [string, string] => !!entry && entry[1] === region)
+    .map(([key]) => `backup.${key}.region: ${region} is the stack's own region (aws:region); pick a second region such as ${region === "us-west-2" ? "us-east-1" : "us-west-2"}`);
+  if (problems.length) throw new ConfigError(problems);
 }
 
 function readJson(cfg: pulumi.Config, key: string, kind: "string" | "object"): unknown {
@@ -46,6 +56,6 @@ function readJson(cfg: pulumi.Config, key: string, kind: "string" | "object"): u
   try {
     return JSON.parse(text);
   } catch {
-    throw new ConfigError([`${key}: mcp-stack:${key} must be a YAML/JSON object`]);
+    throw new ConfigError([`${key}: mcp-stack:${key} must be valid YAML/JSON`]);
   }
 }

@@ -2,10 +2,11 @@ import type { z } from "zod";
 import { FARGATE_MEMORY_BY_CPU, fargateMemoryHint } from "./fargate";
 import { MAX_SERVER_NAME_LENGTH, SERVER_NAME } from "./names";
 import { dependencyOrder } from "../decisions/dependencies";
+import { checkBackupRules } from "./backupRules";
 import type { StackConfig } from "./schema";
 
 /** Names of the stack-level components; a server of the same name would clash with their resources. */
-export const RESERVED_NAMES = ["network", "platform", "secrets", "alerting", "dashboards", "monitoring", "backup", "edge"];
+export const RESERVED_NAMES = ["network", "platform", "secrets", "alerting", "dashboards", "monitoring", "backup", "storage", "edge"];
 
 type Ctx = z.RefinementCtx;
 type Path = (string | number)[];
@@ -20,6 +21,7 @@ export function checkStackRules(config: StackConfig, ctx: Ctx): void {
   for (const [name, server] of Object.entries(config.servers)) checkServer(config, name, server, fail);
   checkRoutes(config, fail);
   checkSecretValues(config, fail);
+  checkBackupRules(config, fail);
   const deps = dependencyOrder(config.servers);
   if ("cycle" in deps) fail(["servers", deps.cycle[0], "dependsOn"], `dependency cycle ${deps.cycle.join(" → ")}; remove one of these dependsOn entries`);
 }

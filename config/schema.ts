@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { backupSchema } from "./backupSchema";
 import { checkStackRules } from "./rules";
 
 /**
@@ -57,7 +58,15 @@ const scaling = z.strictObject({
   requestsPerTarget: positiveInt.default(500),
 });
 
-const volume = z.strictObject({ backup: z.boolean().default(true) });
+const posixOwner = z.string().regex(/^\d+:\d+$/, 'must be a numeric uid:gid such as "1000:1000"');
+const volume = z.strictObject({
+  /** Selected by the backup plan; the server's `backup` flag (default true) when absent. */
+  backup: z.boolean().optional(),
+  /** The POSIX user the access point enforces for every file operation and that owns its root directory. */
+  owner: posixOwner.default("1000:1000"),
+  /** Changing it replaces the file system, so it is fixed once deployed (the program refuses the change). */
+  performanceMode: z.enum(["generalPurpose", "maxIO"]).default("generalPurpose"),
+});
 
 const serverInput = z.strictObject({
   enabled: z.boolean().default(true),
@@ -83,6 +92,8 @@ const serverInput = z.strictObject({
   environment: z.record(envVarName, z.string()).default({}),
   secrets: z.array(envVarName).default([]),
   volumes: z.record(absolutePath, volume.prefault({})).default({}),
+  /** Default of `volumes.<path>.backup` for this server's volumes. */
+  backup: z.boolean().optional(),
   dependsOn: z.array(z.string()).default([]),
   user: z.string().regex(/^[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)?$/, "must be a user or uid[:gid] such as 1000:1000").optional(),
   readOnlyRootFilesystem: z.boolean().default(true),
@@ -97,6 +108,7 @@ const server = serverInput.transform((s) => {
     port: s.port ?? (isStdio ? 8000 : undefined),
     mcpPath: s.mcpPath ?? (exposes === "sse" ? "/sse" : "/mcp"),
     scaling: { ...s.scaling, max: s.scaling.max ?? Math.max(s.scaling.min, 1) },
+    volumes: Object.fromEntries(Object.entries(s.volumes).map(([path, v]) => [path, { ...v, backup: v.backup ?? s.backup ?? true }])),
   };
 });
 
@@ -159,6 +171,9 @@ const stackObject = z.strictObject({
   network: network.prefault({}),
   ingress: ingress.prefault({}),
   alerts: alerts.prefault({}),
+  backup: backupSchema.prefault({}),
+  /** Volumes (`server:/path`) removed on purpose: the program lets their file systems go instead of refusing the deploy. */
+  retiredVolumes: z.array(z.string().regex(/^[a-z][a-z0-9-]*:\/\S*$/, "must name a volume as server:/path, e.g. gmail:/app/data")).default([]),
   servers: z.record(z.string(), server).refine((s) => Object.keys(s).length > 0, "must define at least one server"),
   /** Names of values set with `pulumi config set --secret --path 'mcp-stack:secretValues.NAME'`; masked before validation. */
   secretValues: z.record(envVarName, z.string()).default({}),

@@ -1,5 +1,5 @@
 /** Every metric alarms and dashboards use, with the scope its dimensions come from. One catalogue, so both always agree. */
-export type Scope = "loadBalancer" | "targetGroup" | "service";
+export type Scope = "loadBalancer" | "targetGroup" | "service" | "backupVault";
 
 export interface MetricDef {
   namespace: string;
@@ -22,28 +22,38 @@ export const METRICS = {
   elb5xx: { namespace: "AWS/ApplicationELB", name: "HTTPCode_ELB_5XX_Count", scope: "loadBalancer", unit: "Count" },
   albRequests: { namespace: "AWS/ApplicationELB", name: "RequestCount", scope: "loadBalancer", unit: "Count" },
   activeConnections: { namespace: "AWS/ApplicationELB", name: "ActiveConnectionCount", scope: "loadBalancer", unit: "Count" },
+  // AWS Backup publishes per vault (and per vault and resource type) every 5 minutes; the stack's vault holds only its EFS volumes.
+  backupJobsFailed: { namespace: "AWS/Backup", name: "NumberOfBackupJobsFailed", scope: "backupVault", unit: "Count" },
+  backupJobsExpired: { namespace: "AWS/Backup", name: "NumberOfBackupJobsExpired", scope: "backupVault", unit: "Count" },
+  recoveryPointsCompleted: { namespace: "AWS/Backup", name: "NumberOfRecoveryPointsCompleted", scope: "backupVault", unit: "Count" },
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;
 
 /** The values a scope's dimensions are filled from: ALB and target group ARN suffixes, cluster and service names. */
 export interface ScopeValues<T = string> {
-  loadBalancer: T;
+  loadBalancer?: T;
   targetGroup?: T;
-  cluster: T;
+  cluster?: T;
   /** Absent for alarms created before the service exists (those gating its deployments). */
   service?: T;
+  backupVault?: T;
 }
 
 export function dimensionsFor<T>(scope: Scope, values: ScopeValues<T>): Record<string, T> {
   switch (scope) {
     case "loadBalancer":
-      return { LoadBalancer: values.loadBalancer };
+      return { LoadBalancer: need(values.loadBalancer, "load balancer") };
     case "targetGroup":
-      if (values.targetGroup === undefined) throw new Error("a target-group metric needs a target group");
-      return { LoadBalancer: values.loadBalancer, TargetGroup: values.targetGroup };
+      return { LoadBalancer: need(values.loadBalancer, "load balancer"), TargetGroup: need(values.targetGroup, "target group") };
     case "service":
-      if (values.service === undefined) throw new Error("a service metric needs the service name");
-      return { ClusterName: values.cluster, ServiceName: values.service };
+      return { ClusterName: need(values.cluster, "cluster"), ServiceName: need(values.service, "service name") };
+    case "backupVault":
+      return { BackupVaultName: need(values.backupVault, "backup vault") };
   }
+}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`this metric needs the ${what} in its scope`);
+  return value;
 }

@@ -7,16 +7,18 @@ export interface Protection {
   /** Keep stateful resources (log groups, secrets) in AWS when they leave the program. */
   retainStatefulOnDelete: boolean;
   secretRecoveryWindowDays: number;
+  /** `protect` on file systems and backup vaults: Pulumi refuses to delete or replace them until unprotected. */
+  protectStateful: boolean;
 }
 
 /** Protection defaults driven by `mcp-stack:environment`. */
 export function protectionFor(environment: StackConfig["environment"]): Protection {
   switch (environment) {
     case "prod":
-      return { albDeletionProtection: true, logRetentionDays: 90, retainStatefulOnDelete: true, secretRecoveryWindowDays: 30 };
+      return { albDeletionProtection: true, logRetentionDays: 90, retainStatefulOnDelete: true, secretRecoveryWindowDays: 30, protectStateful: true };
     case "staging":
-      return { albDeletionProtection: false, logRetentionDays: 30, retainStatefulOnDelete: true, secretRecoveryWindowDays: 7 };
+      return { albDeletionProtection: false, logRetentionDays: 30, retainStatefulOnDelete: true, secretRecoveryWindowDays: 7, protectStateful: true };
     case "dev":
-      return { albDeletionProtection: false, logRetentionDays: 14, retainStatefulOnDelete: false, secretRecoveryWindowDays: 7 };
+      return { albDeletionProtection: false, logRetentionDays: 14, retainStatefulOnDelete: false, secretRecoveryWindowDays: 7, protectStateful: false };
   }
 }

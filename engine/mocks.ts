@@ -46,15 +46,36 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
       return { name: physical, arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${physical}` };
     case "aws:ec2/securityGroup:SecurityGroup":
       return { name: physical, arn, id: `sg-${shortHash(name, 17)}` };
+    case "aws:efs/fileSystem:FileSystem": {
+      const id = `fs-${shortHash(name, 17)}`;
+      return { id, arn: `arn:aws:elasticfilesystem:${region}:${MOCK_ACCOUNT_ID}:file-system/${id}`, dnsName: `${id}.efs.${region}.amazonaws.com` };
+    }
+    case "aws:efs/accessPoint:AccessPoint": {
+      const id = `fsap-${shortHash(name, 17)}`;
+      return { id, arn: `arn:aws:elasticfilesystem:${region}:${MOCK_ACCOUNT_ID}:access-point/${id}` };
+    }
+    case "aws:kms/key:Key": {
+      const keyId = `${shortHash(name, 8)}-${shortHash(`${name}1`, 4)}-${shortHash(`${name}2`, 4)}-${shortHash(`${name}3`, 4)}-${shortHash(`${name}4`, 12)}`;
+      const keyRegion = inputs.region ?? region;
+      return { id: keyId, keyId, arn: `arn:aws:kms:${keyRegion}:${MOCK_ACCOUNT_ID}:key/${keyId}` };
+    }
+    case "aws:backup/vault:Vault":
+      return { name: physical, arn: `arn:aws:backup:${inputs.region ?? region}:${MOCK_ACCOUNT_ID}:backup-vault:${physical}` };
+    case "aws:backup/plan:Plan":
+      return { arn: `arn:aws:backup:${region}:${MOCK_ACCOUNT_ID}:backup-plan:${shortHash(name, 8)}-plan`, id: `${shortHash(name, 8)}-plan`, version: "1" };
     default:
       return { name: physical, arn };
   }
 }
 
-export function createMocks(region: string): pulumi.runtime.Mocks {
+export function createMocks(region: string, deployedOutputs: Record<string, unknown> = {}): pulumi.runtime.Mocks {
   const azs = ["a", "b", "c", "d", "e", "f"].map((z) => `${region}${z}`);
   return {
     newResource(args) {
+      // The program reads its own stack's last outputs (program.ts): answer with the deployed ones given to the engine.
+      if (args.type === "pulumi:pulumi:StackReference") {
+        return { id: args.inputs.name, state: { name: args.inputs.name, outputs: deployedOutputs, secretOutputNames: [] } };
+      }
       const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs, region, 3) };
       const id = (state.id as string | undefined) ?? (args.type === "awsx:ec2:Vpc" ? (state.vpcId as string) : `${args.name}-id`);
       return { id, state };

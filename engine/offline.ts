@@ -81,11 +81,17 @@ export function stackFilePath(stack: string, projectDir = PROJECT_DIR): string {
   return path.join(projectDir, `Pulumi.${stack}.yaml`);
 }
 
+export interface OfflineOptions {
+  /** The stack's outputs from its last deploy (`pulumi stack output --json --show-secrets`); none means a first deploy. */
+  deployedOutputs?: Record<string, unknown>;
+}
+
 /** Runs the program of index.ts under Pulumi's mocks with the given config and returns what it would create. */
-export async function runOffline(stack: string, config: StackConfigMap): Promise<Plan> {
+export async function runOffline(stack: string, config: StackConfigMap, options: OfflineOptions = {}): Promise<Plan> {
   const started = performance.now();
   const region = config.values["aws:region"] ?? "us-east-1";
-  await pulumi.runtime.setMocks(createMocks(region), PROJECT, stack, false);
+  // "organization" is what Pulumi names the org of self-managed backends; the program reads its own stack by org/project/stack.
+  await pulumi.runtime.setMocks(createMocks(region, options.deployedOutputs ?? {}), PROJECT, stack, false, "organization");
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   const resources = recordRegistrations();
   // Imported after setMocks, as under `pulumi up` the program runs after the runtime is set up.
@@ -95,7 +101,7 @@ export async function runOffline(stack: string, config: StackConfigMap): Promise
   const outputs =
     (await pulumi.runtime.runInPulumiStack(async () => {
       try {
-        return program();
+        return await program();
       } catch (error) {
         failure = { error };
         return {};
@@ -108,8 +114,8 @@ export async function runOffline(stack: string, config: StackConfigMap): Promise
 }
 
 /** Plans `Pulumi.<stack>.yaml` of the project (or another stack file). */
-export function planStack(stack: string, stackFile = stackFilePath(stack)): Promise<Plan> {
-  return runOffline(stack, readStackFile(stackFile));
+export function planStack(stack: string, stackFile = stackFilePath(stack), options: OfflineOptions = {}): Promise<Plan> {
+  return runOffline(stack, readStackFile(stackFile), options);
 }
 
 /**

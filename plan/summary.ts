@@ -1,13 +1,10 @@
 import type { Plan, PlannedResource } from "../engine/offline";
+import { backupSection } from "./backupSummary";
+import { table } from "./table";
+
+export { table };
 
 const SERVER_TYPE = "mcp-stack:index:McpServer";
-
-/** Rows of left-aligned columns. */
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => (c ?? "").padEnd(widths[i])).join("  ").trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}
 
 const shortType = (type: string) => type.split(":").pop()!;
 
@@ -52,7 +49,7 @@ export function serverRows(plan: Plan): ServerRow[] {
       const own = descendants(plan, component.name);
       const find = (type: string) => own.find((r) => r.type === type)?.inputs;
       const service = find("aws:ecs/service:Service") ?? {};
-      const task = find("aws:ecs/taskDefinition:TaskDefinition") ?? {};
+      const task = own.find((r) => r.name === `${component.name}-task`)?.inputs ?? {};
       const scaling = find("aws:appautoscaling/target:Target") ?? {};
       const tg = find("aws:lb/targetGroup:TargetGroup");
       const container = JSON.parse(task.containerDefinitions ?? "[{}]")[0];
@@ -102,7 +99,7 @@ export function timeToDetect(plan: Plan, server: string): string {
   const down = own.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name.endsWith("-alarm-down"))?.inputs;
   if (!down) return "no down alarm (scaling.min is 0)";
   const tg = own.find((r) => r.type === "aws:lb/targetGroup:TargetGroup")?.inputs.healthCheck;
-  const task = own.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition")?.inputs;
+  const task = own.find((r) => r.name === `${server}-task`)?.inputs;
   const container = task ? JSON.parse(task.containerDefinitions)[0].healthCheck : undefined;
   const [kind, interval, count] = tg ? ["target health check", tg.interval, tg.unhealthyThreshold] : ["container health check", container.interval, container.retries];
   const check = interval * count;
@@ -132,6 +129,11 @@ export function renderSummary(plan: Plan, environment: string): string {
       `${srv.name}: detects a dead service in ${timeToDetect(plan, srv.name)}`,
       table(["sev", "alarm", "metric", "threshold", "datapoints", "missing data", "topic"], alarmRows(plan, srv.name)),
     ]),
+    ...(plan.resources.some((r) => r.name === "backup" && !r.custom)
+      ? ["", "backup: recovery points of the volumes", table(["sev", "alarm", "metric", "threshold", "datapoints", "missing data", "topic"], alarmRows(plan, "backup"))]
+      : []),
+    "",
+    ...backupSection(plan),
     "",
     "Components",
     table(["component", "kind", "resources", "what"], componentRows),

@@ -1,23 +1,26 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { OfflineRunError, planStack, readStackFile, stackFilePath } from "../engine/offline";
 import { renderSummary } from "../plan/summary";
 
-const USAGE = `Usage: npm run plan -- <stack> [--json FILE] [--stack-file FILE]
+const USAGE = `Usage: npm run plan -- <stack> [--json FILE] [--stack-file FILE] [--deployed FILE]
 
 Runs the Pulumi program offline (Pulumi's mock runtime, no credentials, no AWS) with the config of
 Pulumi.<stack>.yaml and prints what the stack would create.
   --json FILE        write every resource (type, name, parent, inputs, options) and the outputs as JSON
-  --stack-file FILE  plan another stack file instead of Pulumi.<stack>.yaml`;
+  --stack-file FILE  plan another stack file instead of Pulumi.<stack>.yaml
+  --deployed FILE    the stack's outputs from its last deploy (pulumi stack output --json --show-secrets),
+                     so the plan refuses a change that would delete or replace a volume, as pulumi up would`;
 
 function parseArgs(argv: string[]) {
-  const args = { stack: "", json: undefined as string | undefined, stackFile: undefined as string | undefined };
+  const args = { stack: "", json: undefined as string | undefined, stackFile: undefined as string | undefined, deployed: undefined as string | undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") return undefined;
-    if (arg === "--json" || arg === "--stack-file") {
+    if (arg === "--json" || arg === "--stack-file" || arg === "--deployed") {
       const value = argv[++i];
       if (!value) throw new Error(`${arg} needs a file name`);
       if (arg === "--json") args.json = value;
+      else if (arg === "--deployed") args.deployed = value;
       else args.stackFile = value;
     } else if (arg.startsWith("-")) throw new Error(`unknown option ${arg}`);
     else if (!args.stack) args.stack = arg;
@@ -41,7 +44,8 @@ async function main(): Promise<number> {
   }
   const file = args.stackFile ?? stackFilePath(args.stack);
   try {
-    const plan = await planStack(args.stack, file);
+    const deployedOutputs = args.deployed ? JSON.parse(readFileSync(args.deployed, "utf8")) : undefined;
+    const plan = await planStack(args.stack, file, { deployedOutputs });
     const environment = readStackFile(file).values["mcp-stack:environment"] ?? "?";
     console.log(renderSummary(plan, environment));
     if (args.json) {

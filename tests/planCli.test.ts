@@ -40,6 +40,15 @@ describe("npm run plan", () => {
     expect(result.stdout).toBe("");
   });
 
+  it("with --deployed, refuses a config that would delete a deployed volume, like pulumi up", () => {
+    const deployed = path.join(dir, "deployed.json");
+    writeFileSync(deployed, JSON.stringify({ volumes: { "gmail:/old-data": { fileSystemId: "fs-0123456789abcdef0", performanceMode: "generalPurpose", backup: true } } }));
+    const result = plan("dev", "--deployed", deployed);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("servers.gmail.volumes: /old-data is no longer configured");
+    expect(result.stderr).toContain("file system fs-0123456789abcdef0 holds its data and this deploy would delete it");
+  });
+
   it("explains a missing stack and bad arguments", () => {
     expect(plan("nosuchstack").stderr).toContain("No stack file");
     const bad = plan("dev", "--frobnicate");

@@ -26,7 +26,7 @@ describe("every server of the architecture table", () => {
     expect(serverNames(plan)).toEqual(ALL);
     for (const name of ALL) {
       expect(childOf(plan, name, T.service)).toBeDefined();
-      expect(childOf(plan, name, T.taskDefinition)).toBeDefined();
+      expect(named(plan, `${name}-task`)).toBeDefined();
     }
     for (const name of PUBLIC) {
       expect(childOf(plan, name, T.targetGroup)).toBeDefined();
@@ -141,27 +141,28 @@ describe("security groups: only the server ports, only from the load balancer", 
     expect(fromGraphiti.options.dependsOn).toEqual(expect.arrayContaining(["neo4j-sg", "graphiti-sg"]));
     const fromRag = named(prod, "rag-to-vectordb");
     expect(fromRag.inputs).toMatchObject({ fromPort: 6333, toPort: 6333 });
-    const intoNeo4j = ofType(prod, T.ingressRule).filter((r) => r.options.dependsOn.includes("neo4j-sg"));
+    const neo4jTasks = childOf(prod, "neo4j", T.service)!.inputs.networkConfiguration.securityGroups[0];
+    const intoNeo4j = ofType(prod, T.ingressRule).filter((r) => r.inputs.securityGroupId === neo4jTasks);
     expect(intoNeo4j.map((r) => r.name)).toEqual(["graphiti-to-neo4j"]);
   });
 });
 
 describe("task definitions", () => {
   it("Fargate, awsvpc, sized per config, on the configured architecture", () => {
-    expect(childOf(prod, "gmail", T.taskDefinition)!.inputs).toMatchObject({
+    expect(named(prod, "gmail-task").inputs).toMatchObject({
       requiresCompatibilities: ["FARGATE"],
       networkMode: "awsvpc",
       cpu: "1024",
       memory: "2048",
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
     });
-    expect(childOf(dev, "gmail", T.taskDefinition)!.inputs).toMatchObject({ cpu: "512", memory: "1024" });
-    expect(childOf(prod, "neo4j", T.taskDefinition)!.inputs).toMatchObject({ cpu: "1024", memory: "4096" });
+    expect(named(dev, "gmail-task").inputs).toMatchObject({ cpu: "512", memory: "1024" });
+    expect(named(prod, "neo4j-task").inputs).toMatchObject({ cpu: "1024", memory: "4096" });
   });
 
   it("arm64 when configured", async () => {
     const plan = await planWith("dev", (r) => (r.servers.gmail.architecture = "arm64"));
-    expect(childOf(plan, "gmail", T.taskDefinition)!.inputs.runtimePlatform.cpuArchitecture).toBe("ARM64");
+    expect(named(plan, "gmail-task").inputs.runtimePlatform.cpuArchitecture).toBe("ARM64");
   });
 
   it("secrets come from Secrets Manager by ARN and never appear in environment", () => {
@@ -192,9 +193,10 @@ describe("task definitions", () => {
   });
 
   it("read-only root filesystem with a writable /tmp volume, unless a server opts out", () => {
-    const task = childOf(prod, "gmail", T.taskDefinition)!;
-    expect(task.inputs.volumes).toEqual([{ name: "tmp" }]);
-    expect(container(prod, "gmail")).toMatchObject({ readonlyRootFilesystem: true, mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }] });
+    const task = named(prod, "gmail-task");
+    expect(task.inputs.volumes[0]).toEqual({ name: "tmp" });
+    expect(container(prod, "gmail")).toMatchObject({ readonlyRootFilesystem: true });
+    expect(container(prod, "gmail").mountPoints[0]).toEqual({ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false });
     expect(container(prod, "neo4j").readonlyRootFilesystem).toBe(false);
   });
 

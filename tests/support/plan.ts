@@ -42,7 +42,7 @@ export function childrenOf(plan: Plan, parent: string, type?: string): PlannedRe
 }
 
 export function container(plan: Plan, server: string): Record<string, any> {
-  const task = childOf(plan, server, T.taskDefinition);
+  const task = named(plan, `${server}-task`);
   if (!task) throw new Error(`${server} has no task definition`);
   return JSON.parse(task.inputs.containerDefinitions)[0];
 }

@@ -1,0 +1,187 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Severity, StackConfig } from "../config/schema";
+import { BACKUP_TAG_KEY, backupRules, backupTagValue, cronAt, frequentIntervalMinutes, recoveryPointDeadlineMinutes, type BackupRuleSpec } from "../decisions/backup";
+import { backupAlarmSpecs } from "../decisions/backupAlarms";
+import type { Protection } from "../decisions/protection";
+import { createAlarm } from "./alarms";
+import { accountAdminKeyPolicy } from "./storage";
+
+export interface BackupArgs {
+  stack: string;
+  config: StackConfig;
+  accountId: pulumi.Input<string>;
+  protection: Protection;
+  topics: Record<Severity, aws.sns.Topic>;
+}
+
+const MANAGED_POLICIES = [
+  "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+  "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+];
+
+/**
+ * AWS Backup for the stack's volumes: a locked, encrypted vault (and a copy in a second region), a plan
+ * whose rules meet the RPO, a selection by tag, an audit framework that checks the RPO/RTO as controls,
+ * a restore testing plan that measures the restore time, and the alarms on missing recovery points.
+ */
+export class Backup extends pulumi.ComponentResource {
+  readonly vault: aws.backup.Vault;
+  readonly plan: aws.backup.Plan;
+  readonly copyVault?: aws.backup.Vault;
+  /** AWS Backup's role for the plan, restore jobs and restore tests. */
+  readonly role: aws.iam.Role;
+
+  constructor(name: string, args: BackupArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mcp-stack:index:Backup", name, {}, opts);
+    const { stack, config, protection } = args;
+    const backup = config.backup;
+    const parent = { parent: this };
+    const keep = { parent: this, protect: protection.protectStateful, retainOnDelete: protection.retainStatefulOnDelete };
+    const tag = { [BACKUP_TAG_KEY]: backupTagValue(stack) };
+
+    const vaultKey = new aws.kms.Key(
+      `${name}-key`,
+      { description: `mcp-stack ${stack} backup vault`, enableKeyRotation: true, deletionWindowInDays: 30, policy: accountAdminKeyPolicy(args.accountId) },
+      keep,
+    );
+    this.vault = new aws.backup.Vault(`${name}-vault`, { name: `mcp-${stack}`, kmsKeyArn: vaultKey.arn, forceDestroy: false }, keep);
+    this.lockVault(`${name}-vault-lock`, this.vault, backup);
+
+    if (backup.copyTo) {
+      const region = backup.copyTo.region;
+      const copyKey = new aws.kms.Key(
+        `${name}-copy-key`,
+        { region, description: `mcp-stack ${stack} backup copies`, enableKeyRotation: true, deletionWindowInDays: 30, policy: accountAdminKeyPolicy(args.accountId) },
+        keep,
+      );
+      this.copyVault = new aws.backup.Vault(`${name}-copy-vault`, { region, name: `mcp-${stack}-copy`, kmsKeyArn: copyKey.arn, forceDestroy: false }, keep);
+      this.lockVault(`${name}-copy-vault-lock`, this.copyVault, backup, region);
+    }
+
+    const role = (this.role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `AWS Backup: back up, restore and restore-test mcp-stack ${stack}'s volumes`,
+        assumeRolePolicy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": args.accountId } } }],
+        }),
+      },
+      parent,
+    ));
+    MANAGED_POLICIES.forEach((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-role-${i === 0 ? "backup" : "restore"}`, { role: role.name, policyArn }, parent));
+
+    const rules = backupRules(backup);
+    this.plan = new aws.backup.Plan(
+      `${name}-plan`,
+      { name: `mcp-${stack}`, rules: rules.map((rule) => this.planRule(rule, tag)), tags: tag },
+      parent,
+    );
+    new aws.backup.Selection(
+      `${name}-selection`,
+      {
+        name: `mcp-${stack}-volumes`,
+        planId: this.plan.id,
+        iamRoleArn: role.arn,
+        // Every file system of this stack whose volume says `backup: true`, and nothing else.
+        resources: ["arn:aws:elasticfilesystem:*:*:file-system/*"],
+        selectionTags: [{ type: "STRINGEQUALS", key: BACKUP_TAG_KEY, value: backupTagValue(stack) }],
+      },
+      parent,
+    );
+
+    this.createAuditFramework(name, stack, config, rules, tag);
+    if (backup.restoreTesting.enabled) this.createRestoreTesting(name, stack, config, role, tag);
+
+    for (const spec of backupAlarmSpecs(config)) {
+      createAlarm(spec, { stack, owner: name, scope: { backupVault: this.vault.name }, topics: args.topics, parent: this });
+    }
+    this.registerOutputs({ vaultName: this.vault.name, planId: this.plan.id });
+  }
+
+  /** Governance mode can be lifted by privileged admins; compliance mode is immutable once `changeableForDays` pass. */
+  private lockVault(name: string, vault: aws.backup.Vault, backup: StackConfig["backup"], region?: string) {
+    return new aws.backup.VaultLockConfiguration(
+      name,
+      {
+        region,
+        backupVaultName: vault.name,
+        minRetentionDays: backup.minRetainDays,
+        maxRetentionDays: backup.maxRetainDays,
+        changeableForDays: backup.lock.mode === "compliance" ? backup.lock.changeableForDays : undefined,
+      },
+      { parent: this },
+    );
+  }
+
+  private planRule(rule: BackupRuleSpec, tag: Record<string, string>): aws.types.input.backup.PlanRule {
+    const lifecycle = { deleteAfter: rule.retainDays, coldStorageAfter: rule.coldStorageAfterDays };
+    return {
+      ruleName: rule.name,
+      targetVaultName: this.vault.name,
+      schedule: rule.schedule,
+      scheduleExpressionTimezone: rule.timezone === "UTC" ? undefined : rule.timezone,
+      startWindow: rule.startWindowMinutes,
+      completionWindow: rule.completionWindowMinutes,
+      lifecycle,
+      recoveryPointTags: { ...tag, "mcp-stack:rule": rule.name },
+      copyActions: rule.copied && this.copyVault ? [{ destinationVaultArn: this.copyVault.arn, lifecycle }] : undefined,
+    };
+  }
+
+  /** The recovery targets as AWS Backup Audit Manager controls, evaluated daily (needs AWS Config recording; README). */
+  private createAuditFramework(name: string, stack: string, config: StackConfig, rules: BackupRuleSpec[], tag: Record<string, string>) {
+    const { backup } = config;
+    const scope = { tags: tag };
+    const params = (values: Record<string, string | number>) => Object.entries(values).map(([n, value]) => ({ name: n, value: String(value) }));
+    const interval = frequentIntervalMinutes(backup.rpoMinutes);
+    const frequency = interval === undefined ? { requiredFrequencyUnit: "days", requiredFrequencyValue: 1 } : { requiredFrequencyUnit: "hours", requiredFrequencyValue: interval / 60 };
+    const controls: aws.types.input.backup.FrameworkControl[] = [
+      { name: "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK", inputParameters: params({ ...frequency, requiredRetentionDays: backup.minRetainDays }), scope },
+      { name: "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK", inputParameters: params({ requiredRetentionDays: backup.minRetainDays }), scope },
+      { name: "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN", scope },
+      { name: "BACKUP_LAST_RECOVERY_POINT_CREATED", inputParameters: params({ recoveryPointAgeUnit: "hours", recoveryPointAgeValue: Math.ceil(recoveryPointDeadlineMinutes(rules) / 60) }), scope },
+      { name: "RESTORE_TIME_FOR_RESOURCES_MEET_TARGET", inputParameters: params({ maxRestoreTime: backup.rtoMinutes }), scope },
+      { name: "BACKUP_RECOVERY_POINT_ENCRYPTED", scope },
+      { name: "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK", scope },
+    ];
+    if (backup.copyTo) controls.push({ name: "BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION", inputParameters: params({ crossRegionList: backup.copyTo.region }), scope });
+    new aws.backup.Framework(
+      `${name}-audit`,
+      { name: `mcp_${stack.replace(/[^A-Za-z0-9]/g, "_")}_recovery_targets`, description: `mcp-stack ${stack}: RPO ${backup.rpoMinutes} min, RTO ${backup.rtoMinutes} min, retention ≥ ${backup.minRetainDays} days`, controls },
+      { parent: this },
+    );
+  }
+
+  /** Restores the latest recovery point of every backed-up volume on schedule; AWS Backup records how long each restore took. */
+  private createRestoreTesting(name: string, stack: string, config: StackConfig, role: aws.iam.Role, tag: Record<string, string>) {
+    const { backup } = config;
+    const testing = backup.restoreTesting;
+    const id = stack.replace(/[^A-Za-z0-9]/g, "_");
+    const plan = new aws.backup.RestoreTestingPlan(
+      `${name}-restore-test`,
+      {
+        name: `mcp_${id}_restore_test`,
+        scheduleExpression: cronAt(testing.at, testing.on),
+        scheduleExpressionTimezone: backup.timezone === "UTC" ? undefined : backup.timezone,
+        startWindowHours: 1,
+        recoveryPointSelection: { algorithm: "LATEST_WITHIN_WINDOW", includeVaults: [this.vault.arn], recoveryPointTypes: ["SNAPSHOT"], selectionWindowDays: 7 },
+      },
+      { parent: this },
+    );
+    new aws.backup.RestoreTestingSelection(
+      `${name}-restore-test-volumes`,
+      {
+        name: `mcp_${id}_volumes`,
+        restoreTestingPlanName: plan.name,
+        protectedResourceType: "EFS",
+        iamRoleArn: role.arn,
+        protectedResourceArns: ["*"],
+        protectedResourceConditions: { stringEquals: Object.entries(tag).map(([key, value]) => ({ key: `aws:ResourceTag/${key}`, value })) },
+        validationWindowHours: testing.validationHours,
+      },
+      { parent: this },
+    );
+  }
+}

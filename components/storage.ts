@@ -1,0 +1,44 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Protection } from "../decisions/protection";
+
+export interface StorageArgs {
+  stack: string;
+  accountId: pulumi.Input<string>;
+  protection: Protection;
+  /** Region of the EFS replicas, when `backup.replication` is set: they need a key of their own there. */
+  replicaRegion?: string;
+}
+
+/** The customer-managed KMS keys that encrypt the stack's file systems (and their replicas). */
+export class Storage extends pulumi.ComponentResource {
+  readonly key: aws.kms.Key;
+  readonly replicaKey?: aws.kms.Key;
+
+  constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mcp-stack:index:Storage", name, {}, opts);
+    // Deleting a key makes every file system and recovery point it encrypts unreadable: never with a routine deploy.
+    const keep = { parent: this, protect: args.protection.protectStateful, retainOnDelete: args.protection.retainStatefulOnDelete };
+    this.key = new aws.kms.Key(
+      `${name}-key`,
+      { description: `mcp-stack ${args.stack} EFS volumes`, enableKeyRotation: true, deletionWindowInDays: 30, policy: accountAdminKeyPolicy(args.accountId) },
+      keep,
+    );
+    if (args.replicaRegion) {
+      this.replicaKey = new aws.kms.Key(
+        `${name}-replica-key`,
+        { region: args.replicaRegion, description: `mcp-stack ${args.stack} EFS replicas`, enableKeyRotation: true, deletionWindowInDays: 30, policy: accountAdminKeyPolicy(args.accountId) },
+        keep,
+      );
+    }
+    this.registerOutputs({ keyArn: this.key.arn });
+  }
+}
+
+/** The account administers the key; services use it through the IAM permissions of the roles that call them. */
+export function accountAdminKeyPolicy(accountId: pulumi.Input<string>) {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [{ Sid: "AccountAdmin", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" }],
+  });
+}

@@ -1,0 +1,240 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BACKUP_TAG_KEY, backupTagValue, type VolumeSpec } from "../decisions/backup";
+import type { Protection } from "../decisions/protection";
+
+export interface ServerVolumesArgs {
+  stack: string;
+  server: string;
+  volumes: VolumeSpec[];
+  vpcId: pulumi.Input<string>;
+  privateSubnetIds: pulumi.Input<string[]>;
+  /** One mount target per private subnet: the count must be known before the subnet ids are. */
+  subnetCount: number;
+  /** The server's task security group: the only source NFS is admitted from. */
+  taskSecurityGroupId: pulumi.Input<string>;
+  taskRole: aws.iam.Role;
+  kmsKeyArn: pulumi.Input<string>;
+  protection: Protection;
+  replica?: { region: string; kmsKeyArn: pulumi.Input<string> };
+  parent: pulumi.Resource;
+}
+
+export interface MountedVolume {
+  spec: VolumeSpec;
+  fileSystem: aws.efs.FileSystem;
+  accessPoint: aws.efs.AccessPoint;
+  /** Root of the file system as uid 0, for the restore task only: AWS Backup restores into /aws-backup-restore_<time>. */
+  restoreAccessPoint: aws.efs.AccessPoint;
+  /** The task definition's volume name. */
+  taskVolume: string;
+}
+
+export interface ServerVolumes {
+  mounted: MountedVolume[];
+  /** Tasks can only mount once a mount target exists in their subnet. */
+  mountTargets: aws.efs.MountTarget[];
+}
+
+/**
+ * The server's `volumes`: per path an encrypted EFS file system, mount targets in the private subnets
+ * behind a security group that admits NFS from this server's tasks only, and an access point that
+ * pins the POSIX user and root directory. Mounts need TLS and the task role (file system policy).
+ */
+export function createServerVolumes(args: ServerVolumesArgs): ServerVolumes {
+  const { server, parent } = args;
+  if (args.volumes.length === 0) return { mounted: [], mountTargets: [] };
+  const opts = { parent };
+
+  const nfsGroup = new aws.ec2.SecurityGroup(
+    `${server}-efs-sg`,
+    { vpcId: args.vpcId, description: `mcp-stack ${server} file systems: NFS from ${server}'s tasks only` },
+    opts,
+  );
+  new aws.vpc.SecurityGroupIngressRule(
+    `${server}-efs-from-tasks`,
+    { securityGroupId: nfsGroup.id, referencedSecurityGroupId: args.taskSecurityGroupId, ipProtocol: "tcp", fromPort: 2049, toPort: 2049, description: `NFS from ${server}` },
+    opts,
+  );
+
+  const mounted: MountedVolume[] = [];
+  const mountTargets: aws.efs.MountTarget[] = [];
+  for (const spec of args.volumes) {
+    const base = `${server}-${spec.key}`;
+    const fileSystem = new aws.efs.FileSystem(
+      `${base}-efs`,
+      {
+        creationToken: `mcp-${args.stack}-${base}`,
+        encrypted: true,
+        kmsKeyId: args.kmsKeyArn,
+        performanceMode: spec.performanceMode,
+        throughputMode: "elastic",
+        lifecyclePolicies: [{ transitionToIa: "AFTER_30_DAYS" }, { transitionToPrimaryStorageClass: "AFTER_1_ACCESS" }],
+        tags: {
+          Name: `mcp-${args.stack}-${base}`,
+          "mcp-stack:server": server,
+          "mcp-stack:volume": spec.path,
+          ...(spec.backup ? { [BACKUP_TAG_KEY]: backupTagValue(args.stack) } : {}),
+        },
+      },
+      { parent, protect: args.protection.protectStateful, retainOnDelete: args.protection.retainStatefulOnDelete },
+    );
+    // The stack's backup plan is the one source of recovery points; EFS's own automatic backups would be a second, unmonitored one.
+    new aws.efs.BackupPolicy(`${base}-efs-auto-backup`, { fileSystemId: fileSystem.id, backupPolicy: { status: "DISABLED" } }, opts);
+
+    for (let i = 0; i < args.subnetCount; i++) {
+      mountTargets.push(
+        new aws.efs.MountTarget(
+          `${base}-mount-${i}`,
+          { fileSystemId: fileSystem.id, subnetId: pulumi.output(args.privateSubnetIds).apply((ids) => ids[i]), securityGroups: [nfsGroup.id] },
+          opts,
+        ),
+      );
+    }
+
+    const accessPoint = new aws.efs.AccessPoint(
+      `${base}-ap`,
+      {
+        fileSystemId: fileSystem.id,
+        posixUser: { uid: spec.uid, gid: spec.gid },
+        rootDirectory: { path: `/${spec.key}`, creationInfo: { ownerUid: spec.uid, ownerGid: spec.gid, permissions: "0750" } },
+        tags: { Name: `mcp-${args.stack}-${base}`, "mcp-stack:server": server },
+      },
+      opts,
+    );
+
+    const restoreAccessPoint = new aws.efs.AccessPoint(
+      `${base}-restore-ap`,
+      { fileSystemId: fileSystem.id, posixUser: { uid: 0, gid: 0 }, rootDirectory: { path: "/" }, tags: { Name: `mcp-${args.stack}-${base}-restore`, "mcp-stack:server": server } },
+      opts,
+    );
+
+    new aws.efs.FileSystemPolicy(
+      `${base}-efs-policy`,
+      { fileSystemId: fileSystem.id, policy: fileSystemPolicy(fileSystem.arn, accessPoint.arn, restoreAccessPoint.arn, args.taskRole.arn) },
+      opts,
+    );
+
+    if (args.replica && spec.backup) {
+      new aws.efs.ReplicationConfiguration(
+        `${base}-replica`,
+        { sourceFileSystemId: fileSystem.id, destination: { region: args.replica.region, kmsKeyId: args.replica.kmsKeyArn } },
+        opts,
+      );
+    }
+    mounted.push({ spec, fileSystem, accessPoint, restoreAccessPoint, taskVolume: `efs-${spec.key}` });
+  }
+
+  new aws.iam.RolePolicy(
+    `${server}-task-efs`,
+    { role: args.taskRole.id, policy: taskMountPolicy(mounted) },
+    opts,
+  );
+  return { mounted, mountTargets };
+}
+
+/** Only TLS connections, and only this server's task role: through the volume's access point, or as root through the restore one. */
+function fileSystemPolicy(fileSystemArn: pulumi.Input<string>, accessPointArn: pulumi.Input<string>, restoreAccessPointArn: pulumi.Input<string>, taskRoleArn: pulumi.Input<string>) {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "DenyWithoutTls", Effect: "Deny", Principal: { AWS: "*" }, Action: "*", Resource: fileSystemArn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+      {
+        Sid: "TasksThroughAccessPoint",
+        Effect: "Allow",
+        Principal: { AWS: taskRoleArn },
+        Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        Resource: fileSystemArn,
+        Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPointArn } },
+      },
+      {
+        Sid: "RestoreTaskAsRoot",
+        Effect: "Allow",
+        Principal: { AWS: taskRoleArn },
+        Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"],
+        Resource: fileSystemArn,
+        Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": restoreAccessPointArn } },
+      },
+    ],
+  });
+}
+
+function taskMountPolicy(mounted: MountedVolume[]) {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: mounted.flatMap(({ spec, fileSystem, accessPoint, restoreAccessPoint }) => {
+      const sid = spec.key.replace(/[^A-Za-z0-9]/g, "");
+      return [
+        {
+          Sid: `Mount${sid}`,
+          Effect: "Allow",
+          Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+          Resource: fileSystem.arn,
+          Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPoint.arn } },
+        },
+        {
+          Sid: `Restore${sid}`,
+          Effect: "Allow",
+          Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"],
+          Resource: fileSystem.arn,
+          Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": restoreAccessPoint.arn } },
+        },
+      ];
+    }),
+  });
+}
+
+/** A pinned shell image for the restore task: only `sh`, `cp`, `mv` and `rm` are needed. */
+export const RESTORE_IMAGE = "public.ecr.aws/docker/library/busybox:1.37.0";
+
+export interface RestoreTaskArgs {
+  stack: string;
+  server: string;
+  region: string;
+  mounted: MountedVolume[];
+  executionRoleArn: pulumi.Input<string>;
+  taskRoleArn: pulumi.Input<string>;
+  logGroupName: pulumi.Input<string>;
+  parent: pulumi.Resource;
+}
+
+/**
+ * A task definition that never runs on its own: the restore runbook (README) starts it once AWS Backup has
+ * restored a recovery point into the file system, to swap the restored tree in. Each file system's root is
+ * at /efs/<key>; the command comes from `restoreCommand` as a run-task override.
+ */
+export function createRestoreTask(args: RestoreTaskArgs): aws.ecs.TaskDefinition {
+  const container = {
+    name: "restore",
+    image: RESTORE_IMAGE,
+    essential: true,
+    command: ["sh", "-c", "echo 'run with a command override: see the restore runbook in README.md'; exit 1"],
+    mountPoints: args.mounted.map((v) => ({ sourceVolume: `restore-${v.spec.key}`, containerPath: `/efs/${v.spec.key}`, readOnly: false })),
+    logConfiguration: {
+      logDriver: "awslogs",
+      options: { "awslogs-group": args.logGroupName, "awslogs-region": args.region, "awslogs-stream-prefix": "restore" },
+    },
+  };
+  return new aws.ecs.TaskDefinition(
+    `${args.server}-restore-task`,
+    {
+      family: `mcp-${args.stack}-${args.server}-restore`,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: "256",
+      memory: "512",
+      executionRoleArn: args.executionRoleArn,
+      taskRoleArn: args.taskRoleArn,
+      volumes: args.mounted.map((v) => ({
+        name: `restore-${v.spec.key}`,
+        efsVolumeConfiguration: {
+          fileSystemId: v.fileSystem.id,
+          transitEncryption: "ENABLED",
+          authorizationConfig: { accessPointId: v.restoreAccessPoint.id, iam: "ENABLED" },
+        },
+      })),
+      containerDefinitions: pulumi.jsonStringify([container]),
+    },
+    { parent: args.parent },
+  );
+}

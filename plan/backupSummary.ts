@@ -1,0 +1,67 @@
+import type { Plan, PlannedResource } from "../engine/offline";
+import { table } from "./table";
+
+const T = {
+  fileSystem: "aws:efs/fileSystem:FileSystem",
+  plan: "aws:backup/plan:Plan",
+  selection: "aws:backup/selection:Selection",
+  vault: "aws:backup/vault:Vault",
+  lock: "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+  framework: "aws:backup/framework:Framework",
+  restoreTest: "aws:backup/restoreTestingPlan:RestoreTestingPlan",
+};
+
+const ofType = (plan: Plan, type: string) => plan.resources.filter((r) => r.type === type);
+const mark = (ok: boolean) => (ok ? "✓" : "✗ NOT MET");
+
+/** The backup section of the plan: rules, and per volume its file system, selection and the RPO/RTO it achieves. */
+export function backupSection(plan: Plan): string[] {
+  const fileSystems = ofType(plan, T.fileSystem);
+  if (fileSystems.length === 0) return ["Backups", "no volumes: nothing to back up"];
+  const recovery = plan.outputs.recovery as { rpoMinutes: number; rtoMinutes: number; volumes: Record<string, any> };
+  const backupPlan = ofType(plan, T.plan)[0]?.inputs;
+  const selectionTags: { key: string; value: string }[] = ofType(plan, T.selection)[0]?.inputs.selectionTags ?? [];
+  const vaults = ofType(plan, T.vault);
+  const lock = ofType(plan, T.lock)[0]?.inputs;
+  const framework = ofType(plan, T.framework)[0]?.inputs;
+  const restoreTest = ofType(plan, T.restoreTest)[0]?.inputs;
+  const copyVault = vaults.find((v) => v.inputs.region);
+
+  const rules = (backupPlan?.rules ?? []).map((r: any) => [
+    r.ruleName,
+    `${r.schedule} ${r.scheduleExpressionTimezone ?? "UTC"}`,
+    `${r.startWindow} / ${r.completionWindow} min`,
+    `${r.lifecycle?.deleteAfter} d${r.lifecycle?.coldStorageAfter ? ` (cold after ${r.lifecycle.coldStorageAfter} d)` : ""}`,
+    r.copyActions?.length ? `→ ${copyVault?.inputs.region}` : "-",
+  ]);
+
+  const volumes = fileSystems.map((fs: PlannedResource) => {
+    const id = `${fs.inputs.tags["mcp-stack:server"]}:${fs.inputs.tags["mcp-stack:volume"]}`;
+    const selected = selectionTags.some((t) => fs.inputs.tags?.[t.key] === t.value);
+    const c = recovery.volumes[id];
+    const encryption = fs.inputs.encrypted && fs.inputs.kmsKeyId ? "encrypted (KMS key)" : "NOT ENCRYPTED";
+    const keep = fs.options.protect ? "protected" : fs.options.retainOnDelete ? "retained on delete" : "deletable";
+    if (!selected) return [id, `${encryption}, ${keep}`, "no (backup: false)", "-", "-", "-"];
+    const rto = c.rto;
+    return [
+      id,
+      `${encryption}, ${keep}`,
+      `yes: ${c.rules.join(", ")}`,
+      `${c.worstCaseRpoMinutes} min ${mark(c.rpoMet)}`,
+      `${rto.detectMinutes}+${rto.restoreMinutes}+${rto.redeployMinutes} = ${rto.totalMinutes} min ${mark(c.rtoMet)}`,
+      c.disasterRpoMinutes === undefined ? "none" : `${c.disasterRpoMinutes} min`,
+    ];
+  });
+
+  const lockText = lock ? `locked: retention ≥ ${lock.minRetentionDays} d${lock.maxRetentionDays ? `, ≤ ${lock.maxRetentionDays} d` : ""}, ${lock.changeableForDays ? `compliance mode (immutable after ${lock.changeableForDays} d)` : "governance mode"}` : "NOT LOCKED";
+  const restoreTime = framework?.controls?.find((c: any) => c.name === "RESTORE_TIME_FOR_RESOURCES_MEET_TARGET")?.inputParameters?.[0]?.value;
+  return [
+    `Backups · targets RPO ${recovery.rpoMinutes} min, RTO ${recovery.rtoMinutes} min · vault ${vaults.find((v) => !v.inputs.region)?.inputs.name} (${lockText})${copyVault ? ` · copies to ${copyVault.inputs.name} in ${copyVault.inputs.region}` : ""}`,
+    table(["rule", "schedule", "start / complete within", "retain", "copy"], rules),
+    "",
+    table(["volume", "file system", "selected by plan", "worst-case RPO", "RTO budget (detect+restore+redeploy)", "DR RPO"], volumes),
+    "",
+    `Audit framework ${framework?.name ?? "NONE"}: ${framework?.controls?.length ?? 0} controls, restore time ≤ ${restoreTime ?? "?"} min checked against the restore tests` +
+      (restoreTest ? ` (${restoreTest.scheduleExpression} ${restoreTest.scheduleExpressionTimezone ?? "UTC"})` : " (no restore testing plan)"),
+  ];
+}
