@@ -5,6 +5,7 @@ import { Backup } from "./components/backup";
 import { Storage } from "./components/storage";
 import { createAlarm } from "./components/alarms";
 import { Dashboards } from "./components/dashboards";
+import { Edge } from "./components/edge";
 import { McpServer } from "./components/mcpServer";
 import { Network } from "./components/network";
 import { Platform } from "./components/platform";
@@ -56,7 +57,7 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
   for (const [, s] of enabled) if (s.route?.host) hostNames.add(s.route.host);
   const platform = new Platform(
     "platform",
-    { stack, ingress: config.ingress, protection, vpcId: network.vpcId, publicSubnetIds: network.publicSubnetIds, hostNames: [...hostNames] },
+    { stack, region, accountId, ingress: config.ingress, protection, vpcId: network.vpcId, publicSubnetIds: network.publicSubnetIds, hostNames: [...hostNames] },
     opts,
   );
 
@@ -113,6 +114,7 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
   for (const spec of loadBalancerAlarmSpecs(config.alerts)) {
     createAlarm(spec, { stack, owner: "alerting", scope: { loadBalancer: platform.alb.arnSuffix, cluster: platform.cluster.name }, topics: alerting.topics, parent: alerting });
   }
+  new Edge("edge", { stack, config, loadBalancerArn: platform.alb.arn }, opts);
   const dashboards = new Dashboards("dashboards", { stack, region, platform, servers: [...built.values()] }, opts);
 
   const servers: StackOutputs["servers"] = {};

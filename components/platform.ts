@@ -2,9 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
 import type { Protection } from "../decisions/protection";
+import { ACCESS_LOG_PREFIX, createAccessLogBucket } from "./accessLogs";
 
 export interface PlatformArgs {
   stack: string;
+  region: string;
+  accountId: pulumi.Input<string>;
   ingress: StackConfig["ingress"];
   protection: Protection;
   vpcId: pulumi.Input<string>;
@@ -63,6 +66,7 @@ export class Platform extends pulumi.ComponentResource {
       );
     }
 
+    const logs = createAccessLogBucket({ stack: args.stack, region: args.region, accountId: args.accountId, protection, parent: this });
     this.alb = new aws.lb.LoadBalancer(
       `${name}-alb`,
       {
@@ -76,8 +80,9 @@ export class Platform extends pulumi.ComponentResource {
         enableDeletionProtection: protection.albDeletionProtection,
         enableHttp2: true,
         xffHeaderProcessingMode: "append",
+        accessLogs: { bucket: logs.bucket.id, prefix: ACCESS_LOG_PREFIX, enabled: true },
       },
-      parent,
+      { parent: this, dependsOn: [logs.policy] },
     );
 
     if (ingress.domain) {

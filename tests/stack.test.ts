@@ -395,3 +395,47 @@ describe("invalid config", () => {
     expect(error.message).toContain("aws:region: is required");
   });
 });
+
+describe("edge: access logs and WAF", () => {
+  it("the ALB writes access logs to a private, encrypted bucket that the log delivery may write to, kept in prod", () => {
+    const alb = named(prod, "platform-alb").inputs;
+    expect(alb.accessLogs).toMatchObject({ prefix: "alb", enabled: true });
+    expect(named(prod, "platform-alb").options.dependsOn).toContain("platform-alb-logs-policy");
+    expect(named(prod, "platform-alb-logs").options.retainOnDelete).toBe(true);
+    expect(named(dev, "platform-alb-logs").inputs.forceDestroy).toBe(true);
+    expect(named(prod, "platform-alb-logs-private").inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(named(prod, "platform-alb-logs-encryption").inputs.rules[0].applyServerSideEncryptionByDefault).toEqual({ sseAlgorithm: "AES256" });
+    expect(named(prod, "platform-alb-logs-expiry").inputs.rules[0].expiration).toEqual({ days: 90 });
+    const [delivery, elbAccount, tls] = JSON.parse(named(prod, "platform-alb-logs-policy").inputs.policy).Statement;
+    expect(delivery).toMatchObject({ Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject" });
+    expect(delivery.Resource).toMatch(/\/alb\/AWSLogs\/123456789012\/\*$/);
+    expect(elbAccount.Principal).toEqual({ AWS: "arn:aws:iam::127311923021:root" });
+    expect(tls).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+  });
+
+  it("a WAF web ACL on the ALB: a rate limit per server route from rateLimitPerMinute, then AWS managed rules", () => {
+    const acl = named(prod, "edge-waf").inputs;
+    expect(acl).toMatchObject({ scope: "REGIONAL", defaultAction: { allow: {} } });
+    const rate = acl.rules.filter((r: any) => r.statement.rateBasedStatement);
+    expect(rate.map((r: any) => [r.name, r.statement.rateBasedStatement.limit])).toEqual([
+      ["rate-limit-gmail", 100],
+      ["rate-limit-graphiti", 200],
+      ["rate-limit-rag", 150],
+      ["rate-limit-resend", 120],
+    ]);
+    const gmail = rate[0];
+    expect(gmail.statement.rateBasedStatement).toMatchObject({ evaluationWindowSec: 60, aggregateKeyType: "IP" });
+    expect(gmail.statement.rateBasedStatement.scopeDownStatement.byteMatchStatement).toMatchObject({ searchString: "/gmail/", positionalConstraint: "STARTS_WITH" });
+    expect(gmail.action.block.customResponse.responseCode).toBe(429);
+    const managed = acl.rules.filter((r: any) => r.statement.managedRuleGroupStatement).map((r: any) => r.name);
+    expect(managed).toEqual(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"]);
+    expect(Math.max(...rate.map((r: any) => r.priority))).toBeLessThan(Math.min(...acl.rules.filter((r: any) => r.statement.managedRuleGroupStatement).map((r: any) => r.priority)));
+    expect(named(prod, "edge-waf-alb").inputs.resourceArn).toMatch(/:loadbalancer\/app\//);
+  });
+
+  it("a host-routed server is rate limited on its Host header", async () => {
+    const plan = await planWith("dev", (raw) => (raw.servers.gmail.route = { host: "gmail.mcp.example.com" }));
+    const rule = named(plan, "edge-waf").inputs.rules.find((r: any) => r.name === "rate-limit-gmail");
+    expect(rule.statement.rateBasedStatement.scopeDownStatement.byteMatchStatement).toMatchObject({ searchString: "gmail.mcp.example.com", fieldToMatch: { singleHeader: { name: "host" } } });
+  });
+});
