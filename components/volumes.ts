@@ -105,7 +105,7 @@ export function createServerVolumes(args: ServerVolumesArgs): ServerVolumes {
 
     const restoreAccessPoint = new aws.efs.AccessPoint(
       `${base}-restore-ap`,
-      { fileSystemId: fileSystem.id, posixUser: { uid: 0, gid: 0 }, rootDirectory: { path: "/" }, tags: { Name: `mcp-${args.stack}-${base}-restore`, "mcp-stack:server": server } },
+      { fileSystemId: fileSystem.id, posixUser: { uid: 0, gid: 0 }, rootDirectory: { path: "/" }, tags: { Name: `mcp-${args.stack}-${base}-restore`, "mcp-stack:server": server, "mcp-stack:access": "restore" } },
       opts,
     );
 
@@ -208,6 +208,8 @@ export function createRestoreTask(args: RestoreTaskArgs): aws.ecs.TaskDefinition
     name: "restore",
     image: RESTORE_IMAGE,
     essential: true,
+    // It only moves files between EFS mounts.
+    readonlyRootFilesystem: true,
     command: ["sh", "-c", "echo 'run with a command override: see the restore runbook in README.md'; exit 1"],
     mountPoints: args.mounted.map((v) => ({ sourceVolume: `restore-${v.spec.key}`, containerPath: `/efs/${v.spec.key}`, readOnly: false })),
     logConfiguration: {

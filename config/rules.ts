@@ -11,7 +11,7 @@ export const RESERVED_NAMES = ["network", "platform", "secrets", "alerting", "da
 type Ctx = z.RefinementCtx;
 type Path = (string | number)[];
 
-const SECRET_LOOKING_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|OAUTH_KEYS?)$/i;
+export const SECRET_LOOKING_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|OAUTH_KEYS?)$/i;
 
 /** Cross-field rules of the config contract; each issue names the key path and the fix. */
 export function checkStackRules(config: StackConfig, ctx: Ctx): void {

@@ -19,6 +19,8 @@ export interface PlannedResource {
   custom: boolean;
   inputs: Record<string, any>;
   options: { protect: boolean; retainOnDelete: boolean; ignoreChanges: string[]; dependsOn: string[]; deleteBeforeReplace: boolean };
+  /** Per input property, the resources its value came from (names), as Pulumi hands them to stack policies. */
+  propertyDependencies: Record<string, string[]>;
 }
 
 export interface Plan {
@@ -154,7 +156,11 @@ function recordRegistrations(): PlannedResource[] {
         dependsOn: req.getDependenciesList().map(nameOfUrn),
         deleteBeforeReplace: !!req.getDeletebeforereplace(),
       },
+      propertyDependencies: {},
     };
+    req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+      record.propertyDependencies[key] = deps.getUrnsList().map(nameOfUrn);
+    });
     records.push(record);
     return register(req, (err: unknown, resp: any) => {
       if (!err) record.urn = resp.getUrn();

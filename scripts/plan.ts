@@ -1,11 +1,15 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { OfflineRunError, planStack, readStackFile, stackFilePath } from "../engine/offline";
+import { checkPolicies, readPolicyConfig } from "../engine/policyCheck";
+import { policySection } from "../plan/policySummary";
 import { renderSummary } from "../plan/summary";
+import { POLICIES } from "../policies/rules";
 
 const USAGE = `Usage: npm run plan -- <stack> [--json FILE] [--stack-file FILE] [--deployed FILE]
 
 Runs the Pulumi program offline (Pulumi's mock runtime, no credentials, no AWS) with the config of
-Pulumi.<stack>.yaml and prints what the stack would create.
+Pulumi.<stack>.yaml, prints what the stack would create and checks it against the policy pack in policies/
+(with policies/policy-config.json); a mandatory violation exits 1.
   --json FILE        write every resource (type, name, parent, inputs, options) and the outputs as JSON
   --stack-file FILE  plan another stack file instead of Pulumi.<stack>.yaml
   --deployed FILE    the stack's outputs from its last deploy (pulumi stack output --json --show-secrets),
@@ -48,11 +52,15 @@ async function main(): Promise<number> {
     const plan = await planStack(args.stack, file, { deployedOutputs });
     const environment = readStackFile(file).values["mcp-stack:environment"] ?? "?";
     console.log(renderSummary(plan, environment));
+    const violations = await checkPolicies(plan, readPolicyConfig());
+    console.log(["", ...policySection(violations, POLICIES.length)].join("\n"));
     if (args.json) {
-      writeFileSync(args.json, JSON.stringify({ stack: plan.stack, region: plan.region, outputs: plan.outputs, resources: plan.resources }, null, 2));
+      writeFileSync(args.json, JSON.stringify({ stack: plan.stack, region: plan.region, outputs: plan.outputs, resources: plan.resources, violations }, null, 2));
       console.log(`\nWrote ${plan.resources.length} resources to ${args.json}`);
     }
-    return 0;
+    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    if (mandatory) console.error(`\n${mandatory} mandatory policy violation(s): pulumi preview --policy-pack policies would refuse this stack.`);
+    return mandatory ? 1 : 0;
   } catch (err) {
     if (err instanceof OfflineRunError) {
       console.error(`${err.message}\n\nNothing was created: the program stopped before registering any resource.`);

@@ -11,6 +11,12 @@ const plan = (...args: string[]) => spawnSync(tsx, ["scripts/plan.ts", ...args],
 
 describe("npm run plan", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "mcp-plan-"));
+  /** A stack file for a changed copy of a shipped stack's config. */
+  const stackFileWith = (name: string, raw: Record<string, any>) => {
+    const file = path.join(dir, `Pulumi.${name}.yaml`);
+    writeFileSync(file, stringify({ config: { "aws:region": "us-east-1", ...Object.fromEntries(Object.entries(raw).map(([k, v]) => [`mcp-stack:${k}`, v])) } }));
+    return file;
+  };
 
   it("prints the servers and resources of a stack and writes the full list with --json", () => {
     const out = path.join(dir, "prod.json");
@@ -31,9 +37,7 @@ describe("npm run plan", () => {
     const raw = rawConfigOf("dev");
     raw.servers.gmail.memory = 512;
     raw.servers.gmail.cpu = 1024;
-    const file = path.join(dir, "Pulumi.broken.yaml");
-    writeFileSync(file, stringify({ config: { "aws:region": "us-east-1", ...Object.fromEntries(Object.entries(raw).map(([k, v]) => [`mcp-stack:${k}`, v])) } }));
-    const result = plan("broken", "--stack-file", file);
+    const result = plan("broken", "--stack-file", stackFileWith("broken", raw));
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("servers.gmail.memory: 512 MiB is not valid; with cpu 1024 Fargate accepts memory 2048–8192");
     expect(result.stderr).toContain("Nothing was created");
@@ -47,6 +51,17 @@ describe("npm run plan", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("servers.gmail.volumes: /old-data is no longer configured");
     expect(result.stderr).toContain("file system fs-0123456789abcdef0 holds its data and this deploy would delete it");
+  });
+
+  it("runs the policy pack over the plan: no violation for prod; a mandatory one exits 1 with the rule, resource and fix", () => {
+    expect(plan("prod").stdout).toContain("Policies: 29 rules of policies/ checked, no violations");
+    const raw = rawConfigOf("dev");
+    raw.servers.gmail.readOnlyRootFilesystem = false;
+    const result = plan("writable", "--stack-file", stackFileWith("writable", raw));
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("mandatory (1):");
+    expect(result.stdout).toContain("[ecs-read-only-root-filesystem] gmail-task: container gmail has a writable root filesystem");
+    expect(result.stderr).toContain("1 mandatory policy violation(s)");
   });
 
   it("explains a missing stack and bad arguments", () => {

@@ -1,0 +1,110 @@
+import * as aws from "@pulumi/aws";
+import { validateResourceOfType, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
+import { resourcesOfType, stackOfUrn } from "./support";
+
+const LISTENER = "aws:lb/listener:Listener";
+const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
+const WAF_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation";
+
+/** ELB security policies that allow nothing older than TLS 1.2. */
+const TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)/;
+
+export const albPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+  {
+    name: "alb-http-redirects-to-https",
+    description: "When a load balancer serves HTTPS (a domain is set), its HTTP listeners only redirect to HTTPS. Security Hub ELB.1.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+      const listeners = resourcesOfType(args.resources, LISTENER);
+      if (!listeners.some((l) => l.props.protocol === "HTTPS")) return;
+      for (const l of listeners.filter((l) => l.props.protocol === "HTTP")) {
+        const actions: any[] = l.props.defaultActions ?? [];
+        if (!(actions.length === 1 && actions[0].type === "redirect" && actions[0].redirect?.protocol === "HTTPS")) {
+          reportViolation(`${l.name}: serves plain HTTP next to an HTTPS listener; make its only default action a redirect to HTTPS (301).`, l.urn);
+        }
+      }
+    },
+  },
+  {
+    name: "alb-drop-invalid-headers",
+    description: "Application load balancers drop HTTP headers with invalid names. Security Hub ELB.4.",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(aws.lb.LoadBalancer, (lb, args, reportViolation) => {
+      if (lb.loadBalancerType !== "network" && !lb.dropInvalidHeaderFields) reportViolation(`${args.name}: forwards headers with invalid names; set dropInvalidHeaderFields: true.`);
+    }),
+  },
+  {
+    name: "alb-access-logs",
+    description: "Load balancers write access logs to S3. Security Hub ELB.5.",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(aws.lb.LoadBalancer, (lb, args, reportViolation) => {
+      if (!lb.accessLogs?.enabled || !lb.accessLogs.bucket) reportViolation(`${args.name}: writes no access logs; set accessLogs: { bucket, enabled: true } (an S3 bucket with SSE-S3 the ELB log delivery may write to).`);
+    }),
+  },
+  {
+    name: "alb-deletion-protection",
+    description: "Load balancers of production stacks have deletion protection. Security Hub ELB.6.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { stacks: { type: "array", items: { type: "string" }, default: ["prod", "production"], description: "Stacks whose load balancers need deletion protection." } } },
+    validateResource: validateResourceOfType(aws.lb.LoadBalancer, (lb, args, reportViolation) => {
+      const { stacks = ["prod", "production"] } = args.getConfig<{ stacks?: string[] }>();
+      if (stacks.includes(stackOfUrn(args.urn)) && !lb.enableDeletionProtection) {
+        reportViolation(`${args.name}: has no deletion protection in stack ${stackOfUrn(args.urn)}; set enableDeletionProtection: true.`);
+      }
+    }),
+  },
+  {
+    name: "alb-desync-mitigation",
+    description: "Application load balancers mitigate HTTP desync in defensive or strictest mode. Security Hub ELB.12.",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(aws.lb.LoadBalancer, (lb, args, reportViolation) => {
+      const mode = lb.desyncMitigationMode ?? "defensive";
+      if (lb.loadBalancerType !== "network" && !["defensive", "strictest"].includes(mode)) {
+        reportViolation(`${args.name}: desync mitigation is ${mode}; set desyncMitigationMode to defensive or strictest.`);
+      }
+    }),
+  },
+  {
+    name: "alb-multi-az",
+    description: "Load balancers span at least two Availability Zones. Security Hub ELB.13.",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(aws.lb.LoadBalancer, (lb, args, reportViolation) => {
+      const zones = (lb.subnets ?? []).length + (lb.subnetMappings ?? []).length;
+      if (zones < 2) reportViolation(`${args.name}: is in ${zones} subnet(s); give it subnets in at least two Availability Zones.`);
+    }),
+  },
+  {
+    name: "alb-tls-policy",
+    description: "HTTPS listeners accept TLS 1.2 or newer only. Security Hub ELB.17.",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(aws.lb.Listener, (listener, args, reportViolation) => {
+      if (listener.protocol === "HTTPS" && !TLS12_POLICY.test(listener.sslPolicy ?? "")) {
+        reportViolation(`${args.name}: TLS policy ${listener.sslPolicy ?? "(default)"} allows TLS older than 1.2; use ELBSecurityPolicy-TLS13-1-2-2021-06.`);
+      }
+    }),
+  },
+  {
+    name: "alb-target-group-health-check",
+    description: "Target groups define a health check with a path, so the load balancer stops routing to broken tasks.",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(aws.lb.TargetGroup, (tg, args, reportViolation) => {
+      const hc = tg.healthCheck;
+      if (!hc || hc.enabled === false || ((tg.protocol ?? "HTTP").startsWith("HTTP") && !hc.path)) {
+        reportViolation(`${args.name}: has no health check; set healthCheck: { enabled: true, path: /health }.`);
+      }
+    }),
+  },
+  {
+    name: "alb-waf-associated",
+    description: "Every internet-facing application load balancer has a WAF web ACL associated.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+      const associations = resourcesOfType(args.resources, WAF_ASSOCIATION);
+      for (const lb of resourcesOfType(args.resources, LOAD_BALANCER)) {
+        if (lb.props.internal || lb.props.loadBalancerType === "network") continue;
+        const protectedByWaf = associations.some((a) => (a.propertyDependencies.resourceArn ?? a.dependencies).some((d) => d.urn === lb.urn));
+        if (!protectedByWaf) reportViolation(`${lb.name}: is internet-facing without a WAF web ACL; associate one (aws.wafv2.WebAclAssociation with resourceArn: the load balancer's ARN).`, lb.urn);
+      }
+    },
+  },
+];

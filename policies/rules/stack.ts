@@ -1,0 +1,90 @@
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { componentOf, cronIntervalMinutes, resourcesOfType } from "./support";
+
+const SERVICE = "aws:ecs/service:Service";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const SCALING_TARGET = "aws:appautoscaling/target:Target";
+const BACKUP_PLAN = "aws:backup/plan:Plan";
+const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+
+const WORLD = ["0.0.0.0/0", "::/0"];
+
+const serverOf = (r: PolicyResource): string | undefined => r.props.tags?.["mcp-stack:server"];
+
+export const stackPolicies: StackValidationPolicy[] = [
+  {
+    name: "mcp-public-service-alarms",
+    description: "Every public MCP service has the team's alarms: down, unhealthy, latency, errors, CPU and memory.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+      properties: { requiredAlarms: { type: "array", items: { type: "string" }, default: ["down", "unhealthy", "latency", "errors", "cpu", "memory"] } },
+    },
+    validateStack: (args, reportViolation) => {
+      const { requiredAlarms = ["down", "unhealthy", "latency", "errors", "cpu", "memory"] } = args.getConfig<{ requiredAlarms?: string[] }>();
+      const alarms = resourcesOfType(args.resources, ALARM);
+      for (const service of resourcesOfType(args.resources, SERVICE)) {
+        if (!(service.props.loadBalancers ?? []).length) continue;
+        const server = serverOf(service);
+        const names = alarms.filter((a) => serverOf(a) === server).map((a) => String(a.props.name ?? ""));
+        const missing = requiredAlarms.filter((key) => !names.some((n) => n.endsWith(`-${key}`)));
+        if (missing.length) reportViolation(`${service.name}: public MCP service without its ${missing.join(", ")} alarm(s); create them from decisions/alarms.ts (alarmSpecsFor).`, service.urn);
+      }
+    },
+  },
+  {
+    name: "mcp-service-scaling-target",
+    description: "Every MCP service has an Application Auto Scaling target, so its task count follows load within its min and max.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+      const targets = resourcesOfType(args.resources, SCALING_TARGET);
+      for (const service of resourcesOfType(args.resources, SERVICE)) {
+        const component = componentOf(service);
+        if (!targets.some((t) => t.props.scalableDimension === "ecs:service:DesiredCount" && component !== undefined && componentOf(t) === component)) {
+          reportViolation(`${service.name}: has no autoscaling target; add an aws.appautoscaling.Target for ecs:service:DesiredCount next to it.`, service.urn);
+        }
+      }
+    },
+  },
+  {
+    name: "backup-plan-meets-rpo",
+    description: "Every backup plan has a rule at least as frequent as the recovery point objective.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { rpoMinutes: { type: "integer", default: 60, minimum: 60 } } },
+    validateStack: (args, reportViolation) => {
+      const { rpoMinutes = 60 } = args.getConfig<{ rpoMinutes?: number }>();
+      for (const plan of resourcesOfType(args.resources, BACKUP_PLAN)) {
+        const intervals = ((plan.props.rules ?? []) as { schedule?: string }[]).map((r) => cronIntervalMinutes(r.schedule ?? "")).filter((i): i is number => i !== undefined);
+        const best = intervals.length ? Math.min(...intervals) : undefined;
+        if (best === undefined || best > rpoMinutes) {
+          reportViolation(`${plan.name}: its most frequent rule runs every ${best ?? "?"} min, above the RPO of ${rpoMinutes} min; add a rule whose schedule runs at least that often (backup.rpoMinutes).`, plan.urn);
+        }
+      }
+    },
+  },
+  {
+    name: "no-task-port-open-to-the-world",
+    description: "No security group opens a port to 0.0.0.0/0 or ::/0 except the load balancer's listener ports.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { publicPorts: { type: "array", items: { type: "integer" }, default: [80, 443] } } },
+    validateStack: (args, reportViolation) => {
+      const { publicPorts = [80, 443] } = args.getConfig<{ publicPorts?: number[] }>();
+      const allowed = (from: number, to: number) => from === to && publicPorts.includes(from);
+      for (const rule of resourcesOfType(args.resources, INGRESS_RULE)) {
+        const { cidrIpv4, cidrIpv6, fromPort, toPort, ipProtocol } = rule.props;
+        if (!WORLD.includes(cidrIpv4) && !WORLD.includes(cidrIpv6)) continue;
+        if (ipProtocol === "-1" || !allowed(fromPort, toPort)) {
+          reportViolation(`${rule.name}: opens ${ipProtocol === "-1" ? "every port" : `port ${fromPort}${toPort !== fromPort ? `–${toPort}` : ""}`} to the internet; admit the task port only from the load balancer's security group.`, rule.urn);
+        }
+      }
+      for (const group of resourcesOfType(args.resources, SECURITY_GROUP)) {
+        for (const ingress of (group.props.ingress ?? []) as any[]) {
+          const world = [...(ingress.cidrBlocks ?? []), ...(ingress.ipv6CidrBlocks ?? [])].some((c: string) => WORLD.includes(c));
+          if (world && (ingress.protocol === "-1" || !allowed(ingress.fromPort, ingress.toPort))) {
+            reportViolation(`${group.name}: an inline ingress opens port ${ingress.fromPort} to the internet; admit the task port only from the load balancer's security group.`, group.urn);
+          }
+        }
+      }
+    },
+  },
+];

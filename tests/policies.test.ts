@@ -1,0 +1,291 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { parse as parseYaml } from "yaml";
+import { planStack } from "../engine/offline";
+import { checkPolicies, policyConfigOf, readPolicyConfig, resourceArgs } from "../engine/policyCheck";
+import { POLICIES } from "../policies/rules";
+
+const root = path.resolve(__dirname, "..");
+
+interface Fixture {
+  type: string;
+  name?: string;
+  props: Record<string, any>;
+  stack?: string;
+  parent?: string;
+  /** Names of fixtures this one's `resourceArn` input came from (stack rules read them). */
+  resourceArnFrom?: string[];
+}
+
+const urnOf = (f: Fixture) => `urn:pulumi:${f.stack ?? "dev"}::mcp-stack::${f.type}::${f.name ?? "subject"}`;
+
+/** Stack resources shaped as @pulumi/policy hands them to validateStack. */
+function policyResources(fixtures: Fixture[]): PolicyResource[] {
+  const resources = fixtures.map((f): PolicyResource => ({
+    type: f.type,
+    name: f.name ?? "subject",
+    urn: urnOf(f),
+    props: f.props,
+    opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+    dependencies: [],
+    propertyDependencies: {},
+    isType: (cls: any) => cls.__pulumiType === f.type,
+    asType: ((cls: any) => (cls.__pulumiType === f.type ? f.props : undefined)) as PolicyResource["asType"],
+  }));
+  fixtures.forEach((f, i) => {
+    if (f.parent) resources[i].parent = { ...resources[0], type: "mcp-stack:index:McpServer", name: f.parent, urn: `urn:pulumi:dev::mcp-stack::mcp-stack:index:McpServer::${f.parent}` };
+    if (f.resourceArnFrom) resources[i].propertyDependencies.resourceArn = resources.filter((r) => f.resourceArnFrom!.includes(r.name));
+  });
+  return resources;
+}
+
+/** The messages a policy reports for one resource (resource rules) or a set of resources (stack rules). */
+async function violations(name: string, subject: Fixture | Fixture[], config: Record<string, unknown> = {}): Promise<string[]> {
+  const policy = POLICIES.find((p) => p.name === name);
+  if (!policy) throw new Error(`no policy ${name}`);
+  const cfg = policyConfigOf(policy, { [name]: config });
+  const messages: string[] = [];
+  const report = (message: string) => void messages.push(message);
+  if ("validateStack" in policy) {
+    const resources = policyResources([subject].flat());
+    await (policy as StackValidationPolicy).validateStack({ resources, stackTags: new Map(), getConfig: <T extends object>() => cfg as T, notApplicable: () => { throw new Error("n/a"); } }, report);
+  } else {
+    const f = subject as Fixture;
+    for (const validate of [(policy as ResourceValidationPolicy).validateResource!].flat()) {
+      await validate(resourceArgs({ type: f.type, name: f.name ?? "subject", urn: urnOf(f), props: f.props }, cfg), report);
+    }
+  }
+  return messages;
+}
+
+const SERVICE = "aws:ecs/service:Service";
+const TASK = "aws:ecs/taskDefinition:TaskDefinition";
+const LB = "aws:lb/loadBalancer:LoadBalancer";
+const LISTENER = "aws:lb/listener:Listener";
+
+const service = (over: Record<string, any> = {}): Fixture => ({
+  type: SERVICE,
+  props: { networkConfiguration: { assignPublicIp: false }, platformVersion: "LATEST", deploymentCircuitBreaker: { enable: true, rollback: true }, deploymentMinimumHealthyPercent: 100, ...over },
+});
+const container = { name: "gmail", image: "ghcr.io/example/gmail-mcp:1.1.11", readonlyRootFilesystem: true, environment: [{ name: "MCP_SERVER_NAME", value: "gmail-tools" }], logConfiguration: { logDriver: "awslogs" } };
+const efsVolume = { name: "efs-data", efsVolumeConfiguration: { fileSystemId: "fs-1", transitEncryption: "ENABLED", authorizationConfig: { accessPointId: "fsap-1", iam: "ENABLED" } } };
+const task = (over: Record<string, any> = {}, taskOver: Record<string, any> = {}): Fixture => ({
+  type: TASK,
+  props: {
+    containerDefinitions: JSON.stringify([{ ...container, ...over }]),
+    volumes: [efsVolume],
+    taskRoleArn: "arn:aws:iam::123456789012:role/gmail-task-role",
+    executionRoleArn: "arn:aws:iam::123456789012:role/gmail-execution-role",
+    ...taskOver,
+  },
+});
+const alb = (over: Record<string, any> = {}, stack = "dev"): Fixture => ({
+  type: LB,
+  name: "platform-alb",
+  stack,
+  props: { loadBalancerType: "application", internal: false, subnets: ["subnet-a", "subnet-b"], dropInvalidHeaderFields: true, desyncMitigationMode: "defensive", enableDeletionProtection: true, accessLogs: { bucket: "logs", enabled: true }, ...over },
+});
+const listener = (name: string, props: Record<string, any>): Fixture => ({ type: LISTENER, name, props });
+const redirect = { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } };
+const forward = { type: "fixed-response", fixedResponse: { statusCode: "404" } };
+const alarm = (server: string, key: string): Fixture => ({ type: "aws:cloudwatch/metricAlarm:MetricAlarm", name: `${server}-alarm-${key}`, props: { name: `mcp-dev-${server}-${key}`, tags: { "mcp-stack:server": server } } });
+const publicService: Fixture = { ...service({ loadBalancers: [{ containerPort: 8080 }], tags: { "mcp-stack:server": "gmail" } }), name: "gmail-service", parent: "gmail" };
+const ALL_ALARMS = ["down", "unhealthy", "latency", "errors", "cpu", "memory"];
+const fileSystem = (tags: Record<string, string>): Fixture => ({ type: "aws:efs/fileSystem:FileSystem", name: "gmail-app-data-efs", props: { encrypted: true, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k", tags } });
+const selection: Fixture = { type: "aws:backup/selection:Selection", name: "backup-selection", props: { selectionTags: [{ type: "STRINGEQUALS", key: "mcp-stack:backup", value: "mcp-dev" }] } };
+const ingress = (props: Record<string, any>): Fixture => ({ type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "rule", props });
+
+/** For every policy: fixtures that violate it (with the message they get) and fixtures that pass. */
+const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string, unknown>?][]; passes: [Fixture | Fixture[], Record<string, unknown>?][] }> = {
+  "ecs-no-public-ip": { fails: [[service({ networkConfiguration: { assignPublicIp: true } }), "subject: assigns public IPs to its tasks"]], passes: [[service()]] },
+  "ecs-no-privileged-containers": { fails: [[task({ privileged: true }), "container gmail is privileged"]], passes: [[task()]] },
+  "ecs-read-only-root-filesystem": {
+    fails: [[task({ readonlyRootFilesystem: false }), "container gmail has a writable root filesystem"]],
+    passes: [[task()], [task({ readonlyRootFilesystem: false }), { allowWritableRoot: ["gmail"] }]],
+  },
+  "ecs-secrets-not-in-environment": {
+    fails: [
+      [task({ environment: [{ name: "OPENAI_API_KEY", value: "x" }] }), "has OPENAI_API_KEY in its plain environment and it looks like a secret"],
+      [task({ environment: [{ name: "UPSTREAM", value: "sk-proj-abcdefghijklmnopqrstuvwxyz" }] }), "has UPSTREAM in its plain environment"],
+    ],
+    passes: [[task()]],
+  },
+  "ecs-log-configuration": { fails: [[task({ logConfiguration: undefined }), "container gmail has no logConfiguration"]], passes: [[task()]] },
+  "ecs-fargate-platform-latest": { fails: [[service({ platformVersion: "1.3.0" }), "pins Fargate platform 1.3.0; set platformVersion to LATEST"]], passes: [[service()], [service({ platformVersion: undefined })]] },
+  "ecs-container-insights": {
+    fails: [[{ type: "aws:ecs/cluster:Cluster", props: { settings: [] } }, "Container Insights is off"]],
+    passes: [[{ type: "aws:ecs/cluster:Cluster", props: { settings: [{ name: "containerInsights", value: "enabled" }] } }]],
+  },
+  "ecs-separate-execution-and-task-roles": {
+    fails: [[task({}, { taskRoleArn: "arn:aws:iam::1:role/r", executionRoleArn: "arn:aws:iam::1:role/r" }), "uses one role as execution and task role"]],
+    passes: [[task()]],
+  },
+  "ecs-efs-transit-encryption": {
+    fails: [
+      [task({}, { volumes: [{ ...efsVolume, efsVolumeConfiguration: { ...efsVolume.efsVolumeConfiguration, transitEncryption: "DISABLED" } }] }), "EFS volume efs-data is mounted without transit encryption"],
+      [task({}, { volumes: [{ ...efsVolume, efsVolumeConfiguration: { fileSystemId: "fs-1", transitEncryption: "ENABLED" } }] }), "mounted without IAM authorization"],
+    ],
+    passes: [[task()], [task({}, { volumes: [{ name: "tmp" }] })]],
+  },
+  "ecs-deployment-rollback": {
+    fails: [
+      [service({ deploymentCircuitBreaker: { enable: true, rollback: false } }), "a failed deploy would not roll back"],
+      [service({ deploymentMinimumHealthyPercent: 50 }), "deploys drop to 50 % healthy tasks"],
+    ],
+    passes: [[service()], [service({ deploymentMinimumHealthyPercent: 50 }), { minimumHealthyPercent: 50 }]],
+  },
+  "ecs-image-pinned": {
+    fails: [
+      [task({ image: "ghcr.io/example/gmail-mcp:latest" }), "runs ghcr.io/example/gmail-mcp:latest; pin a version tag"],
+      [task({ image: "ghcr.io/example/gmail-mcp" }), "pin a version tag (not latest) or a digest"],
+    ],
+    passes: [[task()], [task({ image: `ghcr.io/example/gmail-mcp@sha256:${"a".repeat(64)}` })], [task({ image: "localhost:5000/gmail:2.0" })]],
+  },
+  "alb-http-redirects-to-https": {
+    fails: [[[listener("platform-https", { protocol: "HTTPS", port: 443 }), listener("platform-http", { protocol: "HTTP", port: 80, defaultActions: [forward] })], "platform-http: serves plain HTTP next to an HTTPS listener"]],
+    passes: [[[listener("platform-https", { protocol: "HTTPS", port: 443 }), listener("platform-http", { protocol: "HTTP", port: 80, defaultActions: [redirect] })]], [[listener("platform-http", { protocol: "HTTP", defaultActions: [forward] })]]],
+  },
+  "alb-drop-invalid-headers": { fails: [[alb({ dropInvalidHeaderFields: false }), "forwards headers with invalid names"]], passes: [[alb()]] },
+  "alb-access-logs": { fails: [[alb({ accessLogs: undefined }), "writes no access logs"]], passes: [[alb()]] },
+  "alb-deletion-protection": {
+    fails: [[alb({ enableDeletionProtection: false }, "prod"), "has no deletion protection in stack prod"]],
+    passes: [[alb({}, "prod")], [alb({ enableDeletionProtection: false }, "dev")]],
+  },
+  "alb-desync-mitigation": { fails: [[alb({ desyncMitigationMode: "monitor" }), "desync mitigation is monitor"]], passes: [[alb()], [alb({ desyncMitigationMode: "strictest" })]] },
+  "alb-multi-az": { fails: [[alb({ subnets: ["subnet-a"] }), "is in 1 subnet(s)"]], passes: [[alb()]] },
+  "alb-tls-policy": {
+    fails: [[listener("platform-https", { protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-2016-08" }), "TLS policy ELBSecurityPolicy-2016-08 allows TLS older than 1.2"]],
+    passes: [[listener("platform-https", { protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" })], [listener("platform-http", { protocol: "HTTP" })]],
+  },
+  "alb-target-group-health-check": {
+    fails: [[{ type: "aws:lb/targetGroup:TargetGroup", props: { protocol: "HTTP", healthCheck: { enabled: false } } }, "has no health check"]],
+    passes: [[{ type: "aws:lb/targetGroup:TargetGroup", props: { protocol: "HTTP", healthCheck: { enabled: true, path: "/health" } } }]],
+  },
+  "alb-waf-associated": {
+    fails: [[[alb()], "platform-alb: is internet-facing without a WAF web ACL"]],
+    passes: [[[alb(), { type: "aws:wafv2/webAclAssociation:WebAclAssociation", name: "edge-waf-alb", props: {}, resourceArnFrom: ["platform-alb"] }]], [[alb({ internal: true })]]],
+  },
+  "efs-encrypted-with-kms": {
+    fails: [[{ type: "aws:efs/fileSystem:FileSystem", props: { encrypted: true } }, "is not encrypted with a KMS key"]],
+    passes: [[fileSystem({})]],
+  },
+  "efs-selected-by-backup-plan": {
+    fails: [[[fileSystem({}), selection], "gmail-app-data-efs: no backup plan selects it"]],
+    passes: [[[fileSystem({ "mcp-stack:backup": "mcp-dev" }), selection]], [[fileSystem({ "mcp-stack:backup-exempt": "scratch space" }), selection]]],
+  },
+  "efs-access-point-enforces-user-and-root": {
+    fails: [
+      [{ type: "aws:efs/accessPoint:AccessPoint", props: { posixUser: { uid: 1000, gid: 1000 }, rootDirectory: { path: "/" } } }, "exposes the file system's root"],
+      [{ type: "aws:efs/accessPoint:AccessPoint", props: { rootDirectory: { path: "/data" } } }, "enforces no POSIX user"],
+    ],
+    passes: [
+      [{ type: "aws:efs/accessPoint:AccessPoint", props: { posixUser: { uid: 1000, gid: 1000 }, rootDirectory: { path: "/data" } } }],
+      [{ type: "aws:efs/accessPoint:AccessPoint", props: { posixUser: { uid: 0, gid: 0 }, rootDirectory: { path: "/" }, tags: { "mcp-stack:access": "restore" } } }],
+    ],
+  },
+  "backup-vault-customer-key": {
+    fails: [[{ type: "aws:backup/vault:Vault", props: { name: "mcp-dev" } }, "uses the AWS-managed backup key"]],
+    passes: [[{ type: "aws:backup/vault:Vault", props: { name: "mcp-dev", kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" } }]],
+  },
+  "log-group-retention": {
+    fails: [[{ type: "aws:cloudwatch/logGroup:LogGroup", props: { name: "/mcp-stack/dev/gmail" } }, "keeps its logs forever"]],
+    passes: [[{ type: "aws:cloudwatch/logGroup:LogGroup", props: { retentionInDays: 14 } }]],
+  },
+  "mcp-public-service-alarms": {
+    fails: [[[publicService, ...ALL_ALARMS.filter((k) => k !== "latency").map((k) => alarm("gmail", k))], "gmail-service: public MCP service without its latency alarm(s)"]],
+    passes: [[[publicService, ...ALL_ALARMS.map((k) => alarm("gmail", k))]], [[{ ...service(), name: "neo4j-service" }]]],
+  },
+  "mcp-service-scaling-target": {
+    fails: [[[publicService], "gmail-service: has no autoscaling target"]],
+    passes: [[[publicService, { type: "aws:appautoscaling/target:Target", name: "gmail-scaling", parent: "gmail", props: { scalableDimension: "ecs:service:DesiredCount" } }]]],
+  },
+  "backup-plan-meets-rpo": {
+    fails: [[[{ type: "aws:backup/plan:Plan", name: "backup-plan", props: { rules: [{ schedule: "cron(0 2 ? * * *)" }, { schedule: "cron(0 1 ? * SUN *)" }] } }], "backup-plan: its most frequent rule runs every 1440 min, above the RPO of 60 min"]],
+    passes: [
+      [[{ type: "aws:backup/plan:Plan", name: "backup-plan", props: { rules: [{ schedule: "cron(0 * ? * * *)" }, { schedule: "cron(0 2 ? * * *)" }] } }]],
+      [[{ type: "aws:backup/plan:Plan", name: "backup-plan", props: { rules: [{ schedule: "cron(0 0/2 ? * * *)" }] } }], { rpoMinutes: 120 }],
+    ],
+  },
+  "no-task-port-open-to-the-world": {
+    fails: [
+      [[ingress({ cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 8080, toPort: 8080 })], "rule: opens port 8080 to the internet"],
+      [[ingress({ cidrIpv6: "::/0", ipProtocol: "-1" })], "opens every port to the internet"],
+      [[{ type: "aws:ec2/securityGroup:SecurityGroup", name: "sg", props: { ingress: [{ cidrBlocks: ["0.0.0.0/0"], protocol: "tcp", fromPort: 22, toPort: 22 }] } }], "sg: an inline ingress opens port 22 to the internet"],
+    ],
+    passes: [[[ingress({ cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 443, toPort: 443 }), ingress({ referencedSecurityGroupId: "sg-alb", ipProtocol: "tcp", fromPort: 8080, toPort: 8080 })]]],
+  },
+};
+
+describe("every rule of the pack", () => {
+  it("has a failing and a passing case here, a unique name and a description", () => {
+    expect(Object.keys(CASES).sort()).toEqual(POLICIES.map((p) => p.name).sort());
+    expect(new Set(POLICIES.map((p) => p.name)).size).toBe(POLICIES.length);
+    for (const p of POLICIES) {
+      expect(p.name).toMatch(/^[a-z0-9-]+$/);
+      expect(p.enforcementLevel).toBe("mandatory");
+      expect(p.description.length).toBeGreaterThan(20);
+    }
+  });
+
+  for (const [name, { fails, passes }] of Object.entries(CASES)) {
+    describe(name, () => {
+      // Rows are padded to the callback's arity: jest takes an extra parameter for a `done` callback.
+      it.each(fails.map(([subject, message, config], i) => [i, subject, message, config ?? {}] as const))("violation %i names the resource and the fix", async (_, subject, message, config) => {
+        expect(await violations(name, subject, config)).toEqual([expect.stringContaining(message)]);
+      });
+      it.each(passes.map(([subject, config], i) => [i, subject, config ?? {}] as const))("passing case %i", async (_, subject, config) => {
+        expect(await violations(name, subject, config)).toEqual([]);
+      });
+    });
+  }
+});
+
+describe("the shipped stacks", () => {
+  it.each(["dev", "prod"])("%s passes the pack with the team's policy config: no violation at all", async (stack) => {
+    const plan = await planStack(stack);
+    expect(await checkPolicies(plan, readPolicyConfig())).toEqual([]);
+  });
+
+  it("without the policy config the databases' writable root filesystems are mandatory violations", async () => {
+    const found = await checkPolicies(await planStack("dev"), {});
+    expect(found.map((v) => [v.policy, v.resource, v.enforcementLevel])).toEqual([
+      ["ecs-read-only-root-filesystem", "neo4j-task", "mandatory"],
+      ["ecs-read-only-root-filesystem", "vectordb-task", "mandatory"],
+    ]);
+  });
+});
+
+describe("the pack under Pulumi's policy runtime", () => {
+  it("PulumiPolicy.yaml and package.json have what pulumi preview --policy-pack needs", () => {
+    const manifest = parseYaml(readFileSync(path.join(root, "policies/PulumiPolicy.yaml"), "utf8"));
+    expect(manifest).toMatchObject({ runtime: "nodejs", description: expect.any(String) });
+    const pkg = JSON.parse(readFileSync(path.join(root, "policies/package.json"), "utf8"));
+    const rootPkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
+    expect(pkg.version).toMatch(/^\d+\.\d+\.\d+$/);
+    for (const dep of ["@pulumi/policy", "@pulumi/pulumi", "@pulumi/aws"]) expect(pkg.dependencies[dep]).toBe(rootPkg.dependencies[dep]);
+  });
+
+  it("index.ts starts an analyzer that reports the pack, its version and every rule as mandatory", async () => {
+    const analyzer = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
+    const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
+    const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["policies/index.ts"], { cwd: root });
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        child.stdout.once("data", (d) => resolve(String(d).trim()));
+        child.once("exit", (code) => reject(new Error(`policy pack exited with ${code}`)));
+      });
+      const client = new analyzer.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+      const info: any = await new Promise((resolve, reject) => client.getAnalyzerInfo(new Empty(), (err: unknown, res: unknown) => (err ? reject(err) : resolve(res))));
+      client.close();
+      expect([info.getName(), info.getVersion()]).toEqual(["mcp-stack", "0.1.0"]);
+      const policies = info.getPoliciesList();
+      expect(policies.map((p: any) => p.getName()).sort()).toEqual(POLICIES.map((p) => p.name).sort());
+      expect(new Set(policies.map((p: any) => p.getEnforcementlevel()))).toEqual(new Set([1])); // 1 = MANDATORY
+    } finally {
+      child.kill();
+    }
+  }, 30000);
+});
