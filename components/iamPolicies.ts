@@ -27,7 +27,7 @@ export function ecrRepositoryArn(image: string): string | undefined {
 }
 
 /** What the ECS agent needs for one server: write its own log group, read its own secrets, pull its own image. */
-export function executionRolePolicy(args: { logGroupArn: pulumi.Input<string>; secretArns: pulumi.Input<string>[]; image: string }) {
+export function executionRolePolicy(args: { logGroupArn: pulumi.Input<string>; secretArns: pulumi.Input<string>[]; image?: string; repositoryArn?: pulumi.Input<string> }) {
   const statements: object[] = [
     {
       Sid: "WriteOwnLogs",
@@ -39,7 +39,7 @@ export function executionRolePolicy(args: { logGroupArn: pulumi.Input<string>; s
   if (args.secretArns.length > 0) {
     statements.push({ Sid: "ReadOwnSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.secretArns });
   }
-  const repository = ecrRepositoryArn(args.image);
+  const repository = args.repositoryArn ?? (args.image ? ecrRepositoryArn(args.image) : undefined);
   if (repository) {
     statements.push(
       { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },

@@ -14,6 +14,7 @@ import { executionRolePolicy, taskAssumeRolePolicy } from "./iamPolicies";
 import type { Platform } from "./platform";
 import type { VolumeSpec } from "../decisions/backup";
 import { createRestoreTask, createServerVolumes, type MountedVolume } from "./volumes";
+import { createServerImage, type BuiltImage } from "./serverImage";
 
 export interface McpServerArgs {
   stack: string;
@@ -62,9 +63,10 @@ export class McpServer extends pulumi.ComponentResource {
     this.port = args.server.port!;
     const { server, platform } = args;
 
+    const built = server.build ? createServerImage(name, args.stack, server, this) : undefined;
     this.logGroup = this.createLogGroup(args);
     this.securityGroup = this.createSecurityGroup(args);
-    const executionRole = this.createExecutionRole(args);
+    const executionRole = this.createExecutionRole(args, built);
     const taskRole = new aws.iam.Role(
       `${name}-task-role`,
       { description: `Role of ${name}'s containers (mcp-stack ${args.stack})`, assumeRolePolicy: taskAssumeRolePolicy(args.region, args.accountId) },
@@ -85,7 +87,7 @@ export class McpServer extends pulumi.ComponentResource {
       parent: this,
     });
     this.volumes = storage.mounted;
-    const taskDefinition = this.createTaskDefinition(args, executionRole, taskRole);
+    const taskDefinition = this.createTaskDefinition(args, executionRole, taskRole, built);
     if (this.volumes.length) {
       this.restoreTask = createRestoreTask({
         stack: args.stack,
@@ -227,7 +229,7 @@ export class McpServer extends pulumi.ComponentResource {
     return sg;
   }
 
-  private createExecutionRole(args: McpServerArgs) {
+  private createExecutionRole(args: McpServerArgs, built?: BuiltImage) {
     const name = this.serverName;
     const role = new aws.iam.Role(
       `${name}-execution-role`,
@@ -241,7 +243,8 @@ export class McpServer extends pulumi.ComponentResource {
         policy: executionRolePolicy({
           logGroupArn: this.logGroup.arn,
           secretArns: args.server.secrets.map((s) => args.secretArns[s]),
-          image: args.server.image!,
+          image: args.server.image,
+          repositoryArn: built?.repositoryArn,
         }),
       },
       { parent: this },
@@ -249,13 +252,13 @@ export class McpServer extends pulumi.ComponentResource {
     return role;
   }
 
-  private createTaskDefinition(args: McpServerArgs, executionRole: aws.iam.Role, taskRole: aws.iam.Role) {
+  private createTaskDefinition(args: McpServerArgs, executionRole: aws.iam.Role, taskRole: aws.iam.Role, built?: BuiltImage) {
     const { server, stack, region, config } = args;
     const name = this.serverName;
     const size = taskSize(server);
     const container = {
       name,
-      image: server.image,
+      image: built?.image ?? server.image,
       essential: true,
       command: containerCommand(server),
       user: server.user,

@@ -1,9 +1,14 @@
+import { existsSync } from "node:fs";
+import * as path from "node:path";
 import type { z } from "zod";
 import { FARGATE_MEMORY_BY_CPU, fargateMemoryHint } from "./fargate";
 import { MAX_SERVER_NAME_LENGTH, SERVER_NAME } from "./names";
 import { dependencyOrder } from "../decisions/dependencies";
 import { checkBackupRules } from "./backupRules";
 import type { StackConfig } from "./schema";
+
+/** The project directory: build contexts are relative to it. */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 /** Names of the stack-level components; a server of the same name would clash with their resources. */
 export const RESERVED_NAMES = ["network", "platform", "secrets", "alerting", "dashboards", "monitoring", "backup", "storage", "edge"];
@@ -69,8 +74,10 @@ function checkServer(config: StackConfig, name: string, s: Server, fail: Fail) {
   if (!memories) fail(at("cpu"), `${s.cpu} is not a Fargate size; ${fargateMemoryHint(s.cpu)}`);
   else if (!memories.includes(s.memory)) fail(at("memory"), `${s.memory} MiB is not valid; ${fargateMemoryHint(s.cpu)}`);
 
-  if (!s.image) fail(at("image"), "is required: the container image to run, pinned to a version tag or digest");
-  else if (config.environment === "prod" && isUnpinned(s.image)) {
+  if (s.image && s.build) fail(at("build"), "give either image (pulled as is) or build (built and pushed to ECR), not both");
+  else if (!s.image && !s.build) fail(at("image"), "is required: the container image to run, pinned to a version tag or digest (or build: { context } to build one)");
+  else if (s.build) checkBuildContext(s.build, at("build"), fail);
+  else if (s.image && config.environment === "prod" && isUnpinned(s.image)) {
     fail(at("image"), `"${s.image}" is not pinned; prod needs a version tag or digest (e.g. ${s.image.split(":")[0]}:1.2.3), never latest`);
   }
 
@@ -119,6 +126,13 @@ function checkServer(config: StackConfig, name: string, s: Server, fail: Fail) {
       fail(at("environment", key), `looks like a secret; move it to secrets: [${key}] so its value comes from Secrets Manager, never plain config`);
     }
   }
+}
+
+function checkBuildContext(build: NonNullable<Server["build"]>, at: Path, fail: Fail) {
+  const dir = path.resolve(PROJECT_DIR, build.context);
+  if (!existsSync(dir)) return fail([...at, "context"], `directory ${build.context} does not exist in the project`);
+  const dockerfile = path.join(dir, build.dockerfile ?? "Dockerfile");
+  if (!existsSync(dockerfile)) fail([...at, build.dockerfile ? "dockerfile" : "context"], `${path.relative(PROJECT_DIR, dockerfile)} does not exist`);
 }
 
 function isUnpinned(image: string): boolean {

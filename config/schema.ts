@@ -68,9 +68,21 @@ const volume = z.strictObject({
   performanceMode: z.enum(["generalPurpose", "maxIO"]).default("generalPurpose"),
 });
 
+const build = z.strictObject({
+  /** Build context, relative to the project directory (e.g. `bridge`). */
+  context: z.string().min(1).refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), "must be a directory inside the project, such as bridge"),
+  /** Dockerfile, relative to the context; `Dockerfile` when absent. */
+  dockerfile: z.string().min(1).optional(),
+  args: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a build-arg name"), z.string()).default({}),
+  /** Images the ECR repository keeps; older ones expire. */
+  keepImages: z.number().int().min(1).max(1000).default(20),
+});
+
 const serverInput = z.strictObject({
   enabled: z.boolean().default(true),
   image: z.string().min(1).optional(),
+  /** Build the image from this repository and push it to an ECR repository the stack owns (instead of `image`). */
+  build: build.optional(),
   command: z.array(z.string().min(1)).min(1).optional(),
   port: port.optional(),
   transport: z.enum(TRANSPORTS).default("streamable-http"),

@@ -59,6 +59,11 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
       const keyRegion = inputs.region ?? region;
       return { id: keyId, keyId, arn: `arn:aws:kms:${keyRegion}:${MOCK_ACCOUNT_ID}:key/${keyId}` };
     }
+    case "aws:ecr/repository:Repository":
+      return { name: physical, arn: `arn:aws:ecr:${region}:${MOCK_ACCOUNT_ID}:repository/${physical}`, registryId: MOCK_ACCOUNT_ID, repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physical}` };
+    case "docker-build:index:Image":
+      // Offline, nothing is built: the digest stands for the one a build of these inputs would push.
+      return { digest: `sha256:${createHash("sha256").update(JSON.stringify(inputs.tags ?? name)).digest("hex")}`, ref: String(inputs.tags?.[0] ?? name) };
     case "aws:backup/vault:Vault":
       return { name: physical, arn: `arn:aws:backup:${inputs.region ?? region}:${MOCK_ACCOUNT_ID}:backup-vault:${physical}` };
     case "aws:backup/plan:Plan":
@@ -88,6 +93,8 @@ export function createMocks(region: string, deployedOutputs: Record<string, unkn
           return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
         case "aws:index/getPartition:getPartition":
           return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+        case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+          return { userName: "AWS", password: "offline-token", authorizationToken: "offline", proxyEndpoint: `https://${args.inputs.registryId ?? MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com`, expiresAt: "2099-01-01T00:00:00Z", id: region };
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
           return { names: azs, zoneIds: azs.map((_, i) => `use1-az${i + 1}`), id: region };
         default:

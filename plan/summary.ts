@@ -1,4 +1,5 @@
-import type { Plan, PlannedResource } from "../engine/offline";
+import * as path from "node:path";
+import { PROJECT_DIR, type Plan, type PlannedResource } from "../engine/offline";
 import { backupSection } from "./backupSummary";
 import { table } from "./table";
 
@@ -93,6 +94,19 @@ export function alarmRows(plan: Plan, server: string): string[][] {
     });
 }
 
+/** What each server runs: a pulled image, or one the stack builds and pushes to its ECR repository; and the bridge command of stdio servers. */
+export function imageRows(plan: Plan): string[][] {
+  return serverRows(plan).map(({ name }) => {
+    const own = descendants(plan, name);
+    const built = own.find((r) => r.type === "docker-build:index:Image")?.inputs;
+    const task = own.find((r) => r.name === `${name}-task`)?.inputs;
+    const container = task ? JSON.parse(task.containerDefinitions)[0] : {};
+    const image = built ? `built from ${path.relative(PROJECT_DIR, built.context.location) || "."} → ${built.tags[0]}` : String(container.image);
+    const command: string[] = container.command ?? [];
+    return [name, image, command.length ? command.map((w) => (/\s/.test(w) ? JSON.stringify(w) : w)).join(" ") : "image default"];
+  });
+}
+
 /** Modelled time to detect a dead service, from the health check and the down alarm the plan would create. */
 export function timeToDetect(plan: Plan, server: string): string {
   const own = descendants(plan, server);
@@ -122,6 +136,9 @@ export function renderSummary(plan: Plan, environment: string): string {
     "",
     "Servers",
     table(["server", "route", "size", "tasks", "platform", "deploy", "traffic"], servers),
+    "",
+    "Images and commands",
+    table(["server", "image", "command"], imageRows(plan)),
     "",
     "Alarms (severity → topic) and modelled time to detect a dead service",
     ...serverRows(plan).flatMap((srv) => [

@@ -140,3 +140,15 @@ describe("config errors name the key and the fix", () => {
     expect(problems).toHaveLength(2);
   });
 });
+
+describe("image or build", () => {
+  it.each([
+    ["both", (raw: any) => (raw.servers.filesystem.image = "ghcr.io/x/y:1"), "servers.filesystem.build: give either image (pulled as is) or build"],
+    ["neither", (raw: any) => delete raw.servers.filesystem.build, "servers.filesystem.image: is required"],
+    ["a context outside the project", (raw: any) => (raw.servers.filesystem.build.context = "../elsewhere"), "servers.filesystem.build.context: must be a directory inside the project"],
+    ["a missing context", (raw: any) => (raw.servers.filesystem.build.context = "nosuchdir"), "servers.filesystem.build.context: directory nosuchdir does not exist in the project"],
+    ["a missing Dockerfile", (raw: any) => (raw.servers.filesystem.build.dockerfile = "Nope.Dockerfile"), "servers.filesystem.build.dockerfile: bridge/Nope.Dockerfile does not exist"],
+  ])("%s is refused", (_, change, message) => {
+    expect(problemsOf(change)).toEqual([expect.stringContaining(message)]);
+  });
+});

@@ -346,7 +346,9 @@ describe("secrets and IAM", () => {
       const own = container(prod, name).secrets.map((s: any) => s.valueFrom);
       expect(read?.Resource ?? []).toEqual(own);
       expect(policy.Statement.find((s: any) => s.Sid === "WriteOwnLogs").Resource).toBe(`arn:aws:logs:us-east-1:123456789012:log-group:/mcp-stack/prod/${name}:*`);
-      expect(JSON.stringify(policy)).not.toContain('"Resource":"*"');
+      // ecr:GetAuthorizationToken has no resource-level permissions: the one wildcard allowed.
+      const wildcards = policy.Statement.filter((s: any) => s.Resource === "*").map((s: any) => s.Action);
+      expect(wildcards).toEqual(policy.Statement.some((s: any) => s.Sid === "PullOwnImage") ? ["ecr:GetAuthorizationToken"] : []);
     }
     const rag = JSON.parse(childOf(prod, "rag", T.rolePolicy)!.inputs.policy);
     expect(JSON.stringify(rag)).not.toContain(secretArn("NEO4J_PASSWORD"));
@@ -437,5 +439,40 @@ describe("edge: access logs and WAF", () => {
     const plan = await planWith("dev", (raw) => (raw.servers.gmail.route = { host: "gmail.mcp.example.com" }));
     const rule = named(plan, "edge-waf").inputs.rules.find((r: any) => r.name === "rate-limit-gmail");
     expect(rule.statement.rateBasedStatement.scopeDownStatement.byteMatchStatement).toMatchObject({ searchString: "gmail.mcp.example.com", fieldToMatch: { singleHeader: { name: "host" } } });
+  });
+});
+
+describe("images: pulled, or built and pushed to the stack's ECR", () => {
+  it("resend and filesystem are bridged: built from bridge/, in an immutable, scanned, encrypted ECR repository with a lifecycle", () => {
+    for (const name of ["resend", "filesystem"]) {
+      const repo = named(prod, `${name}-repo`).inputs;
+      expect(repo).toMatchObject({ name: `mcp-prod/${name}`, imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true }, encryptionConfigurations: [{ encryptionType: "KMS" }] });
+      const rules = JSON.parse(named(prod, `${name}-repo-lifecycle`).inputs.policy).rules;
+      expect(rules[0].selection).toMatchObject({ countType: "imageCountMoreThan", countNumber: 20 });
+      const image = named(prod, `${name}-image`).inputs;
+      expect(image.context.location).toMatch(/\/bridge$/);
+      expect(image.dockerfile.location).toMatch(/\/bridge\/Dockerfile$/);
+      expect(image).toMatchObject({ push: true, platforms: ["linux/amd64"] });
+      expect(image.tags[0]).toMatch(new RegExp(`^123456789012\\.dkr\\.ecr\\.us-east-1\\.amazonaws\\.com/mcp-prod/${name}:c-[0-9a-f]{12}$`));
+      expect(container(prod, name).image).toMatch(new RegExp(`/mcp-prod/${name}@sha256:[0-9a-f]{64}$`));
+    }
+    expect(named(prod, "filesystem-image").inputs.buildArgs).toEqual({ MCP_PACKAGE: "@modelcontextprotocol/server-filesystem@2026.8.31" });
+    expect(container(prod, "filesystem").command.slice(0, 3)).toEqual(["supergateway", "--stdio", "mcp-server-filesystem /data"]);
+    // The tag is a hash of the context and the build args: the two servers' different packages give different tags.
+    const tagOf = (name: string) => named(prod, `${name}-image`).inputs.tags[0].split(":").pop();
+    expect(tagOf("filesystem")).not.toBe(tagOf("resend"));
+  });
+
+  it("the execution role may pull from its own repository only; pulled images need no ECR permission", () => {
+    const statements = JSON.parse(named(prod, "filesystem-execution-policy").inputs.policy).Statement;
+    expect(statements.find((s: any) => s.Sid === "PullOwnImage").Resource).toBe("arn:aws:ecr:us-east-1:123456789012:repository/mcp-prod/filesystem");
+    expect(JSON.parse(named(prod, "gmail-execution-policy").inputs.policy).Statement.some((s: any) => s.Sid === "PullOwnImage")).toBe(false);
+    expect(prod.resources.some((r) => r.name === "gmail-repo")).toBe(false);
+    expect(container(prod, "gmail").image).toBe("ghcr.io/example/gmail-mcp:1.1.11");
+  });
+
+  it("an arm64 server is built for linux/arm64", async () => {
+    const plan = await planWith("dev", (raw) => (raw.servers.filesystem.architecture = "arm64"));
+    expect(named(plan, "filesystem-image").inputs.platforms).toEqual(["linux/arm64"]);
   });
 });

@@ -1,0 +1,81 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+import * as aws from "@pulumi/aws";
+import * as dockerBuild from "@pulumi/docker-build";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServerConfig } from "../config/schema";
+import { PROJECT_DIR } from "../config/rules";
+
+export interface BuiltImage {
+  /** `<repository>@sha256:…`: the task definition runs exactly what was pushed. */
+  image: pulumi.Output<string>;
+  repositoryArn: pulumi.Output<string>;
+}
+
+/**
+ * For a server with `build`: an ECR repository the stack owns (immutable tags, scan on push, KMS encryption,
+ * only the last `keepImages` images kept) and the image built from the context and pushed there. Under the
+ * offline engine the build is registered, not run.
+ */
+export function createServerImage(name: string, stack: string, server: ServerConfig, parent: pulumi.Resource): BuiltImage {
+  const build = server.build!;
+  const repository = new aws.ecr.Repository(
+    `${name}-repo`,
+    {
+      name: `mcp-${stack}/${name}`,
+      imageTagMutability: "IMMUTABLE",
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfigurations: [{ encryptionType: "KMS" }],
+      forceDelete: false,
+    },
+    { parent },
+  );
+  new aws.ecr.LifecyclePolicy(
+    `${name}-repo-lifecycle`,
+    {
+      repository: repository.name,
+      policy: JSON.stringify({
+        rules: [{ rulePriority: 1, description: `keep the last ${build.keepImages} images`, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: build.keepImages }, action: { type: "expire" } }],
+      }),
+    },
+    { parent },
+  );
+  const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent });
+  const context = path.resolve(PROJECT_DIR, build.context);
+  const image = new dockerBuild.Image(
+    `${name}-image`,
+    {
+      context: { location: context },
+      dockerfile: { location: path.join(context, build.dockerfile ?? "Dockerfile") },
+      buildArgs: build.args,
+      platforms: [server.architecture === "arm64" ? "linux/arm64" : "linux/amd64"],
+      push: true,
+      // Tags are immutable: a tag per content, so a changed context or argument is a new tag and an unchanged one is no push.
+      tags: [pulumi.interpolate`${repository.repositoryUrl}:${contentTag(context, build)}`],
+      registries: [{ address: repository.repositoryUrl, username: token.userName, password: pulumi.secret(token.password) }],
+    },
+    { parent },
+  );
+  return { image: pulumi.interpolate`${repository.repositoryUrl}@${image.digest}`, repositoryArn: repository.arn };
+}
+
+/** `c-<12 hex>`: a hash of the context's files, the Dockerfile choice and the build args. */
+export function contentTag(context: string, build: NonNullable<ServerConfig["build"]>): string {
+  const hash = createHash("sha256");
+  for (const file of filesUnder(context)) {
+    hash.update(path.relative(context, file)).update("\0").update(readFileSync(file)).update("\0");
+  }
+  hash.update(JSON.stringify({ dockerfile: build.dockerfile ?? "Dockerfile", args: Object.entries(build.args).sort() }));
+  return `c-${hash.digest("hex").slice(0, 12)}`;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((entry) => entry !== "node_modules" && entry !== ".git")
+    .sort()
+    .flatMap((entry) => {
+      const full = path.join(dir, entry);
+      return statSync(full).isDirectory() ? filesUnder(full) : [full];
+    });
+}
