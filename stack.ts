@@ -16,6 +16,7 @@ import { restoreCommand, volumeCoverage, volumesOf, volumesOfServer, type Volume
 import { dependencyOrder } from "./decisions/dependencies";
 import { protectionFor } from "./decisions/protection";
 import { listenerRulePriorities, serverUrl } from "./decisions/routing";
+import { rateRuleNames, webAclName } from "./decisions/waf";
 
 export interface StackOutputs {
   albDnsName: pulumi.Output<string>;
@@ -114,8 +115,12 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
   for (const spec of loadBalancerAlarmSpecs(config.alerts)) {
     createAlarm(spec, { stack, owner: "alerting", scope: { loadBalancer: platform.alb.arnSuffix, cluster: platform.cluster.name }, topics: alerting.topics, parent: alerting });
   }
-  new Edge("edge", { stack, config, loadBalancerArn: platform.alb.arn }, opts);
-  const dashboards = new Dashboards("dashboards", { stack, region, platform, servers: [...built.values()] }, opts);
+  new Edge("edge", { stack, config, loadBalancerArn: platform.alb.arn, protection }, opts);
+  const dashboards = new Dashboards(
+    "dashboards",
+    { stack, region, platform, servers: [...built.values()], waf: { webAcl: webAclName(stack), rateRules: rateRuleNames(config) } },
+    opts,
+  );
 
   const servers: StackOutputs["servers"] = {};
   for (const [name, component] of [...built].sort(([a], [b]) => a.localeCompare(b))) {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { overviewDashboard, serverDashboard, type ServerPanel } from "../decisions/dashboards";
+import { overviewDashboard, serverDashboard, type ServerPanel, type WafPanel } from "../decisions/dashboards";
 import type { McpServer } from "./mcpServer";
 import type { Platform } from "./platform";
 
@@ -9,6 +9,7 @@ export interface DashboardsArgs {
   region: string;
   platform: Platform;
   servers: McpServer[];
+  waf?: WafPanel;
 }
 
 export const dashboardUrl = (region: string, name: pulumi.Input<string>) =>
@@ -35,7 +36,7 @@ export class Dashboards extends pulumi.ComponentResource {
 
     const overview = new aws.cloudwatch.Dashboard(
       `${name}-overview`,
-      { dashboardName: `mcp-${stack}-overview`, dashboardBody: pulumi.all(panels).apply((p) => JSON.stringify(overviewDashboard(stack, region, p))) },
+      { dashboardName: `mcp-${stack}-overview`, dashboardBody: pulumi.all(panels).apply((p) => JSON.stringify(overviewDashboard(stack, region, p, args.waf))) },
       { parent: this },
     );
     this.overviewUrl = dashboardUrl(region, overview.dashboardName);

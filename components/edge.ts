@@ -1,27 +1,41 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
-import { MANAGED_RULE_GROUPS, rateLimitSpecs, type RateLimitSpec } from "../decisions/waf";
+import type { Protection } from "../decisions/protection";
+import { ALWAYS_ALLOWED_PREFIX, ALWAYS_ALLOWED_SUFFIXES, MANAGED_RULE_GROUPS, rateLimitSpecs, rateRuleName, STACK_RATE_RULE, webAclName, type RateLimitSpec } from "../decisions/waf";
 
 export interface EdgeArgs {
   stack: string;
   config: StackConfig;
   loadBalancerArn: pulumi.Input<string>;
+  protection: Protection;
 }
 
 const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
 
-/** A WAF web ACL on the ALB: a per-client rate limit for each server's route, then AWS managed rule groups. */
+/**
+ * A WAF web ACL on the ALB: health probes and OAuth discovery always pass; then a per-client rate limit for each
+ * server's route and one for the whole stack; then AWS managed rule groups (blocking, or counting while tuned).
+ * Logs go to CloudWatch Logs with the stack's retention, authorization headers redacted.
+ */
 export class Edge extends pulumi.ComponentResource {
   readonly webAcl: aws.wafv2.WebAcl;
 
   constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:index:Edge", name, {}, opts);
+    const waf = args.config.ingress.waf;
     const rateRules = rateLimitSpecs(args.config).map(rateLimitRule);
+    const stackLimit = {
+      name: STACK_RATE_RULE,
+      priority: 90,
+      action: { block: { customResponse: { responseCode: 429, customResponseBodyKey: "rate-limited" } } },
+      statement: { rateBasedStatement: { limit: waf.ipRateLimitPerMinute, evaluationWindowSec: 60, aggregateKeyType: "IP" } },
+      visibilityConfig: visibility(STACK_RATE_RULE),
+    };
     const managed = MANAGED_RULE_GROUPS.map((group, i) => ({
       name: group.name,
       priority: 100 + i,
-      overrideAction: { none: {} },
+      overrideAction: waf.managedRules === "count" ? { count: {} } : { none: {} },
       statement: {
         managedRuleGroupStatement: {
           vendorName: "AWS",
@@ -34,19 +48,43 @@ export class Edge extends pulumi.ComponentResource {
     this.webAcl = new aws.wafv2.WebAcl(
       `${name}-waf`,
       {
-        name: `mcp-${args.stack}`,
+        name: webAclName(args.stack),
         description: `mcp-stack ${args.stack}: per-server rate limits and AWS managed rules`,
         scope: "REGIONAL",
         defaultAction: { allow: {} },
         customResponseBodies: [{ key: "rate-limited", contentType: "APPLICATION_JSON", content: '{"error":"rate limit exceeded, retry later"}' }],
-        rules: [...rateRules, ...managed],
+        rules: [alwaysAllowed(), ...rateRules, stackLimit, ...managed],
         visibilityConfig: visibility(`mcp-${args.stack}`),
       },
       { parent: this },
     );
     new aws.wafv2.WebAclAssociation(`${name}-waf-alb`, { resourceArn: args.loadBalancerArn, webAclArn: this.webAcl.arn }, { parent: this });
+    // WAF only logs to groups named aws-waf-logs-*.
+    const logs = new aws.cloudwatch.LogGroup(
+      `${name}-waf-logs`,
+      { name: `aws-waf-logs-mcp-${args.stack}`, retentionInDays: args.protection.logRetentionDays },
+      { parent: this, retainOnDelete: args.protection.retainStatefulOnDelete },
+    );
+    new aws.wafv2.WebAclLoggingConfiguration(
+      `${name}-waf-logging`,
+      { resourceArn: this.webAcl.arn, logDestinationConfigs: [logs.arn], redactedFields: [{ singleHeader: { name: "authorization" } }] },
+      { parent: this },
+    );
     this.registerOutputs({ webAclArn: this.webAcl.arn });
   }
+}
+
+function alwaysAllowed() {
+  const byteMatch = (searchString: string, positionalConstraint: string) => ({
+    byteMatchStatement: { searchString, fieldToMatch: { uriPath: {} }, positionalConstraint, textTransformations: [{ priority: 0, type: "NONE" }] },
+  });
+  return {
+    name: "always-allowed-paths",
+    priority: 0,
+    action: { allow: {} },
+    statement: { orStatement: { statements: [...ALWAYS_ALLOWED_SUFFIXES.map((s) => byteMatch(s, "ENDS_WITH")), byteMatch(ALWAYS_ALLOWED_PREFIX, "CONTAINS")] } },
+    visibilityConfig: visibility("always-allowed-paths"),
+  };
 }
 
 function rateLimitRule(spec: RateLimitSpec) {
@@ -69,10 +107,10 @@ function rateLimitRule(spec: RateLimitSpec) {
           },
         };
   return {
-    name: `rate-limit-${spec.server}`,
+    name: rateRuleName(spec.server),
     priority: spec.priority,
     action: { block: { customResponse: { responseCode: 429, customResponseBodyKey: "rate-limited" } } },
     statement: { rateBasedStatement: { limit: spec.limit, evaluationWindowSec: 60, aggregateKeyType: "IP", scopeDownStatement } },
-    visibilityConfig: visibility(`rate-limit-${spec.server}`),
+    visibilityConfig: visibility(rateRuleName(spec.server)),
   };
 }

@@ -139,6 +139,14 @@ const ingress = z.strictObject({
   hostedZoneId: z.string().regex(/^Z[A-Z0-9]+$/, "must be a Route 53 hosted zone id").optional(),
   idleTimeoutSeconds: z.number().int().min(1).max(4000, "must be between 1 and 4000 seconds (ALB limit)").default(60),
   sslPolicy: z.string().regex(/^ELBSecurityPolicy-/, "must be an ELB security policy name").default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+  waf: z
+    .strictObject({
+      /** block: the AWS managed rule groups block what they match; count: they only count (to tune before blocking). */
+      managedRules: z.enum(["block", "count"], { message: "must be block or count" }).default("block"),
+      /** Requests per client IP per minute across the whole stack. */
+      ipRateLimitPerMinute: z.number().int().min(10, "must be at least 10: WAF's smallest rate limit per 60 s window").default(1000),
+    })
+    .prefault({}),
 });
 
 export const SEVERITIES = ["P1", "P2", "P3", "P4"] as const;

@@ -64,8 +64,27 @@ function row(y: number, height: number, cells: [number, (at: Position) => Widget
   });
 }
 
-/** One row per server: alarm status, requests, p95 latency, 5xx rate, healthy tasks, CPU, memory. */
-export function overviewDashboard(stack: string, region: string, servers: ServerPanel[]): { widgets: Widget[] } {
+/** The WAF web ACL in front of the ALB, for the overview's edge row. */
+export interface WafPanel {
+  webAcl: string;
+  /** Rule names whose blocks are worth a line each (the rate limits). */
+  rateRules: string[];
+}
+
+const wafLine = (metric: string, webAcl: string, region: string, rule: string, extra: Record<string, unknown> = {}): MetricLine => [
+  "AWS/WAFV2",
+  metric,
+  "WebACL",
+  webAcl,
+  "Region",
+  region,
+  "Rule",
+  rule,
+  { stat: "Sum", ...extra },
+];
+
+/** One row per server: alarm status, requests, p95 latency, 5xx rate, healthy tasks, CPU, memory; then the WAF. */
+export function overviewDashboard(stack: string, region: string, servers: ServerPanel[], waf?: WafPanel): { widgets: Widget[] } {
   const widgets: Widget[] = [
     textWidget(`# mcp-stack ${stack}\nOne row per MCP server. Status is the server's P1/P2 roll-up; each alarm notifies its severity's topic.`, { x: 0, y: 0, width: GRID_COLUMNS, height: 2 }),
   ];
@@ -90,6 +109,15 @@ export function overviewDashboard(stack: string, region: string, servers: Server
         ];
     widgets.push(...row(y, 5, cells));
   });
+  if (waf) {
+    const y = 2 + servers.length * 5;
+    widgets.push(
+      ...row(y, 5, [
+        [12, (at) => metricWidget("WAF: allowed / blocked / counted", ["AllowedRequests", "BlockedRequests", "CountedRequests"].map((m) => wafLine(m, waf.webAcl, region, "ALL", { label: m })), at, region, { period: 300 })],
+        [12, (at) => metricWidget("WAF: blocked by rate limit (429)", waf.rateRules.map((r) => wafLine("BlockedRequests", waf.webAcl, region, r, { label: r })), at, region, { period: 300 })],
+      ]),
+    );
+  }
   return { widgets };
 }
 

@@ -152,3 +152,13 @@ describe("image or build", () => {
     expect(problemsOf(change)).toEqual([expect.stringContaining(message)]);
   });
 });
+
+describe("WAF limits", () => {
+  it.each([
+    ["a per-server limit below WAF's minimum", (raw: any) => (raw.servers.gmail.rateLimitPerMinute = 5), "servers.gmail.rateLimitPerMinute: must be at least 10: WAF's smallest rate limit per 60 s window"],
+    ["a stack-wide limit below WAF's minimum", (raw: any) => (raw.ingress.waf = { ipRateLimitPerMinute: 0 }), "ingress.waf.ipRateLimitPerMinute: must be at least 10"],
+    ["an unknown managed-rules mode", (raw: any) => (raw.ingress.waf = { managedRules: "log" }), "ingress.waf.managedRules: must be block or count"],
+  ])("%s is refused", (_, change, message) => {
+    expect(problemsOf(change)).toEqual([expect.stringContaining(message)]);
+  });
+});

@@ -415,24 +415,57 @@ describe("edge: access logs and WAF", () => {
     expect(tls).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
   });
 
-  it("a WAF web ACL on the ALB: a rate limit per server route from rateLimitPerMinute, then AWS managed rules", () => {
+  it("a WAF web ACL on the ALB: health and OAuth discovery always pass, a rate limit per server route and per IP, then AWS managed rules", () => {
     const acl = named(prod, "edge-waf").inputs;
-    expect(acl).toMatchObject({ scope: "REGIONAL", defaultAction: { allow: {} } });
-    const rate = acl.rules.filter((r: any) => r.statement.rateBasedStatement);
-    expect(rate.map((r: any) => [r.name, r.statement.rateBasedStatement.limit])).toEqual([
-      ["rate-limit-gmail", 100],
-      ["rate-limit-graphiti", 200],
-      ["rate-limit-rag", 150],
-      ["rate-limit-resend", 120],
+    expect(acl).toMatchObject({ name: "mcp-prod", scope: "REGIONAL", defaultAction: { allow: {} } });
+    const byPriority = [...acl.rules].sort((a: any, b: any) => a.priority - b.priority);
+    expect(byPriority.map((r: any) => r.name)).toEqual([
+      "always-allowed-paths",
+      "rate-limit-gmail",
+      "rate-limit-graphiti",
+      "rate-limit-rag",
+      "rate-limit-resend",
+      "rate-limit-per-ip",
+      "AWSManagedRulesCommonRuleSet",
+      "AWSManagedRulesKnownBadInputsRuleSet",
+      "AWSManagedRulesAmazonIpReputationList",
     ]);
-    const gmail = rate[0];
+    const [allowed] = byPriority;
+    expect(allowed.action).toEqual({ allow: {} });
+    expect(allowed.statement.orStatement.statements.map((s: any) => [s.byteMatchStatement.searchString, s.byteMatchStatement.positionalConstraint])).toEqual([
+      ["/health", "ENDS_WITH"],
+      ["/.well-known/oauth-", "CONTAINS"],
+    ]);
+    const limits = Object.fromEntries(acl.rules.filter((r: any) => r.statement.rateBasedStatement).map((r: any) => [r.name, r.statement.rateBasedStatement.limit]));
+    expect(limits).toEqual({ "rate-limit-gmail": 100, "rate-limit-graphiti": 200, "rate-limit-rag": 150, "rate-limit-resend": 120, "rate-limit-per-ip": 1000 });
+    const gmail = acl.rules.find((r: any) => r.name === "rate-limit-gmail");
+    // WAF counts per evaluation window: with a 60 s window the per-minute limit is the limit itself.
     expect(gmail.statement.rateBasedStatement).toMatchObject({ evaluationWindowSec: 60, aggregateKeyType: "IP" });
     expect(gmail.statement.rateBasedStatement.scopeDownStatement.byteMatchStatement).toMatchObject({ searchString: "/gmail/", positionalConstraint: "STARTS_WITH" });
     expect(gmail.action.block.customResponse.responseCode).toBe(429);
-    const managed = acl.rules.filter((r: any) => r.statement.managedRuleGroupStatement).map((r: any) => r.name);
-    expect(managed).toEqual(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"]);
-    expect(Math.max(...rate.map((r: any) => r.priority))).toBeLessThan(Math.min(...acl.rules.filter((r: any) => r.statement.managedRuleGroupStatement).map((r: any) => r.priority)));
+    expect(acl.rules.filter((r: any) => r.statement.managedRuleGroupStatement).every((r: any) => "none" in r.overrideAction)).toBe(true);
     expect(named(prod, "edge-waf-alb").inputs.resourceArn).toMatch(/:loadbalancer\/app\//);
+  });
+
+  it("WAF logs to an aws-waf-logs-* group with the stack's retention, authorization headers redacted", () => {
+    expect(named(prod, "edge-waf-logs").inputs).toMatchObject({ name: "aws-waf-logs-mcp-prod", retentionInDays: 90 });
+    const logging = named(prod, "edge-waf-logging").inputs;
+    expect(logging.logDestinationConfigs[0]).toMatch(/:log-group:aws-waf-logs-mcp-prod$/);
+    expect(logging.redactedFields).toEqual([{ singleHeader: { name: "authorization" } }]);
+  });
+
+  it("managed rules can count instead of block, and the stack-wide per-IP limit is configurable", async () => {
+    const plan = await planWith("dev", (raw) => (raw.ingress.waf = { managedRules: "count", ipRateLimitPerMinute: 300 }));
+    const rules = named(plan, "edge-waf").inputs.rules;
+    expect(rules.filter((r: any) => r.statement.managedRuleGroupStatement).every((r: any) => "count" in r.overrideAction)).toBe(true);
+    expect(rules.find((r: any) => r.name === "rate-limit-per-ip").statement.rateBasedStatement.limit).toBe(300);
+  });
+
+  it("the overview dashboard charts the WAF's blocks, one line per rate limit", () => {
+    const body = JSON.parse(named(prod, "dashboards-overview").inputs.dashboardBody);
+    const rateWidget = body.widgets.find((w: any) => w.properties.title === "WAF: blocked by rate limit (429)");
+    expect(rateWidget.properties.metrics.map((m: any[]) => m[7])).toEqual(["rate-limit-gmail", "rate-limit-graphiti", "rate-limit-rag", "rate-limit-resend", "rate-limit-per-ip"]);
+    expect(rateWidget.properties.metrics[0].slice(0, 6)).toEqual(["AWS/WAFV2", "BlockedRequests", "WebACL", "mcp-prod", "Region", "us-east-1"]);
   });
 
   it("a host-routed server is rate limited on its Host header", async () => {
