@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Alerting } from "./components/alerting";
+import { Auth } from "./components/auth";
 import { Backup } from "./components/backup";
 import { Storage } from "./components/storage";
 import { createAlarm } from "./components/alarms";
@@ -12,6 +13,7 @@ import { Platform } from "./components/platform";
 import { StackSecrets } from "./components/secrets";
 import type { LoadedConfig } from "./config/load";
 import { alarmSpecsFor, loadBalancerAlarmSpecs } from "./decisions/alarms";
+import { READ_SCOPE, WRITE_SCOPE } from "./decisions/auth";
 import { restoreCommand, volumeCoverage, volumesOf, volumesOfServer, type VolumeCoverage } from "./decisions/backup";
 import { dependencyOrder } from "./decisions/dependencies";
 import { protectionFor } from "./decisions/protection";
@@ -28,6 +30,8 @@ export interface StackOutputs {
   backupVaultName?: pulumi.Output<string>;
   backupRoleArn?: pulumi.Output<string>;
   privateSubnetIds: pulumi.Output<string[]>;
+  /** With ingress.auth: cognito: where machine clients get tokens (client credentials) and who issues them. */
+  auth?: { issuer: pulumi.Output<string>; tokenUrl: pulumi.Output<string>; clientId: pulumi.Output<string>; clientSecret: pulumi.Output<string>; scopes: string[] };
   /** The recovery targets and, per volume, the rules that cover it and the RPO/RTO they achieve. */
   recovery: { rpoMinutes: number; rtoMinutes: number; volumes: Record<string, Omit<VolumeCoverage, "volume">> };
 }
@@ -71,6 +75,9 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
 
   const alerting = new Alerting("alerting", { stack, notify: config.alerts.notify, accountId }, opts);
 
+  const auth =
+    config.ingress.auth === "cognito" ? new Auth("auth", { stack, region, accountId, domainPrefix: config.ingress.authDomainPrefix, protection }, opts) : undefined;
+
   const volumes = volumesOf(config);
   const replicaRegion = config.backup.replication?.region;
   const storage = volumes.length ? new Storage("storage", { stack, accountId, protection, replicaRegion }, opts) : undefined;
@@ -106,6 +113,7 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
           storageKeyArn: storage?.key.arn ?? "",
           subnetCount,
           replica: replicaRegion && storage?.replicaKey ? { region: replicaRegion, kmsKeyArn: storage.replicaKey.arn } : undefined,
+          auth: auth ? { issuer: auth.issuer, jwksUrl: auth.jwksUrl } : undefined,
         },
         opts,
       ),
@@ -156,9 +164,10 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
     dashboardUrl: dashboards.overviewUrl,
     servers,
     volumes: volumeOutputs,
-    backupVaultName: backup?.vault.name,
-    backupRoleArn: backup?.role.arn,
     privateSubnetIds: network.privateSubnetIds,
+    // Absent, not undefined: Pulumi warns about undefined stack outputs.
+    ...(backup ? { backupVaultName: backup.vault.name, backupRoleArn: backup.role.arn } : {}),
+    ...(auth ? { auth: { issuer: auth.issuer, tokenUrl: auth.tokenUrl, clientId: auth.clientId, clientSecret: auth.clientSecret, scopes: [READ_SCOPE, WRITE_SCOPE] } } : {}),
     recovery: {
       rpoMinutes: config.backup.rpoMinutes,
       rtoMinutes: config.backup.rtoMinutes,

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServerConfig, StackConfig } from "../config/schema";
 import { deploymentSettingsFor } from "../decisions/deploy";
 import type { Protection } from "../decisions/protection";
-import { prefixRewrite, routeConditions } from "../decisions/routing";
+import { authEnvironment, jwtValidation, type AuthSettings } from "../decisions/auth";
+import { discoveryConditions, discoveryPriority, prefixRewrite, routeConditions, serverUrl } from "../decisions/routing";
 import { scalingPlanFor } from "../decisions/scaling";
 import { containerCommand, containerEnvironment, containerHealthCheck, taskSize } from "../decisions/tasks";
 import { trafficPolicyFor } from "../decisions/traffic";
@@ -40,6 +41,8 @@ export interface McpServerArgs {
   storageKeyArn: pulumi.Input<string>;
   subnetCount: number;
   replica?: { region: string; kmsKeyArn: pulumi.Input<string> };
+  /** With ingress.auth: cognito, the authorization server the ALB validates bearer tokens against. */
+  auth?: AuthSettings<pulumi.Output<string>>;
 }
 
 /** One MCP server: a Fargate service with its task definition, IAM, logs, network access, ALB route and autoscaling. */
@@ -106,6 +109,7 @@ export class McpServer extends pulumi.ComponentResource {
     if (!server.internal) {
       this.targetGroup = this.createTargetGroup(args);
       rule = this.createListenerRule(args, this.targetGroup);
+      if (args.auth) this.createDiscoveryRule(args, this.targetGroup);
       loadBalancers = [{ targetGroupArn: this.targetGroup.arn, containerName: name, containerPort: this.port }];
     }
 
@@ -266,7 +270,7 @@ export class McpServer extends pulumi.ComponentResource {
       portMappings: [
         { name, containerPort: this.port, protocol: "tcp", ...(server.internal ? {} : { appProtocol: "http" }) },
       ],
-      environment: containerEnvironment(server),
+      environment: this.environmentOf(args),
       secrets: server.secrets.map((secret) => ({ name: secret, valueFrom: args.secretArns[secret] })),
       healthCheck: containerHealthCheck(server, config.alerts.thresholds),
       linuxParameters: { initProcessEnabled: true },
@@ -339,15 +343,42 @@ export class McpServer extends pulumi.ComponentResource {
     );
   }
 
-  private createListenerRule({ server, platform, rulePriority }: McpServerArgs, targetGroup: aws.lb.TargetGroup) {
+  /** Plain environment, plus, behind Cognito, what the server needs to re-validate tokens and publish its OAuth metadata. */
+  private environmentOf({ server, auth, config, platform }: McpServerArgs) {
+    const plain: { name: string; value: pulumi.Input<string> }[] = containerEnvironment(server);
+    if (!auth || server.internal) return plain;
+    const resource = platform.alb.dnsName.apply((dns) => serverUrl(server, config.ingress, dns));
+    const extra = Object.entries(authEnvironment(auth, resource)).map(([name, value]) => ({ name, value }));
+    return [...plain, ...extra].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private createListenerRule({ server, platform, rulePriority, auth }: McpServerArgs, targetGroup: aws.lb.TargetGroup) {
     const route = server.route!;
     const rewrite = prefixRewrite(route);
+    const forward = { type: "forward", targetGroupArn: targetGroup.arn };
     return new aws.lb.ListenerRule(
       `${this.serverName}-rule`,
       {
         listenerArn: platform.routingListener.arn,
         priority: rulePriority,
         conditions: routeConditions(route),
+        // Behind Cognito the ALB rejects requests without a valid bearer token carrying mcp/read before they reach a task.
+        actions: auth ? [{ type: "jwt-validation", order: 1, jwtValidation: jwtValidation(auth) }, { ...forward, order: 2 }] : [forward],
+        transforms: rewrite ? [{ type: "url-rewrite", urlRewriteConfig: { rewrite } }] : undefined,
+      },
+      { parent: this },
+    );
+  }
+
+  /** OAuth protected-resource metadata is fetched before a client has a token: it passes without validation. */
+  private createDiscoveryRule({ server, platform, rulePriority }: McpServerArgs, targetGroup: aws.lb.TargetGroup) {
+    const rewrite = prefixRewrite(server.route!);
+    return new aws.lb.ListenerRule(
+      `${this.serverName}-rule-discovery`,
+      {
+        listenerArn: platform.routingListener.arn,
+        priority: discoveryPriority(rulePriority!),
+        conditions: discoveryConditions(server.route!),
         actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
         transforms: rewrite ? [{ type: "url-rewrite", urlRewriteConfig: { rewrite } }] : undefined,
       },

@@ -81,6 +81,8 @@ export class Platform extends pulumi.ComponentResource {
         enableHttp2: true,
         xffHeaderProcessingMode: "append",
         accessLogs: { bucket: logs.bucket.id, prefix: ACCESS_LOG_PREFIX, enabled: true },
+        // Read by the policy pack: an unauthenticated prod endpoint must be an explicit, documented opt-out.
+        tags: { "mcp-stack:auth": ingress.auth ?? "none", ...(ingress.unauthenticatedReason ? { "mcp-stack:unauthenticated-reason": ingress.unauthenticatedReason.slice(0, 256) } : {}) },
       },
       { parent: this, dependsOn: [logs.policy] },
     );

@@ -57,6 +57,20 @@ function checkIngress({ ingress, environment }: StackConfig, fail: Fail) {
   if (environment === "prod" && !ingress.domain) {
     fail(["ingress", "domain"], "prod needs a domain and certificateArn so MCP traffic is served over HTTPS");
   }
+  if (ingress.auth === "cognito" && !ingress.domain) {
+    fail(["ingress", "auth"], "cognito needs HTTPS: the ALB validates bearer tokens only on an HTTPS listener; set ingress.domain and ingress.certificateArn");
+  }
+  if (environment === "prod" && ingress.auth === undefined) {
+    fail(["ingress", "auth"], "prod serves MCP on the internet: set ingress.auth: cognito, or ingress.auth: none with ingress.unauthenticatedReason saying who protects the endpoints");
+  }
+  if (environment === "prod" && ingress.auth === "none" && !ingress.unauthenticatedReason) {
+    fail(["ingress", "unauthenticatedReason"], "is required with ingress.auth: none in prod: an explicit, documented opt-out (the policy pack flags it)");
+  }
+  if (ingress.auth !== "cognito") {
+    if (ingress.authDomainPrefix) fail(["ingress", "authDomainPrefix"], "only applies with ingress.auth: cognito");
+  } else if (ingress.authDomainPrefix && /aws|amazon|cognito/.test(ingress.authDomainPrefix)) {
+    fail(["ingress", "authDomainPrefix"], "must not contain aws, amazon or cognito (Cognito refuses such domains)");
+  }
 }
 
 function checkServer(config: StackConfig, name: string, s: Server, fail: Fail) {
@@ -149,6 +163,9 @@ function checkRoutes(config: StackConfig, fail: Fail) {
   for (const [name, s] of Object.entries(config.servers)) {
     if (!s.enabled || !s.route) continue;
     const { path, host, priority } = s.route;
+    if (priority !== undefined && config.ingress.auth === "cognito" && (priority < 2 || priorities.has(priority - 1) || priorities.has(priority + 1))) {
+      fail(["servers", name, "route", "priority"], `${priority} needs ${priority - 1} free for the server's OAuth discovery rule (auth: cognito); pick another`);
+    }
     if (priority !== undefined) {
       const other = priorities.get(priority);
       if (other) fail(["servers", name, "route", "priority"], `${priority} is already used by ${other}; listener rule priorities must be unique`);

@@ -139,6 +139,12 @@ const ingress = z.strictObject({
   hostedZoneId: z.string().regex(/^Z[A-Z0-9]+$/, "must be a Route 53 hosted zone id").optional(),
   idleTimeoutSeconds: z.number().int().min(1).max(4000, "must be between 1 and 4000 seconds (ALB limit)").default(60),
   sslPolicy: z.string().regex(/^ELBSecurityPolicy-/, "must be an ELB security policy name").default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+  /** none: the MCP endpoints are open; cognito: the ALB accepts only Cognito-issued bearer tokens with the mcp/read scope. */
+  auth: z.enum(["none", "cognito"], { message: "must be none or cognito" }).optional(),
+  /** Why a prod stack serves MCP without authentication (required for auth: none in prod). */
+  unauthenticatedReason: z.string().min(10, "must say in a sentence who protects the endpoints instead").optional(),
+  /** Cognito hosted domain prefix for the token endpoint; mcp-<stack>-<account id> when absent. */
+  authDomainPrefix: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "must be lowercase letters, digits and hyphens").optional(),
   waf: z
     .strictObject({
       /** block: the AWS managed rule groups block what they match; count: they only count (to tune before blocking). */

@@ -15,13 +15,14 @@ function fnv1a(text: string): number {
 
 /**
  * Listener rule priority per routed server: the configured one, else a hash of the name into the
- * band of its rule kind, probing upwards past taken slots (servers probed in name order).
+ * band of its rule kind, probing upwards past taken slots (servers probed in name order). Hashed
+ * priorities are odd, so `priority - 1` stays free for the server's OAuth discovery rule (with auth).
  */
 export function listenerRulePriorities(servers: StackConfig["servers"]): Map<string, number> {
   const routed = Object.entries(servers)
     .filter(([, s]) => s.enabled && s.route)
     .sort(([a], [b]) => a.localeCompare(b));
-  const taken = new Set(routed.flatMap(([, s]) => (s.route!.priority ? [s.route!.priority] : [])));
+  const taken = new Set(routed.flatMap(([, s]) => (s.route!.priority ? [s.route!.priority, s.route!.priority - 1] : [])));
   const result = new Map<string, number>();
   for (const [name, s] of routed) {
     if (s.route!.priority) {
@@ -29,13 +30,24 @@ export function listenerRulePriorities(servers: StackConfig["servers"]): Map<str
       continue;
     }
     const band = s.route!.host ? HOST_PRIORITY_BAND : PATH_PRIORITY_BAND;
-    const size = band.to - band.from + 1;
-    let slot = fnv1a(name) % size;
-    while (taken.has(band.from + slot)) slot = (slot + 1) % size;
-    taken.add(band.from + slot);
-    result.set(name, band.from + slot);
+    const pairs = Math.floor((band.to - band.from + 1) / 2);
+    const priorityOf = (slot: number) => band.from + 1 + 2 * slot;
+    let slot = fnv1a(name) % pairs;
+    while (taken.has(priorityOf(slot)) || taken.has(priorityOf(slot) - 1)) slot = (slot + 1) % pairs;
+    taken.add(priorityOf(slot)).add(priorityOf(slot) - 1);
+    result.set(name, priorityOf(slot));
   }
   return result;
+}
+
+/** The rule that lets a server's OAuth protected-resource metadata through without a token comes just before its route. */
+export const discoveryPriority = (routePriority: number) => routePriority - 1;
+
+/** OAuth discovery paths of a route (RFC 9728 metadata, which MCP clients fetch before they have a token). */
+export function discoveryConditions(route: Route): RuleCondition[] {
+  if (route.host) return [{ hostHeader: { values: [route.host] } }, { pathPattern: { values: ["/.well-known/oauth-*"] } }];
+  const prefix = route.path === "/" ? "" : route.path!;
+  return [{ pathPattern: { values: [`${prefix}/.well-known/oauth-*`] } }];
 }
 
 export interface RuleCondition {

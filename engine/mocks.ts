@@ -59,6 +59,10 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
       const keyRegion = inputs.region ?? region;
       return { id: keyId, keyId, arn: `arn:aws:kms:${keyRegion}:${MOCK_ACCOUNT_ID}:key/${keyId}` };
     }
+    case "aws:cognito/userPool:UserPool": {
+      const id = `${region}_${shortHash(name, 9).toUpperCase()}`;
+      return { id, arn: `arn:aws:cognito-idp:${region}:${MOCK_ACCOUNT_ID}:userpool/${id}`, endpoint: `cognito-idp.${region}.amazonaws.com/${id}` };
+    }
     case "aws:ecr/repository:Repository":
       return { name: physical, arn: `arn:aws:ecr:${region}:${MOCK_ACCOUNT_ID}:repository/${physical}`, registryId: MOCK_ACCOUNT_ID, repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physical}` };
     case "docker-build:index:Image":

@@ -162,3 +162,23 @@ describe("WAF limits", () => {
     expect(problemsOf(change)).toEqual([expect.stringContaining(message)]);
   });
 });
+
+describe("authentication settings", () => {
+  it.each([
+    ["prod without a choice", "prod", (raw: any) => delete raw.ingress.auth, "ingress.auth: prod serves MCP on the internet: set ingress.auth: cognito, or ingress.auth: none with ingress.unauthenticatedReason"],
+    ["prod opting out without a reason", "prod", (raw: any) => (raw.ingress.auth = "none"), "ingress.unauthenticatedReason: is required with ingress.auth: none in prod"],
+    ["cognito without HTTPS", "dev", (raw: any) => (raw.ingress.auth = "cognito"), "ingress.auth: cognito needs HTTPS: the ALB validates bearer tokens only on an HTTPS listener"],
+    ["an unknown mode", "dev", (raw: any) => (raw.ingress.auth = "basic"), "ingress.auth: must be none or cognito"],
+    ["a Cognito domain Cognito refuses", "prod", (raw: any) => (raw.ingress.authDomainPrefix = "my-cognito-mcp"), "ingress.authDomainPrefix: must not contain aws, amazon or cognito"],
+    ["a route priority without room for its discovery rule", "prod", (raw: any) => (raw.servers.gmail.route.priority = 1), "servers.gmail.route.priority: 1 needs 0 free for the server's OAuth discovery rule"],
+  ])("%s is refused", (_, stack, change, message) => {
+    expect(problemsOf(change as (raw: Record<string, any>) => void, stack as string)).toEqual([expect.stringContaining(message as string)]);
+  });
+
+  it("prod may opt out explicitly, with a reason", () => {
+    const raw = rawConfigOf("prod");
+    raw.ingress.auth = "none";
+    raw.ingress.unauthenticatedReason = "reachable only through the corporate VPN";
+    expect(parseStackConfig(raw).ingress.auth).toBe("none");
+  });
+});

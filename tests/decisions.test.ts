@@ -1,6 +1,6 @@
 import { parseStackConfig } from "../config/load";
 import { dependencyOrder } from "../decisions/dependencies";
-import { HOST_PRIORITY_BAND, listenerRulePriorities, PATH_PRIORITY_BAND, prefixRewrite, serverUrl } from "../decisions/routing";
+import { discoveryPriority, HOST_PRIORITY_BAND, listenerRulePriorities, PATH_PRIORITY_BAND, prefixRewrite, serverUrl } from "../decisions/routing";
 import { containerCommand, shellJoin } from "../decisions/tasks";
 import { trafficPolicyFor } from "../decisions/traffic";
 import { rawConfigOf } from "./support/stackConfig";
@@ -39,7 +39,14 @@ describe("listener rule priorities", () => {
     config.servers.gmail.route = { path: "/gmail", stripPrefix: true, priority: natural };
     const priorities = listenerRulePriorities(config.servers);
     expect(priorities.get("gmail")).toBe(natural);
-    expect(priorities.get("rag")).toBe(natural + 1);
+    expect(priorities.get("rag")).toBe(natural + 2);
+  });
+
+  it("are odd, leaving priority - 1 free for each server's OAuth discovery rule", () => {
+    const priorities = [...listenerRulePriorities(prod().servers).values()];
+    expect(priorities.every((p) => p % 2 === 1)).toBe(true);
+    const all = new Set([...priorities, ...priorities.map(discoveryPriority)]);
+    expect(all.size).toBe(priorities.length * 2);
   });
 });
 

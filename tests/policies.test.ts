@@ -4,9 +4,10 @@ import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { parse as parseYaml } from "yaml";
-import { planStack } from "../engine/offline";
+import { planStack, runOffline } from "../engine/offline";
 import { checkPolicies, policyConfigOf, readPolicyConfig, resourceArgs } from "../engine/policyCheck";
 import { POLICIES } from "../policies/rules";
+import { configMapOf, rawConfigOf } from "./support/stackConfig";
 
 const root = path.resolve(__dirname, "..");
 
@@ -18,6 +19,9 @@ interface Fixture {
   parent?: string;
   /** Names of fixtures this one's `resourceArn` input came from (stack rules read them). */
   resourceArnFrom?: string[];
+  /** Names of fixtures this one's `listenerArn` / `loadBalancerArn` came from. */
+  listenerArnFrom?: string[];
+  loadBalancerArnFrom?: string[];
 }
 
 const urnOf = (f: Fixture) => `urn:pulumi:${f.stack ?? "dev"}::mcp-stack::${f.type}::${f.name ?? "subject"}`;
@@ -37,7 +41,10 @@ function policyResources(fixtures: Fixture[]): PolicyResource[] {
   }));
   fixtures.forEach((f, i) => {
     if (f.parent) resources[i].parent = { ...resources[0], type: "mcp-stack:index:McpServer", name: f.parent, urn: `urn:pulumi:dev::mcp-stack::mcp-stack:index:McpServer::${f.parent}` };
-    if (f.resourceArnFrom) resources[i].propertyDependencies.resourceArn = resources.filter((r) => f.resourceArnFrom!.includes(r.name));
+    const from = (names?: string[]) => resources.filter((r) => names?.includes(r.name));
+    if (f.resourceArnFrom) resources[i].propertyDependencies.resourceArn = from(f.resourceArnFrom);
+    if (f.listenerArnFrom) resources[i].propertyDependencies.listenerArn = from(f.listenerArnFrom);
+    if (f.loadBalancerArnFrom) resources[i].propertyDependencies.loadBalancerArn = from(f.loadBalancerArnFrom);
   });
   return resources;
 }
@@ -96,6 +103,16 @@ const publicService: Fixture = { ...service({ loadBalancers: [{ containerPort: 8
 const ALL_ALARMS = ["down", "unhealthy", "latency", "errors", "cpu", "memory"];
 const fileSystem = (tags: Record<string, string>): Fixture => ({ type: "aws:efs/fileSystem:FileSystem", name: "gmail-app-data-efs", props: { encrypted: true, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k", tags } });
 const selection: Fixture = { type: "aws:backup/selection:Selection", name: "backup-selection", props: { selectionTags: [{ type: "STRINGEQUALS", key: "mcp-stack:backup", value: "mcp-dev" }] } };
+const routingListener: Fixture = { type: LISTENER, name: "platform-https", stack: "prod", props: { protocol: "HTTPS" }, loadBalancerArnFrom: ["platform-alb"] };
+const listenerRule = (name: string, actions: any[], paths = ["/gmail", "/gmail/*"]): Fixture => ({
+  type: "aws:lb/listenerRule:ListenerRule",
+  name,
+  stack: "prod",
+  props: { actions, conditions: [{ pathPattern: { values: paths } }] },
+  listenerArnFrom: ["platform-https"],
+});
+const jwt = { type: "jwt-validation", order: 1, jwtValidation: { issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X", jwksEndpoint: "https://…/jwks.json" } };
+const forwardToTg = { type: "forward", order: 2, targetGroupArn: "arn:tg" };
 const ingress = (props: Record<string, any>): Fixture => ({ type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "rule", props });
 
 /** For every policy: fixtures that violate it (with the message they get) and fixtures that pass. */
@@ -194,6 +211,18 @@ const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string
     fails: [[{ type: "aws:cloudwatch/logGroup:LogGroup", props: { name: "/mcp-stack/dev/gmail" } }, "keeps its logs forever"]],
     passes: [[{ type: "aws:cloudwatch/logGroup:LogGroup", props: { retentionInDays: 14 } }]],
   },
+  "mcp-auth-required": {
+    fails: [[[alb({}, "prod"), routingListener, listenerRule("gmail-rule", [forwardToTg])], "gmail-rule: forwards MCP requests without authentication in stack prod"]],
+    passes: [
+      [[alb({}, "prod"), routingListener, listenerRule("gmail-rule", [jwt, forwardToTg]), listenerRule("gmail-rule-discovery", [forwardToTg], ["/gmail/.well-known/oauth-*"])]],
+      [[alb({ tags: { "mcp-stack:unauthenticated-reason": "behind the corporate VPN and an IP allow-list" } }, "prod"), routingListener, listenerRule("gmail-rule", [forwardToTg])]],
+      [[{ ...alb({}, "dev") }, { ...routingListener, stack: "dev" }, { ...listenerRule("gmail-rule", [forwardToTg]), stack: "dev" }]],
+    ],
+  },
+  "mcp-auth-opt-out": {
+    fails: [[[alb({ tags: { "mcp-stack:unauthenticated-reason": "behind the corporate VPN" } }, "prod")], 'platform-alb: serves MCP without authentication by explicit opt-out ("behind the corporate VPN")']],
+    passes: [[[alb({}, "prod")]], [[alb({ tags: { "mcp-stack:unauthenticated-reason": "a dev stack" } }, "dev")]]],
+  },
   "mcp-public-service-alarms": {
     fails: [[[publicService, ...ALL_ALARMS.filter((k) => k !== "latency").map((k) => alarm("gmail", k))], "gmail-service: public MCP service without its latency alarm(s)"]],
     passes: [[[publicService, ...ALL_ALARMS.map((k) => alarm("gmail", k))]], [[{ ...service(), name: "neo4j-service" }]]],
@@ -225,7 +254,8 @@ describe("every rule of the pack", () => {
     expect(new Set(POLICIES.map((p) => p.name)).size).toBe(POLICIES.length);
     for (const p of POLICIES) {
       expect(p.name).toMatch(/^[a-z0-9-]+$/);
-      expect(p.enforcementLevel).toBe("mandatory");
+      // The opt-out flag informs on every preview; everything else blocks.
+      expect(p.enforcementLevel).toBe(p.name === "mcp-auth-opt-out" ? "advisory" : "mandatory");
       expect(p.description.length).toBeGreaterThan(20);
     }
   });
@@ -249,6 +279,14 @@ describe("the shipped stacks", () => {
     expect(await checkPolicies(plan, readPolicyConfig())).toEqual([]);
   });
 
+  it("a prod stack that opts out of authentication gets the advisory flag with its reason, and nothing mandatory", async () => {
+    const raw = rawConfigOf("prod");
+    raw.ingress.auth = "none";
+    raw.ingress.unauthenticatedReason = "reachable only through the corporate VPN";
+    const found = await checkPolicies(await runOffline("prod", configMapOf("prod", raw)), readPolicyConfig());
+    expect(found.map((v) => [v.policy, v.enforcementLevel, v.resource])).toEqual([["mcp-auth-opt-out", "advisory", "platform-alb"]]);
+  });
+
   it("without the policy config the databases' writable root filesystems are mandatory violations", async () => {
     const found = await checkPolicies(await planStack("dev"), {});
     expect(found.map((v) => [v.policy, v.resource, v.enforcementLevel])).toEqual([
@@ -268,7 +306,7 @@ describe("the pack under Pulumi's policy runtime", () => {
     for (const dep of ["@pulumi/policy", "@pulumi/pulumi", "@pulumi/aws"]) expect(pkg.dependencies[dep]).toBe(rootPkg.dependencies[dep]);
   });
 
-  it("index.ts starts an analyzer that reports the pack, its version and every rule as mandatory", async () => {
+  it("index.ts starts an analyzer that reports the pack, its version and its rules with their enforcement levels", async () => {
     const analyzer = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
     const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
     const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["policies/index.ts"], { cwd: root });
@@ -283,7 +321,8 @@ describe("the pack under Pulumi's policy runtime", () => {
       expect([info.getName(), info.getVersion()]).toEqual(["mcp-stack", "0.1.0"]);
       const policies = info.getPoliciesList();
       expect(policies.map((p: any) => p.getName()).sort()).toEqual(POLICIES.map((p) => p.name).sort());
-      expect(new Set(policies.map((p: any) => p.getEnforcementlevel()))).toEqual(new Set([1])); // 1 = MANDATORY
+      const levels = Object.fromEntries(policies.map((p: any) => [p.getName(), p.getEnforcementlevel()]));
+      expect(Object.entries(levels).filter(([, level]) => level !== 1)).toEqual([["mcp-auth-opt-out", 0]]); // 0 = ADVISORY, 1 = MANDATORY
     } finally {
       child.kill();
     }

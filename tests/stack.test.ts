@@ -175,7 +175,7 @@ describe("task definitions", () => {
       }
     }
     expect(container(prod, "graphiti").secrets.map((s: { name: string }) => s.name)).toEqual(["NEO4J_PASSWORD", "OPENAI_API_KEY"]);
-    expect(container(prod, "gmail").environment).toEqual([{ name: "MCP_SERVER_NAME", value: "gmail-tools" }]);
+    expect(container(dev, "gmail").environment).toEqual([{ name: "MCP_SERVER_NAME", value: "gmail-tools" }]);
   });
 
   it("logs to its own log group with retention; log groups survive deletion in prod", () => {
@@ -250,18 +250,19 @@ describe("target groups and routes", () => {
   });
 
   it("path routes match the prefix and strip it, with unique stable priorities", () => {
-    const rule = childOf(prod, "gmail", T.listenerRule)!;
+    const rule = named(prod, "gmail-rule");
     expect(rule.inputs.conditions).toEqual([{ pathPattern: { values: ["/gmail", "/gmail/*"] } }]);
     expect(rule.inputs.transforms).toEqual([{ type: "url-rewrite", urlRewriteConfig: { rewrite: { regex: "^/gmail/?(.*)$", replace: "/$1" } } }]);
     const priorities = ofType(prod, T.listenerRule).map((r) => r.inputs.priority);
     expect(new Set(priorities).size).toBe(priorities.length);
     expect(priorities.every((p) => p >= 1 && p <= 50000)).toBe(true);
-    expect(ofType(dev, T.listenerRule).map((r) => r.inputs.priority).sort()).toEqual([...priorities].sort());
+    const routePriorities = (plan: Plan) => ofType(plan, T.listenerRule).filter((r) => r.name.endsWith("-rule")).map((r) => r.inputs.priority).sort();
+    expect(routePriorities(dev)).toEqual(routePriorities(prod));
   });
 
   it("host routes match the host header", async () => {
     const plan = await planWith("prod", (r) => (r.servers.gmail.route = { host: "gmail.mcp.example.com" }));
-    const rule = childOf(plan, "gmail", T.listenerRule)!;
+    const rule = named(plan, "gmail-rule");
     expect(rule.inputs.conditions).toEqual([{ hostHeader: { values: ["gmail.mcp.example.com"] } }]);
     expect(rule.inputs.transforms).toBeUndefined();
     expect(plan.outputs.servers.gmail.url).toBe("https://gmail.mcp.example.com/mcp");
@@ -507,5 +508,63 @@ describe("images: pulled, or built and pushed to the stack's ECR", () => {
   it("an arm64 server is built for linux/arm64", async () => {
     const plan = await planWith("dev", (raw) => (raw.servers.filesystem.architecture = "arm64"));
     expect(named(plan, "filesystem-image").inputs.platforms).toEqual(["linux/arm64"]);
+  });
+});
+
+describe("authentication: ingress.auth", () => {
+  it("prod uses Cognito: a user pool for machines, a resource server with mcp/read and mcp/write, a token domain, an M2M client", () => {
+    expect(named(prod, "auth-pool").inputs).toMatchObject({ name: "mcp-prod", adminCreateUserConfig: { allowAdminCreateUserOnly: true }, deletionProtection: "ACTIVE" });
+    expect(named(prod, "auth-pool").options).toMatchObject({ protect: true, retainOnDelete: true });
+    expect(named(prod, "auth-resource-server").inputs).toMatchObject({ identifier: "mcp", scopes: [{ scopeName: "read" }, { scopeName: "write" }] });
+    expect(named(prod, "auth-domain").inputs.domain).toBe("mcp-prod-123456789012");
+    expect(named(prod, "auth-m2m-client").inputs).toMatchObject({
+      generateSecret: true,
+      allowedOauthFlowsUserPoolClient: true,
+      allowedOauthFlows: ["client_credentials"],
+      allowedOauthScopes: ["mcp/read", "mcp/write"],
+    });
+    expect(prod.outputs.auth).toMatchObject({
+      issuer: expect.stringMatching(/^https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\/us-east-1_[0-9A-F]{9}$/),
+      tokenUrl: "https://mcp-prod-123456789012.auth.us-east-1.amazoncognito.com/oauth2/token",
+      scopes: ["mcp/read", "mcp/write"],
+    });
+  });
+
+  it("the ALB validates the bearer token (issuer, JWKS, mcp/read scope) before forwarding; OAuth discovery passes just before", () => {
+    const issuer = prod.outputs.auth.issuer;
+    for (const name of PUBLIC) {
+      const rule = named(prod, `${name}-rule`).inputs;
+      expect(rule.actions).toEqual([
+        { type: "jwt-validation", order: 1, jwtValidation: { issuer, jwksEndpoint: `${issuer}/.well-known/jwks.json`, additionalClaims: [{ format: "space-separated-values", name: "scope", values: ["mcp/read"] }] } },
+        { type: "forward", order: 2, targetGroupArn: expect.stringMatching(/:targetgroup\//) },
+      ]);
+      const discovery = named(prod, `${name}-rule-discovery`).inputs;
+      expect(discovery.priority).toBe(rule.priority - 1);
+      expect(discovery.conditions).toEqual([{ pathPattern: { values: [`/${name}/.well-known/oauth-*`] } }]);
+      expect(discovery.actions).toEqual([{ type: "forward", targetGroupArn: rule.actions[1].targetGroupArn }]);
+    }
+  });
+
+  it("public servers learn the issuer, JWKS, scopes and their resource URL; internal ones do not", () => {
+    const env = Object.fromEntries(container(prod, "gmail").environment.map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      MCP_AUTH_ISSUER: prod.outputs.auth.issuer,
+      MCP_AUTH_JWKS_URL: `${prod.outputs.auth.issuer}/.well-known/jwks.json`,
+      MCP_AUTH_READ_SCOPE: "mcp/read",
+      MCP_AUTH_WRITE_SCOPE: "mcp/write",
+      MCP_RESOURCE_URL: "https://mcp.example.com/gmail/mcp",
+    });
+    expect(container(prod, "neo4j").environment.some((e: any) => e.name === "MCP_AUTH_ISSUER")).toBe(false);
+  });
+
+  it("dev has no authentication: no user pool, rules forward directly", () => {
+    expect(dev.resources.some((r) => r.type === "aws:cognito/userPool:UserPool")).toBe(false);
+    expect(named(dev, "gmail-rule").inputs.actions).toEqual([{ type: "forward", targetGroupArn: expect.any(String) }]);
+    expect(named(dev, "platform-alb").inputs.tags).toEqual({ "mcp-stack:auth": "none" });
+  });
+
+  it("a host-routed server's discovery rule matches its host and the well-known path", async () => {
+    const plan = await planWith("prod", (raw) => (raw.servers.gmail.route = { host: "gmail.mcp.example.com" }));
+    expect(named(plan, "gmail-rule-discovery").inputs.conditions).toEqual([{ hostHeader: { values: ["gmail.mcp.example.com"] } }, { pathPattern: { values: ["/.well-known/oauth-*"] } }]);
   });
 });

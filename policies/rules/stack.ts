@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { componentOf, cronIntervalMinutes, resourcesOfType } from "./support";
+import { componentOf, cronIntervalMinutes, resourcesOfType, stackOfUrn } from "./support";
 
 const SERVICE = "aws:ecs/service:Service";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -9,10 +9,57 @@ const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 
 const WORLD = ["0.0.0.0/0", "::/0"];
+const LISTENER_RULE = "aws:lb/listenerRule:ListenerRule";
+const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
+const OPT_OUT_TAG = "mcp-stack:unauthenticated-reason";
+
+/** The load balancer a listener rule belongs to, through its listener. */
+const loadBalancerOf = (rule: PolicyResource): PolicyResource | undefined =>
+  (rule.propertyDependencies.listenerArn ?? []).flatMap((listener) => listener.propertyDependencies.loadBalancerArn ?? []).find((r) => r.type === LOAD_BALANCER);
+
+const forwardsWithoutToken = (rule: PolicyResource) => {
+  const actions: any[] = rule.props.actions ?? [];
+  const discovery = (rule.props.conditions ?? []).some((c: any) => (c.pathPattern?.values ?? []).every((v: string) => v.includes("/.well-known/oauth-")) && c.pathPattern);
+  return !discovery && actions.some((a) => a.type === "forward") && !actions.some((a) => a.type === "jwt-validation" || a.type === "authenticate-oidc" || a.type === "authenticate-cognito");
+};
+
+/** Production stacks whose public MCP routes must authenticate (policy config `stacks`). */
+const authStacks = { stacks: { type: "array" as const, items: { type: "string" as const }, default: ["prod", "production"] } };
 
 const serverOf = (r: PolicyResource): string | undefined => r.props.tags?.["mcp-stack:server"];
 
 export const stackPolicies: StackValidationPolicy[] = [
+  {
+    name: "mcp-auth-required",
+    description: "In production stacks every public MCP route validates a bearer token at the load balancer, unless the load balancer carries a documented opt-out (ingress.auth: none with unauthenticatedReason).",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: authStacks },
+    validateStack: (args, reportViolation) => {
+      const { stacks = ["prod", "production"] } = args.getConfig<{ stacks?: string[] }>();
+      for (const rule of resourcesOfType(args.resources, LISTENER_RULE)) {
+        const lb = loadBalancerOf(rule);
+        if (!stacks.includes(stackOfUrn(rule.urn)) || !lb || lb.props.internal || lb.props.tags?.[OPT_OUT_TAG]) continue;
+        if (forwardsWithoutToken(rule)) {
+          reportViolation(`${rule.name}: forwards MCP requests without authentication in stack ${stackOfUrn(rule.urn)}; set ingress.auth: cognito, or opt out explicitly with ingress.auth: none and ingress.unauthenticatedReason.`, rule.urn);
+        }
+      }
+    },
+  },
+  {
+    name: "mcp-auth-opt-out",
+    description: "Flags a production load balancer that serves MCP without authentication by explicit opt-out, with its reason, on every preview.",
+    enforcementLevel: "advisory",
+    configSchema: { properties: authStacks },
+    validateStack: (args, reportViolation) => {
+      const { stacks = ["prod", "production"] } = args.getConfig<{ stacks?: string[] }>();
+      for (const lb of resourcesOfType(args.resources, LOAD_BALANCER)) {
+        const reason = lb.props.tags?.[OPT_OUT_TAG];
+        if (reason && !lb.props.internal && stacks.includes(stackOfUrn(lb.urn))) {
+          reportViolation(`${lb.name}: serves MCP without authentication by explicit opt-out ("${reason}"); revisit with ingress.auth: cognito.`, lb.urn);
+        }
+      }
+    },
+  },
   {
     name: "mcp-public-service-alarms",
     description: "Every public MCP service has the team's alarms: down, unhealthy, latency, errors, CPU and memory.",

@@ -1,0 +1,36 @@
+/** The Cognito resource server's identifier: scopes read as mcp/read and mcp/write. */
+export const RESOURCE_SERVER = "mcp";
+export const SCOPES = [
+  { scopeName: "read", scopeDescription: "call read-only MCP tools" },
+  { scopeName: "write", scopeDescription: "call MCP tools that change data" },
+] as const;
+export const READ_SCOPE = `${RESOURCE_SERVER}/read`;
+export const WRITE_SCOPE = `${RESOURCE_SERVER}/write`;
+
+export interface AuthSettings<T = string> {
+  issuer: T;
+  jwksUrl: T;
+}
+
+/**
+ * What a public server learns about authentication, so it can re-validate tokens and publish its OAuth
+ * protected-resource metadata (RFC 9728, as the MCP authorization spec requires) at /.well-known/oauth-protected-resource.
+ */
+export function authEnvironment<T>(auth: AuthSettings<T>, resourceUrl: T): Record<string, T | string> {
+  return {
+    MCP_AUTH_ISSUER: auth.issuer,
+    MCP_AUTH_JWKS_URL: auth.jwksUrl,
+    MCP_AUTH_READ_SCOPE: READ_SCOPE,
+    MCP_AUTH_WRITE_SCOPE: WRITE_SCOPE,
+    MCP_RESOURCE_URL: resourceUrl,
+  };
+}
+
+/** The ALB's JWT validation: Cognito's signature, issuer and expiry, and the read scope. */
+export function jwtValidation<T>(auth: AuthSettings<T>) {
+  return {
+    issuer: auth.issuer,
+    jwksEndpoint: auth.jwksUrl,
+    additionalClaims: [{ format: "space-separated-values", name: "scope", values: [READ_SCOPE] }],
+  };
+}
