@@ -1,0 +1,138 @@
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { planStack, type Plan } from "../engine/offline";
+import { container, named } from "./support/plan";
+
+/**
+ * Least privilege, proven with an IAM policy evaluator (@cloud-copilot/iam-simulate) on the policies the prod
+ * plan would create: for every pair of servers, each reads its own secrets and writes its own log group and
+ * file systems, and none can reach another's.
+ */
+const ACCOUNT = "123456789012";
+const SERVERS = ["filesystem", "gmail", "graphiti", "neo4j", "rag", "resend", "vectordb"];
+const WITH_VOLUMES = ["filesystem", "gmail", "neo4j", "rag", "vectordb"];
+
+let prod: Plan;
+beforeAll(async () => {
+  prod = await planStack("prod");
+});
+
+const policy = (name: string) => JSON.parse(named(prod, name).inputs.policy);
+const executionPolicies = (server: string) => [{ name: `${server}-execution-policy`, policy: policy(`${server}-execution-policy`) }];
+const taskPolicies = (server: string) => (WITH_VOLUMES.includes(server) ? [{ name: `${server}-task-efs`, policy: policy(`${server}-task-efs`) }] : []);
+const secretArns = (server: string): Record<string, string> => Object.fromEntries(container(prod, server).secrets.map((s: any) => [s.name, s.valueFrom]));
+const allSecrets = () => Object.assign({}, ...SERVERS.map(secretArns)) as Record<string, string>;
+const logStream = (server: string) => `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/mcp-stack/prod/${server}:log-stream:${server}/${server}/0123`;
+
+/** A server's file system: its ARN, the task role its policy admits, and the ARNs of its two access points. */
+function fileSystemOf(server: string) {
+  const key = server === "vectordb" ? "qdrant-storage" : server === "gmail" || server === "rag" ? "app-data" : "data";
+  const [, tasks, restore] = policy(`${server}-${key}-efs-policy`).Statement;
+  return {
+    arn: tasks.Resource as string,
+    taskRole: tasks.Principal.AWS as string,
+    accessPoint: tasks.Condition.StringEquals["elasticfilesystem:AccessPointArn"] as string,
+    restoreAccessPoint: restore.Condition.StringEquals["elasticfilesystem:AccessPointArn"] as string,
+    resourcePolicy: policy(`${server}-${key}-efs-policy`),
+  };
+}
+
+async function decide(args: {
+  principal: string;
+  action: string;
+  resource: string;
+  identityPolicies: { name: string; policy: unknown }[];
+  resourcePolicy?: unknown;
+  context?: Record<string, string>;
+}): Promise<string> {
+  const result: any = await runSimulation(
+    {
+      request: { principal: args.principal, action: args.action, resource: { resource: args.resource, accountId: ACCOUNT }, contextVariables: args.context ?? {} },
+      identityPolicies: args.identityPolicies,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: args.resourcePolicy,
+    },
+    {},
+  );
+  if (result.errors) throw new Error(`simulation error: ${JSON.stringify(result.errors)}`);
+  return result.overallResult;
+}
+
+const role = (server: string, kind: "execution" | "task") => `arn:aws:iam::${ACCOUNT}:role/${server}-${kind}-role`;
+
+describe.each(SERVERS)("%s", (server) => {
+  it("its execution role reads exactly the secrets it lists, and no other server's", async () => {
+    const own = secretArns(server);
+    for (const [name, arn] of Object.entries(allSecrets())) {
+      const verdict = await decide({ principal: role(server, "execution"), action: "secretsmanager:GetSecretValue", resource: arn, identityPolicies: executionPolicies(server) });
+      expect([name, verdict]).toEqual([name, name in own ? "Allowed" : "ImplicitlyDenied"]);
+    }
+  });
+
+  it("its task role (what the application runs as) reads no secret at all", async () => {
+    for (const arn of Object.values(allSecrets())) {
+      expect(await decide({ principal: role(server, "task"), action: "secretsmanager:GetSecretValue", resource: arn, identityPolicies: taskPolicies(server) })).toBe("ImplicitlyDenied");
+    }
+  });
+
+  it("it writes its own log group only", async () => {
+    for (const other of SERVERS) {
+      const verdict = await decide({ principal: role(server, "execution"), action: "logs:PutLogEvents", resource: logStream(other), identityPolicies: executionPolicies(server) });
+      expect([other, verdict]).toEqual([other, other === server ? "Allowed" : "ImplicitlyDenied"]);
+    }
+  });
+
+  it("it can write its own file system through its access point, and no other server's", async () => {
+    const principal = WITH_VOLUMES.includes(server) ? fileSystemOf(server).taskRole : role(server, "task");
+    for (const other of WITH_VOLUMES) {
+      const fs = fileSystemOf(other);
+      const verdict = await decide({
+        principal,
+        action: "elasticfilesystem:ClientWrite",
+        resource: fs.arn,
+        identityPolicies: taskPolicies(server),
+        resourcePolicy: fs.resourcePolicy,
+        context: { "elasticfilesystem:AccessPointArn": fs.accessPoint, "aws:SecureTransport": "true" },
+      });
+      expect([other, verdict]).toEqual([other, other === server ? "Allowed" : expect.stringMatching(/Denied$/)]);
+    }
+  });
+});
+
+describe("file system guards", () => {
+  it("a mount without TLS is denied even for the owner", async () => {
+    const fs = fileSystemOf("neo4j");
+    const verdict = await decide({
+      principal: fs.taskRole,
+      action: "elasticfilesystem:ClientMount",
+      resource: fs.arn,
+      identityPolicies: taskPolicies("neo4j"),
+      resourcePolicy: fs.resourcePolicy,
+      context: { "elasticfilesystem:AccessPointArn": fs.accessPoint, "aws:SecureTransport": "false" },
+    });
+    expect(verdict).toBe("ExplicitlyDenied");
+  });
+
+  it("root access goes through the restore access point only", async () => {
+    const fs = fileSystemOf("neo4j");
+    const rootAccess = (accessPoint: string) =>
+      decide({
+        principal: fs.taskRole,
+        action: "elasticfilesystem:ClientRootAccess",
+        resource: fs.arn,
+        identityPolicies: taskPolicies("neo4j"),
+        resourcePolicy: fs.resourcePolicy,
+        context: { "elasticfilesystem:AccessPointArn": accessPoint, "aws:SecureTransport": "true" },
+      });
+    expect(await rootAccess(fs.restoreAccessPoint)).toBe("Allowed");
+    expect(await rootAccess(fs.accessPoint)).toBe("ImplicitlyDenied");
+  });
+
+  it("built images are pulled from the server's own repository only", async () => {
+    const pull = (server: string, repo: string) =>
+      decide({ principal: role(server, "execution"), action: "ecr:BatchGetImage", resource: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/mcp-prod/${repo}`, identityPolicies: executionPolicies(server) });
+    expect(await pull("filesystem", "filesystem")).toBe("Allowed");
+    expect(await pull("filesystem", "resend")).toBe("ImplicitlyDenied");
+    expect(await pull("gmail", "resend")).toBe("ImplicitlyDenied");
+  });
+});
