@@ -7,4 +7,6 @@ module.exports = {
   setupFilesAfterEnv: ["<rootDir>/tests/support/pulumiStacks.ts"],
   reporters: ["default", "<rootDir>/tests/support/summaryReporter.js"],
   testTimeout: 30000,
+  // Jest's default (cores − 1) is one worker on a 2-core machine; the main process mostly waits, so use both cores.
+  maxWorkers: 2,
 };
