@@ -14,10 +14,27 @@ const T = {
 const ofType = (plan: Plan, type: string) => plan.resources.filter((r) => r.type === type);
 const mark = (ok: boolean) => (ok ? "✓" : "✗ NOT MET");
 
+export const RULE_HEADER = ["rule", "schedule", "start / complete within", "retain", "copy"];
+export const VOLUME_HEADER = ["volume", "file system", "selected by plan", "worst-case RPO", "RTO budget (detect+restore+redeploy)", "DR RPO"];
+
+export interface BackupReport {
+  headline: string;
+  rules: string[][];
+  volumes: string[][];
+  audit: string;
+}
+
 /** The backup section of the plan: rules, and per volume its file system, selection and the RPO/RTO it achieves. */
 export function backupSection(plan: Plan): string[] {
+  const report = backupReport(plan);
+  if (!report) return ["Backups", "no volumes: nothing to back up"];
+  return [report.headline, table(RULE_HEADER, report.rules), "", table(VOLUME_HEADER, report.volumes), "", report.audit];
+}
+
+/** The backup figures, read back from the plan's resources and its `recovery` output; undefined without volumes. */
+export function backupReport(plan: Plan): BackupReport | undefined {
   const fileSystems = ofType(plan, T.fileSystem);
-  if (fileSystems.length === 0) return ["Backups", "no volumes: nothing to back up"];
+  if (fileSystems.length === 0) return undefined;
   const recovery = plan.outputs.recovery as { rpoMinutes: number; rtoMinutes: number; volumes: Record<string, any> };
   const backupPlan = ofType(plan, T.plan)[0]?.inputs;
   const selectionTags: { key: string; value: string }[] = ofType(plan, T.selection)[0]?.inputs.selectionTags ?? [];
@@ -55,13 +72,12 @@ export function backupSection(plan: Plan): string[] {
 
   const lockText = lock ? `locked: retention ≥ ${lock.minRetentionDays} d${lock.maxRetentionDays ? `, ≤ ${lock.maxRetentionDays} d` : ""}, ${lock.changeableForDays ? `compliance mode (immutable after ${lock.changeableForDays} d)` : "governance mode"}` : "NOT LOCKED";
   const restoreTime = framework?.controls?.find((c: any) => c.name === "RESTORE_TIME_FOR_RESOURCES_MEET_TARGET")?.inputParameters?.[0]?.value;
-  return [
-    `Backups · targets RPO ${recovery.rpoMinutes} min, RTO ${recovery.rtoMinutes} min · vault ${vaults.find((v) => !v.inputs.region)?.inputs.name} (${lockText})${copyVault ? ` · copies to ${copyVault.inputs.name} in ${copyVault.inputs.region}` : ""}`,
-    table(["rule", "schedule", "start / complete within", "retain", "copy"], rules),
-    "",
-    table(["volume", "file system", "selected by plan", "worst-case RPO", "RTO budget (detect+restore+redeploy)", "DR RPO"], volumes),
-    "",
-    `Audit framework ${framework?.name ?? "NONE"}: ${framework?.controls?.length ?? 0} controls, restore time ≤ ${restoreTime ?? "?"} min checked against the restore tests` +
+  return {
+    headline: `Backups · targets RPO ${recovery.rpoMinutes} min, RTO ${recovery.rtoMinutes} min · vault ${vaults.find((v) => !v.inputs.region)?.inputs.name} (${lockText})${copyVault ? ` · copies to ${copyVault.inputs.name} in ${copyVault.inputs.region}` : ""}`,
+    rules,
+    volumes,
+    audit:
+      `Audit framework ${framework?.name ?? "NONE"}: ${framework?.controls?.length ?? 0} controls, restore time ≤ ${restoreTime ?? "?"} min checked against the restore tests` +
       (restoreTest ? ` (${restoreTest.scheduleExpression} ${restoreTest.scheduleExpressionTimezone ?? "UTC"})` : " (no restore testing plan)"),
-  ];
+  };
 }

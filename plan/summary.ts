@@ -7,19 +7,19 @@ export { table };
 
 const SERVER_TYPE = "mcp-stack:index:McpServer";
 
-const shortType = (type: string) => type.split(":").pop()!;
+export const shortType = (type: string) => type.split(":").pop()!;
 
 /** A resource that stands for itself: AWS resources, and remote components (awsx) whose children mocks can't see. */
-const isLeaf = (r: PlannedResource) => (r.custom && !r.type.startsWith("pulumi:providers:")) || r.type.startsWith("awsx:");
+export const isLeaf = (r: PlannedResource) => (r.custom && !r.type.startsWith("pulumi:providers:")) || r.type.startsWith("awsx:");
 
-function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
+export function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
   return counts;
 }
 
 /** Every resource below a component, at any depth. */
-function descendants(plan: Plan, component: string): PlannedResource[] {
+export function descendants(plan: Plan, component: string): PlannedResource[] {
   const below = new Set([component]);
   const result: PlannedResource[] = [];
   for (const r of plan.resources) {
@@ -121,14 +121,20 @@ export function timeToDetect(plan: Plan, server: string): string {
   return `${check + alarm} s = ${kind} ${interval} s × ${count} + down alarm ${down.period} s × ${down.datapointsToAlarm}`;
 }
 
+/** Per top-level component: its kind, how many resources it holds and of which types. */
+export function componentRows(plan: Plan): string[][] {
+  return plan.resources
+    .filter((r) => !r.custom && r.parent === undefined && !r.type.startsWith("pulumi:"))
+    .map((c) => {
+      const own = descendants(plan, c.name).filter(isLeaf);
+      const types = [...countBy(own, (r) => shortType(r.type))].map(([t, n]) => `${t}×${n}`).join(", ");
+      return [c.name, shortType(c.type), String(own.length), types];
+    });
+}
+
 export function renderSummary(plan: Plan, environment: string): string {
-  const components = plan.resources.filter((r) => !r.custom && r.parent === undefined && !r.type.startsWith("pulumi:"));
+  const components = componentRows(plan);
   const custom = plan.resources.filter(isLeaf);
-  const componentRows = components.map((c) => {
-    const own = descendants(plan, c.name).filter(isLeaf);
-    const types = [...countBy(own, (r) => shortType(r.type))].map(([t, n]) => `${t}×${n}`).join(", ");
-    return [c.name, shortType(c.type), String(own.length), types];
-  });
   const byType = [...countBy(custom, (r) => r.type)].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => [t, String(n)]);
   const servers = serverRows(plan).map((s) => [s.name, s.route, s.size, s.tasks, s.platform, s.deploy, s.traffic]);
   return [
@@ -153,7 +159,7 @@ export function renderSummary(plan: Plan, environment: string): string {
     ...backupSection(plan),
     "",
     "Components",
-    table(["component", "kind", "resources", "what"], componentRows),
+    table(["component", "kind", "resources", "what"], components),
     "",
     "Resources by type",
     table(["type", "count"], byType),

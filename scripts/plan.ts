@@ -1,31 +1,37 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { OfflineRunError, planStack, readStackFile, stackFilePath } from "../engine/offline";
 import { checkPolicies, readPolicyConfig } from "../engine/policyCheck";
+import { diffPlans } from "../plan/diff";
+import { renderMarkdown } from "../plan/markdown";
 import { policySection } from "../plan/policySummary";
 import { renderSummary } from "../plan/summary";
 import { POLICIES } from "../policies/rules";
 
-const USAGE = `Usage: npm run plan -- <stack> [--json FILE] [--stack-file FILE] [--deployed FILE]
+const USAGE = `Usage: npm run plan -- <stack> [--json FILE] [--markdown FILE] [--against FILE] [--stack-file FILE] [--deployed FILE]
 
 Runs the Pulumi program offline (Pulumi's mock runtime, no credentials, no AWS) with the config of
 Pulumi.<stack>.yaml, prints what the stack would create and checks it against the policy pack in policies/
 (with policies/policy-config.json); a mandatory violation exits 1.
-  --json FILE        write every resource (type, name, parent, inputs, options) and the outputs as JSON
+  --json FILE        write every resource (type, name, parent, inputs, options), the outputs and the violations as JSON
+  --markdown FILE    write a report for a pull request: summary, servers with modelled timings, backups, policy
+                     violations, monthly cost (this layout and a naive one) and a Mermaid diagram
+  --against FILE     a plan written earlier with --json: the report lists what would be added, changed, removed
   --stack-file FILE  plan another stack file instead of Pulumi.<stack>.yaml
   --deployed FILE    the stack's outputs from its last deploy (pulumi stack output --json --show-secrets),
                      so the plan refuses a change that would delete or replace a volume, as pulumi up would`;
 
+const FILE_OPTIONS = { "--json": "json", "--markdown": "markdown", "--against": "against", "--stack-file": "stackFile", "--deployed": "deployed" } as const;
+type FileOption = (typeof FILE_OPTIONS)[keyof typeof FILE_OPTIONS];
+
 function parseArgs(argv: string[]) {
-  const args = { stack: "", json: undefined as string | undefined, stackFile: undefined as string | undefined, deployed: undefined as string | undefined };
+  const args: { stack: string } & Partial<Record<FileOption, string>> = { stack: "" };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") return undefined;
-    if (arg === "--json" || arg === "--stack-file" || arg === "--deployed") {
+    if (arg in FILE_OPTIONS) {
       const value = argv[++i];
       if (!value) throw new Error(`${arg} needs a file name`);
-      if (arg === "--json") args.json = value;
-      else if (arg === "--deployed") args.deployed = value;
-      else args.stackFile = value;
+      args[FILE_OPTIONS[arg as keyof typeof FILE_OPTIONS]] = value;
     } else if (arg.startsWith("-")) throw new Error(`unknown option ${arg}`);
     else if (!args.stack) args.stack = arg;
     else throw new Error(`unexpected argument ${arg}`);
@@ -33,6 +39,9 @@ function parseArgs(argv: string[]) {
   if (!args.stack) throw new Error("name the stack to plan, e.g. npm run plan -- dev");
   return args;
 }
+
+/** Progress on a terminal only, so that piped and CI output stays the report itself. */
+const progress = (step: string) => process.stderr.isTTY && process.stderr.write(`… ${step}\n`);
 
 async function main(): Promise<number> {
   let args;
@@ -49,14 +58,23 @@ async function main(): Promise<number> {
   const file = args.stackFile ?? stackFilePath(args.stack);
   try {
     const deployedOutputs = args.deployed ? JSON.parse(readFileSync(args.deployed, "utf8")) : undefined;
+    const against = args.against ? JSON.parse(readFileSync(args.against, "utf8")) : undefined;
+    progress(`planning ${args.stack} offline`);
     const plan = await planStack(args.stack, file, { deployedOutputs });
     const environment = readStackFile(file).values["mcp-stack:environment"] ?? "?";
-    console.log(renderSummary(plan, environment));
+    progress(`checking ${POLICIES.length} policies`);
     const violations = await checkPolicies(plan, readPolicyConfig());
+    console.log(renderSummary(plan, environment));
     console.log(["", ...policySection(violations, POLICIES.length)].join("\n"));
     if (args.json) {
       writeFileSync(args.json, JSON.stringify({ stack: plan.stack, region: plan.region, outputs: plan.outputs, resources: plan.resources, violations }, null, 2));
       console.log(`\nWrote ${plan.resources.length} resources to ${args.json}`);
+    }
+    if (args.markdown) {
+      progress("writing the Markdown report");
+      const diff = against ? { against: args.against!, changes: diffPlans(against.resources, plan.resources) } : undefined;
+      writeFileSync(args.markdown, renderMarkdown({ plan, environment, violations, diff }));
+      console.log(`Wrote the report to ${args.markdown}`);
     }
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
     if (mandatory) console.error(`\n${mandatory} mandatory policy violation(s): pulumi preview --policy-pack policies would refuse this stack.`);
@@ -67,7 +85,7 @@ async function main(): Promise<number> {
       return 1;
     }
     if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-      console.error(`No stack file ${file}: create it or pick an existing stack (dev, prod).`);
+      console.error(`No such file ${(err as NodeJS.ErrnoException).path ?? file}: check the file name (stacks: dev, prod).`);
       return 1;
     }
     throw err;

@@ -20,7 +20,8 @@ describe("npm run plan", () => {
 
   it("prints the servers and resources of a stack and writes the full list with --json", () => {
     const out = path.join(dir, "prod.json");
-    const result = plan("prod", "--json", out);
+    const markdown = path.join(dir, "prod.md");
+    const result = plan("prod", "--json", out, "--markdown", markdown, "--against", path.join(root, "tests/fixtures/empty-plan.json"));
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/mcp-stack plan · stack prod · environment prod · us-east-1/);
@@ -32,6 +33,9 @@ describe("npm run plan", () => {
     const written = JSON.parse(readFileSync(out, "utf8"));
     expect(written.resources.filter((r: any) => r.type === "aws:ecs/service:Service")).toHaveLength(7);
     expect(written.outputs.servers.gmail.url).toBe("https://mcp.example.com/gmail/mcp");
+    const report = readFileSync(markdown, "utf8");
+    expect(report).toMatch(/^# mcp-stack plan · `prod`/);
+    expect(report).toContain(`${written.resources.length} to add, 0 to change, 0 to remove.`);
   });
 
   it("exits non-zero with the key and the fix for an invalid config, and creates nothing", () => {
@@ -65,7 +69,7 @@ describe("npm run plan", () => {
   });
 
   it("explains a missing stack and bad arguments", () => {
-    expect(plan("nosuchstack").stderr).toContain("No stack file");
+    expect(plan("nosuchstack").stderr).toContain("No such file");
     const bad = plan("dev", "--frobnicate");
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("unknown option --frobnicate");

@@ -1,0 +1,49 @@
+import type { Plan } from "../engine/offline";
+
+const id = (name: string) => name.replace(/[^A-Za-z0-9]/g, "_");
+const label = (text: string) => `"${text.replace(/"/g, "'")}"`;
+
+/** A Mermaid flowchart of what the plan would create: edge → ALB → services → internal dependencies and volumes → backups; alarms → topics. */
+export function stackDiagram(plan: Plan): string {
+  const of = (type: string) => plan.resources.filter((r) => r.type === type);
+  const servers = of("mcp-stack:index:McpServer").map((r) => r.name).sort();
+  const lines = ["flowchart LR", `  clients((${label("MCP clients")}))`];
+  const waf = of("aws:wafv2/webAcl:WebAcl")[0];
+  const https = of("aws:lb/listener:Listener").some((l) => l.inputs.protocol === "HTTPS");
+  lines.push(`  alb[${label(`ALB · ${https ? "HTTPS" : "HTTP"}`)}]`);
+  if (waf) lines.push(`  waf{{${label(`WAF ${waf.inputs.name}`)}}}`, "  clients --> waf --> alb");
+  else lines.push("  clients --> alb");
+  if (of("aws:cognito/userPool:UserPool").length) lines.push(`  cognito[[${label("Cognito · tokens")}]]`, `  clients -. ${label("client credentials")} .-> cognito`);
+
+  for (const name of servers) {
+    const tg = plan.resources.find((r) => r.parent === name && r.type === "aws:lb/targetGroup:TargetGroup");
+    const scaling = plan.resources.find((r) => r.parent === name && r.type === "aws:appautoscaling/target:Target")?.inputs;
+    const tasks = scaling ? `${scaling.minCapacity}–${scaling.maxCapacity} tasks` : "";
+    if (tg) {
+      const route = plan.resources.find((r) => r.name === `${name}-rule`)?.inputs.conditions?.[0];
+      const match = route?.pathPattern?.values?.[0] ?? route?.hostHeader?.values?.[0] ?? name;
+      lines.push(`  ${id(name)}[${label(`${name} · ${tasks}`)}]`, `  alb -->|${label(match)}| ${id(name)}`);
+    } else {
+      lines.push(`  ${id(name)}[(${label(`${name} · internal`)})]`);
+    }
+  }
+  for (const rule of of("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")) {
+    const from = rule.parent;
+    if (!from || !rule.name.startsWith(`${from}-to-`)) continue;
+    lines.push(`  ${id(from)} --> ${id(rule.name.slice(from.length + 4))}`);
+  }
+  const vault = of("aws:backup/vault:Vault").find((v) => !v.inputs.region);
+  const copy = of("aws:backup/vault:Vault").find((v) => v.inputs.region);
+  if (vault) lines.push(`  vault[(${label(`Backup vault ${vault.inputs.name} · locked`)})]`);
+  if (copy) lines.push(`  copy[(${label(`copy · ${copy.inputs.region}`)})]`, "  vault -. copies .-> copy");
+  for (const fs of of("aws:efs/fileSystem:FileSystem")) {
+    const server = fs.inputs.tags["mcp-stack:server"];
+    const node = id(`${fs.name}`);
+    lines.push(`  ${node}[(${label(`EFS ${fs.inputs.tags["mcp-stack:volume"]}`)})]`, `  ${id(server)} --- ${node}`);
+    if (vault && fs.inputs.tags["mcp-stack:backup"]) lines.push(`  ${node} -. backup .-> vault`);
+  }
+  const alarms = of("aws:cloudwatch/metricAlarm:MetricAlarm").length;
+  const topics = of("aws:sns/topic:Topic").map((t) => t.inputs.name).sort();
+  if (alarms) lines.push(`  alarms{{${label(`${alarms} alarms`)}}} --> topics[/${label(`SNS ${topics.map((t: string) => t.split("-").pop()!.toUpperCase()).join(" ")}`)}/]`);
+  return lines.join("\n");
+}

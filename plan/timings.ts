@@ -1,0 +1,43 @@
+import type { Plan } from "../engine/offline";
+import { descendants, timeToDetect } from "./summary";
+
+/** Assumed seconds for Fargate to place a task, pull its image and start it (measure yours: ECS service events). */
+export const TASK_START_SECONDS = 60;
+/** ECS target tracking scales out after its high alarm sees 3 breaching one-minute datapoints. */
+const SCALE_OUT_ALARM_SECONDS = 3 * 60;
+
+export interface Timing {
+  what: string;
+  seconds: number;
+  formula: string;
+}
+
+/** Modelled timings of one server, each with the formula it came from, read back from the plan's resources. */
+export function serverTimings(plan: Plan, server: string): Timing[] {
+  const own = descendants(plan, server);
+  const hc = own.find((r) => r.type === "aws:lb/targetGroup:TargetGroup")?.inputs;
+  const task = own.find((r) => r.name === `${server}-task`)?.inputs;
+  const check = task ? JSON.parse(task.containerDefinitions)[0].healthCheck : undefined;
+  const healthy = hc
+    ? { seconds: hc.healthCheck.healthyThreshold * hc.healthCheck.interval, text: `${hc.healthCheck.healthyThreshold} healthy checks × ${hc.healthCheck.interval} s` }
+    : { seconds: check?.interval ?? 0, text: `first container health check after ${check?.interval ?? 0} s` };
+  const drain = hc ? { seconds: Number(hc.deregistrationDelay), text: ` + drain ${hc.deregistrationDelay} s` } : { seconds: 0, text: "" };
+  const timings: Timing[] = [
+    {
+      what: "rollout of a new version (all new tasks start at once: 200 % maximum)",
+      seconds: TASK_START_SECONDS + healthy.seconds + drain.seconds,
+      formula: `start ${TASK_START_SECONDS} s + ${healthy.text}${drain.text}`,
+    },
+  ];
+  const detect = timeToDetect(plan, server);
+  const match = /^(\d+) s = (.*)$/.exec(detect);
+  if (match) timings.push({ what: "time to detect a dead service", seconds: Number(match[1]), formula: match[2] });
+  if (own.some((r) => r.type === "aws:appautoscaling/policy:Policy")) {
+    timings.push({
+      what: "scale-out reaction",
+      seconds: SCALE_OUT_ALARM_SECONDS + TASK_START_SECONDS + healthy.seconds,
+      formula: `target-tracking alarm 3 × 60 s + start ${TASK_START_SECONDS} s + ${healthy.text}`,
+    });
+  }
+  return timings;
+}
