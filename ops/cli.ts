@@ -1,0 +1,271 @@
+import { existsSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type Service } from "@aws-sdk/client-ecs";
+import { parseStackConfig } from "../config/load";
+import { PROJECT_DIR, readStackFile } from "../engine/offline";
+import { table } from "../plan/table";
+import { alarmHistory, serverState, stackAlarms } from "./alarms";
+import { describeAwsError, OpsError } from "./errors";
+import { reportHtml } from "./html";
+import { fetchSeries, periodFor, seriesSpecs } from "./metrics";
+import { buildReport, reportText } from "./report";
+import { withRetry, type RetryOptions } from "./retry";
+import { discoverTargets, selectServers, targetsFromOutputs, type StackTargets } from "./targets";
+
+export interface OpsDeps {
+  cloudwatch: CloudWatchClient;
+  ecs: ECSClient;
+  now: () => Date;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Asks on the terminal; undefined when there is none (then --yes is required). */
+  confirm?: (question: string) => Promise<boolean>;
+  writeFile: (file: string, text: string) => void;
+  retry?: Partial<RetryOptions>;
+  projectDir?: string;
+}
+
+export const HELP: Record<string, string> = {
+  main: `mcp-ops: on-call commands for an mcp-stack stack, straight from CloudWatch and ECS.
+
+Usage: mcp-ops <command> --stack <stack> [options]     (or npm run ops -- <command> …)
+
+Commands:
+  status    each server's alarm state, running/desired tasks, last deployment; exits 1 if a P1 alarm fires
+  report    health report per server (alarm history, p95, requests, 5xx, availability vs 99.9 %, CPU, memory)
+  metrics   export the metric series (GetMetricData) as CSV or JSON
+  restart   force a new deployment of a server
+  scale     set a server's task count within its scaling min and max
+
+Common options:
+  --stack S        the stack (default: $MCP_STACK)
+  --outputs FILE   pulumi stack output --json of the stack; without it the stack is found by its ECS tags
+  --server NAME    one server only
+Region and credentials come from the usual AWS environment (AWS_PROFILE, AWS_REGION, …).
+Run mcp-ops <command> --help for a command's options.`,
+  status: `Usage: mcp-ops status --stack S [--server NAME] [--json]
+Each server's state from its alarms (OK, ALARM P1…P4, INSUFFICIENT_DATA), running vs desired tasks and the last
+deployment's rollout state. Exit code 1 when any P1 alarm is in ALARM, so it can gate scripts.`,
+  report: `Usage: mcp-ops report --stack S [--format text|json|html] [--out FILE] [--since 24h] [--server NAME]
+A health report per server over the window (--since: 30m, 24h, 7d): alarm state changes, p95 latency, requests, 5xx
+rate, availability against the 99.9 % KPI, CPU and memory. html is one self-contained file with charts.`,
+  metrics: `Usage: mcp-ops metrics --stack S [--interval 60] [--duration 60] [--format csv|json] [--out FILE] [--server NAME]
+Exports p95 latency, requests, 5xx, CPU and memory of each server: one datapoint every --interval seconds (a multiple
+of 60) over the last --duration minutes, fetched with GetMetricData in batches of 500 queries, all pages.`,
+  restart: `Usage: mcp-ops restart NAME --stack S [--yes]
+Forces a new deployment of the server's ECS service: new tasks start, pass their health checks, old ones drain.`,
+  scale: `Usage: mcp-ops scale NAME N --stack S [--yes] [--stack-file FILE]
+Sets the server's desired task count to N, within scaling.min and scaling.max of Pulumi.<stack>.yaml. Autoscaling
+may change it again afterwards.`,
+};
+
+const DURATION = /^(\d+)([smhd])$/;
+export function parseDuration(text: string, option: string): number {
+  const match = DURATION.exec(text);
+  if (!match) throw new OpsError(`${option} ${text}: use a number with s, m, h or d, such as 24h`);
+  return Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[match[2] as "s" | "m" | "h" | "d"];
+}
+
+async function resolveTargets(values: Record<string, any>, deps: OpsDeps): Promise<StackTargets> {
+  const stack = values.stack ?? process.env.MCP_STACK;
+  if (!stack) throw new OpsError("which stack? pass --stack dev|prod (or set MCP_STACK)");
+  return values.outputs ? targetsFromOutputs(stack, values.outputs) : discoverTargets(deps.ecs, stack, deps.retry);
+}
+
+async function confirmOrYes(question: string, yes: boolean, deps: OpsDeps) {
+  if (yes) return;
+  if (!deps.confirm) throw new OpsError("refusing without --yes: there is no terminal to confirm on");
+  if (!(await deps.confirm(`${question} [y/N] `))) throw new OpsError("cancelled", 1);
+}
+
+const deliver = (text: string, out: string | undefined, deps: OpsDeps) => {
+  if (out) {
+    deps.writeFile(out, text);
+    deps.err(`wrote ${out}`);
+  } else deps.out(text);
+};
+
+async function status(values: Record<string, any>, deps: OpsDeps): Promise<number> {
+  const targets = await resolveTargets(values, deps);
+  const servers = selectServers(targets, values.server);
+  const alarms = await stackAlarms(deps.cloudwatch, targets.stack, Object.keys(targets.services), deps.retry);
+  const described: Service[] = [];
+  for (let i = 0; i < servers.length; i += 10) {
+    const batch = servers.slice(i, i + 10).map((s) => targets.services[s]);
+    const page = await withRetry(() => deps.ecs.send(new DescribeServicesCommand({ cluster: targets.clusterName, services: batch })), deps.retry);
+    described.push(...(page.services ?? []));
+  }
+  const rows = servers.map((server) => {
+    const own = alarms.filter((a) => a.server === server);
+    const service = described.find((s) => s.serviceName === targets.services[server]);
+    const primary = service?.deployments?.find((d) => d.status === "PRIMARY");
+    return {
+      server,
+      state: serverState(own),
+      firing: own.filter((a) => a.state === "ALARM" && a.severity).map((a) => `${a.severity} ${a.name.replace(`mcp-${targets.stack}-${server}-`, "")}`),
+      insufficient: own.filter((a) => a.state === "INSUFFICIENT_DATA").length,
+      running: service?.runningCount ?? 0,
+      desired: service?.desiredCount ?? 0,
+      deployment: primary ? `${primary.rolloutState ?? "?"}${primary.rolloutStateReason ? `: ${primary.rolloutStateReason}` : ""}` : "unknown",
+    };
+  });
+  if (values.json) deps.out(JSON.stringify({ stack: targets.stack, servers: rows }, null, 2));
+  else
+    deps.out(
+      table(
+        ["server", "state", "firing", "no data", "tasks", "deployment"],
+        rows.map((r) => [r.server, r.state, r.firing.join(", ") || "-", String(r.insufficient), `${r.running}/${r.desired}`, r.deployment]),
+      ),
+    );
+  return rows.some((r) => r.state === "ALARM P1") ? 1 : 0;
+}
+
+async function report(values: Record<string, any>, deps: OpsDeps): Promise<number> {
+  const format = values.format ?? "text";
+  if (!["text", "json", "html"].includes(format)) throw new OpsError(`--format ${format}: use text, json or html`);
+  const targets = await resolveTargets(values, deps);
+  const servers = selectServers(targets, values.server);
+  const end = deps.now();
+  const windowSeconds = parseDuration(values.since ?? "24h", "--since");
+  const start = new Date(end.getTime() - windowSeconds * 1000);
+  const alarms = await stackAlarms(deps.cloudwatch, targets.stack, Object.keys(targets.services), deps.retry);
+  const history = await alarmHistory(deps.cloudwatch, targets.stack, Object.keys(targets.services), start, end, deps.retry);
+  const period = periodFor(windowSeconds);
+  const data = await fetchSeries(deps.cloudwatch, servers.flatMap((s) => seriesSpecs(s, alarms, period)), start, end, { retry: deps.retry });
+  if (data.partial) deps.err("warning: CloudWatch returned partial data for some series; the report says so");
+  const built = buildReport({ stack: targets.stack, servers, alarms, history, data, start, end, now: end });
+  deliver(format === "json" ? JSON.stringify(built, null, 2) : format === "html" ? reportHtml(built) : reportText(built), values.out, deps);
+  return 0;
+}
+
+async function metrics(values: Record<string, any>, deps: OpsDeps): Promise<number> {
+  const format = values.format ?? "csv";
+  if (!["csv", "json"].includes(format)) throw new OpsError(`--format ${format}: use csv or json`);
+  const interval = Number(values.interval ?? 60);
+  if (!Number.isInteger(interval) || interval < 60 || interval % 60 !== 0) throw new OpsError(`--interval ${values.interval}: use a multiple of 60 seconds`);
+  const duration = Number(values.duration ?? 60);
+  if (!Number.isInteger(duration) || duration < 1) throw new OpsError(`--duration ${values.duration}: use a whole number of minutes`);
+  const targets = await resolveTargets(values, deps);
+  const servers = selectServers(targets, values.server);
+  const end = deps.now();
+  const start = new Date(end.getTime() - duration * 60_000);
+  const alarms = await stackAlarms(deps.cloudwatch, targets.stack, Object.keys(targets.services), deps.retry);
+  const specs = servers.flatMap((s) => seriesSpecs(s, alarms, interval));
+  const data = await fetchSeries(deps.cloudwatch, specs, start, end, { retry: deps.retry, onProgress: (done, total) => deps.err(`… ${done}/${total} series`) });
+  if (data.partial) deps.err("warning: CloudWatch returned partial data for some series");
+  const text =
+    format === "json"
+      ? JSON.stringify({ stack: targets.stack, start: start.toISOString(), end: end.toISOString(), intervalSeconds: interval, partial: data.partial, series: data.series }, null, 2)
+      : ["timestamp,server,metric,value", ...data.series.flatMap((s) => s.points.map((p) => `${p.t.toISOString()},${s.server},${s.metric},${p.v}`))].join("\n");
+  deliver(text, values.out, deps);
+  return 0;
+}
+
+async function restart(positionals: string[], values: Record<string, any>, deps: OpsDeps): Promise<number> {
+  const [name] = positionals;
+  if (!name) throw new OpsError("name the server to restart: mcp-ops restart NAME --stack S");
+  const targets = await resolveTargets(values, deps);
+  selectServers(targets, name);
+  await confirmOrYes(`Restart ${name} in ${targets.stack} (a new deployment replaces all its tasks)?`, !!values.yes, deps);
+  await withRetry(() => deps.ecs.send(new UpdateServiceCommand({ cluster: targets.clusterName, service: targets.services[name], forceNewDeployment: true })), deps.retry);
+  deps.out(`restarting ${name}: a new deployment of ${targets.services[name]} started; follow it with mcp-ops status --stack ${targets.stack} --server ${name}`);
+  return 0;
+}
+
+async function scale(positionals: string[], values: Record<string, any>, deps: OpsDeps): Promise<number> {
+  const [name, countText] = positionals;
+  const count = Number(countText);
+  if (!name || countText === undefined || !Number.isInteger(count) || count < 0) throw new OpsError("usage: mcp-ops scale NAME N --stack S (N a whole number of tasks)");
+  const targets = await resolveTargets(values, deps);
+  selectServers(targets, name);
+  const file = values["stack-file"] ?? path.join(deps.projectDir ?? PROJECT_DIR, `Pulumi.${targets.stack}.yaml`);
+  if (!existsSync(file)) throw new OpsError(`no stack file ${file} to read ${name}'s scaling bounds from; pass --stack-file`);
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(readStackFile(file).values)) if (key.startsWith("mcp-stack:")) raw[key.slice(10)] = key === "mcp-stack:environment" ? value : JSON.parse(value);
+  const bounds = parseStackConfig(raw).servers[name]?.scaling;
+  if (!bounds) throw new OpsError(`${name} is not in ${file}`);
+  if (count < bounds.min || count > bounds.max) throw new OpsError(`${count} is outside ${name}'s scaling bounds ${bounds.min}–${bounds.max} (servers.${name}.scaling); change the config to go beyond them`);
+  await confirmOrYes(`Scale ${name} in ${targets.stack} to ${count} task(s)?`, !!values.yes, deps);
+  await withRetry(() => deps.ecs.send(new UpdateServiceCommand({ cluster: targets.clusterName, service: targets.services[name], desiredCount: count })), deps.retry);
+  deps.out(`scaling ${name} to ${count} task(s); autoscaling may adjust it within ${bounds.min}–${bounds.max}`);
+  return 0;
+}
+
+const OPTIONS = {
+  stack: { type: "string" },
+  outputs: { type: "string" },
+  server: { type: "string" },
+  json: { type: "boolean" },
+  format: { type: "string" },
+  out: { type: "string" },
+  since: { type: "string" },
+  interval: { type: "string" },
+  duration: { type: "string" },
+  yes: { type: "boolean", short: "y" },
+  "stack-file": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Runs one command; returns the exit code. Errors are printed as one line. */
+export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "--help" || command === "-h" || command === "help") {
+    deps.out(HELP.main);
+    return 0;
+  }
+  if (!(command in HELP) || command === "main") {
+    deps.err(`unknown command ${command}\n\n${HELP.main}`);
+    return 2;
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
+    if (values.help) {
+      deps.out(HELP[command]);
+      return 0;
+    }
+    switch (command) {
+      case "status":
+        return await status(values, deps);
+      case "report":
+        return await report(values, deps);
+      case "metrics":
+        return await metrics(values, deps);
+      case "restart":
+        return await restart(positionals, values, deps);
+      default:
+        return await scale(positionals, values, deps);
+    }
+  } catch (error) {
+    const described = (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ? new OpsError(`${(error as Error).message}\n\n${HELP[command]}`) : describeAwsError(error);
+    deps.err(`mcp-ops ${command}: ${described.message}`);
+    return described.exitCode;
+  }
+}
+
+/** The real dependencies: SDK clients with adaptive retries, the terminal, the file system. */
+export function defaultDeps(): OpsDeps {
+  const clientOptions = { maxAttempts: 8, retryMode: "adaptive" as const };
+  return {
+    cloudwatch: new CloudWatchClient(clientOptions),
+    ecs: new ECSClient(clientOptions),
+    now: () => new Date(),
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    confirm: process.stdin.isTTY
+      ? async (question) => {
+          const { createInterface } = await import("node:readline/promises");
+          const rl = createInterface({ input: process.stdin, output: process.stderr });
+          const answer = await rl.question(question);
+          rl.close();
+          return /^y(es)?$/i.test(answer.trim());
+        }
+      : undefined,
+    writeFile: (file, text) => writeFileSync(file, text),
+  };
+}
+
+if (require.main === module) {
+  runOps(process.argv.slice(2), defaultDeps()).then((code) => process.exit(code));
+}

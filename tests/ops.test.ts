@@ -1,0 +1,298 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
+import { DescribeClustersCommand, DescribeServicesCommand, ECSClient, ListClustersCommand, ListServicesCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import { mockClient } from "aws-sdk-client-mock";
+import { HELP, runOps, type OpsDeps } from "../ops/cli";
+import { fetchSeries, seriesSpecs } from "../ops/metrics";
+
+/** The CLI against recorded-shape AWS responses (aws-sdk-client-mock): no network, no credentials. */
+const cw = mockClient(CloudWatchClient);
+const ecs = mockClient(ECSClient);
+const NOW = new Date("2026-11-20T12:00:00Z");
+const dir = mkdtempSync(path.join(tmpdir(), "mcp-ops-"));
+const SERVERS = ["gmail", "neo4j", "rag"];
+const outputsFile = path.join(dir, "outputs.json");
+writeFileSync(outputsFile, JSON.stringify({ clusterName: "platform-cluster-1a2b3c4", servers: Object.fromEntries(SERVERS.map((s) => [s, { serviceName: `${s}-service-0f9e8d7` }])) }));
+
+function alarm(server: string, key: string, severity: string | undefined, state: string, dims: "tg" | "svc" = "tg"): MetricAlarm {
+  return {
+    AlarmName: `mcp-prod-${server}-${key}`,
+    AlarmDescription: severity ? `${severity} (…): ${server} ${key}` : undefined,
+    StateValue: state as MetricAlarm["StateValue"],
+    StateReason: `${key} is ${state}`,
+    Dimensions:
+      dims === "tg"
+        ? [{ Name: "LoadBalancer", Value: "app/platform-alb/abc" }, { Name: "TargetGroup", Value: `targetgroup/${server}-tg/def` }]
+        : [{ Name: "ClusterName", Value: "platform-cluster-1a2b3c4" }, { Name: "ServiceName", Value: `${server}-service-0f9e8d7` }],
+  };
+}
+
+const ALARMS_PAGE_1 = [alarm("gmail", "down", "P1", "ALARM"), alarm("gmail", "latency", "P2", "OK"), alarm("gmail", "cpu", "P3", "OK", "svc")];
+const ALARMS_PAGE_2 = [
+  alarm("rag", "latency", "P2", "OK"),
+  alarm("rag", "cpu", "P3", "ALARM", "svc"),
+  alarm("rag", "memory", "P3", "OK", "svc"),
+  alarm("neo4j", "down", "P1", "INSUFFICIENT_DATA", "svc"),
+  alarm("neo4j", "cpu", "P3", "INSUFFICIENT_DATA", "svc"),
+];
+
+interface Captured {
+  stdout: string[];
+  stderr: string[];
+  files: Record<string, string>;
+}
+
+function deps(over: Partial<OpsDeps> = {}): OpsDeps & Captured {
+  const captured: Captured = { stdout: [], stderr: [], files: {} };
+  return {
+    ...captured,
+    cloudwatch: new CloudWatchClient({ region: "us-east-1" }),
+    ecs: new ECSClient({ region: "us-east-1" }),
+    now: () => NOW,
+    out: (t) => void captured.stdout.push(t),
+    err: (t) => void captured.stderr.push(t),
+    writeFile: (f, t) => void (captured.files[f] = t),
+    retry: { baseDelayMs: 0 },
+    ...over,
+  };
+}
+
+const service = (name: string, running: number, desired: number, rollout = "COMPLETED") => ({
+  serviceName: `${name}-service-0f9e8d7`,
+  runningCount: running,
+  desiredCount: desired,
+  deployments: [{ status: "PRIMARY", rolloutState: rollout }],
+  tags: [{ key: "mcp-stack:server", value: name }],
+});
+
+beforeEach(() => {
+  cw.reset();
+  ecs.reset();
+  cw.on(DescribeAlarmsCommand).resolvesOnce({ MetricAlarms: ALARMS_PAGE_1, NextToken: "page-2" }).resolves({ MetricAlarms: ALARMS_PAGE_2, CompositeAlarms: [{ AlarmName: "mcp-prod-gmail-health", StateValue: "ALARM" }] });
+  ecs.on(DescribeServicesCommand).resolves({ services: [service("gmail", 1, 3, "IN_PROGRESS"), service("neo4j", 1, 1), service("rag", 2, 2)] as any[] });
+});
+
+describe("mcp-ops status", () => {
+  it("shows each server's state from its alarms, tasks and deployment, and exits 1 when a P1 fires", async () => {
+    const d = deps();
+    expect(await runOps(["status", "--stack", "prod", "--outputs", outputsFile], d)).toBe(1);
+    const text = d.stdout.join("\n");
+    expect(text).toMatch(/gmail\s+ALARM P1\s+P1 down\s+0\s+1\/3\s+IN_PROGRESS/);
+    expect(text).toMatch(/neo4j\s+INSUFFICIENT_DATA\s+-\s+2\s+1\/1\s+COMPLETED/);
+    expect(text).toMatch(/rag\s+ALARM P3\s+P3 cpu\s+0\s+2\/2\s+COMPLETED/);
+    expect(cw.commandCalls(DescribeAlarmsCommand).map((c) => c.args[0].input.NextToken)).toEqual([undefined, "page-2"]);
+    expect(cw.commandCalls(DescribeAlarmsCommand)[0].args[0].input).toMatchObject({ AlarmNamePrefix: "mcp-prod-", AlarmTypes: ["MetricAlarm", "CompositeAlarm"] });
+  });
+
+  it("exits 0 without a firing P1, and prints JSON with --json", async () => {
+    cw.reset();
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: ALARMS_PAGE_2 });
+    const d = deps();
+    expect(await runOps(["status", "--stack", "prod", "--outputs", outputsFile, "--server", "rag", "--json"], d)).toBe(0);
+    expect(JSON.parse(d.stdout[0]).servers).toEqual([{ server: "rag", state: "ALARM P3", firing: ["P3 cpu"], insufficient: 0, running: 2, desired: 2, deployment: "COMPLETED" }]);
+  });
+
+  it("finds the stack by its ECS tags when no outputs are given, across pages", async () => {
+    ecs.on(ListClustersCommand).resolvesOnce({ clusterArns: ["arn:aws:ecs:us-east-1:1:cluster/other"], nextToken: "n" }).resolves({ clusterArns: ["arn:aws:ecs:us-east-1:1:cluster/platform-cluster-1a2b3c4"] });
+    ecs.on(DescribeClustersCommand).resolves({
+      clusters: [
+        { clusterName: "other", tags: [{ key: "mcp-stack:stack", value: "dev" }] },
+        { clusterName: "platform-cluster-1a2b3c4", tags: [{ key: "mcp-stack:stack", value: "prod" }] },
+      ],
+    });
+    ecs.on(ListServicesCommand).resolves({ serviceArns: SERVERS.map((s) => `arn:aws:ecs:us-east-1:1:service/platform-cluster-1a2b3c4/${s}-service-0f9e8d7`) });
+    const d = deps();
+    await runOps(["status", "--stack", "prod"], d);
+    expect(d.stdout.join("\n")).toMatch(/gmail\s+ALARM P1/);
+    expect(ecs.commandCalls(ListClustersCommand)).toHaveLength(2);
+    expect(ecs.commandCalls(DescribeServicesCommand)[0].args[0].input).toMatchObject({ cluster: "platform-cluster-1a2b3c4", include: ["TAGS"] });
+  });
+
+  it.each([
+    ["an unknown stack", () => ecs.on(ListClustersCommand).resolves({ clusterArns: [] }), ["status", "--stack", "nope"], "unknown stack nope: no ECS cluster in this account and region is tagged mcp-stack:stack=nope"],
+    ["an unknown server", () => {}, ["status", "--stack", "prod", "--outputs", outputsFile, "--server", "gmial"], "unknown server gmial in stack prod; servers: gmail, neo4j, rag"],
+    ["missing credentials", () => cw.on(DescribeAlarmsCommand).rejects(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" })), ["status", "--stack", "prod", "--outputs", outputsFile], "no AWS credentials: set AWS_PROFILE"],
+    ["persistent throttling", () => cw.on(DescribeAlarmsCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" })), ["status", "--stack", "prod", "--outputs", outputsFile], "AWS kept throttling the requests (ThrottlingException)"],
+    ["no stack at all", () => {}, ["status"], "which stack? pass --stack dev|prod"],
+  ])("%s is a one-line error with exit code 2", async (_, setup, argv, message) => {
+    cw.reset();
+    setup();
+    const d = deps();
+    expect(await runOps(argv, d)).toBe(2);
+    expect(d.stderr).toEqual([expect.stringContaining(message)]);
+  });
+
+  it("retries a throttled call with backoff and carries on", async () => {
+    cw.reset();
+    cw.on(DescribeAlarmsCommand).rejectsOnce(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" })).resolves({ MetricAlarms: ALARMS_PAGE_2 });
+    const d = deps();
+    expect(await runOps(["status", "--stack", "prod", "--outputs", outputsFile], d)).toBe(0);
+    expect(cw.commandCalls(DescribeAlarmsCommand)).toHaveLength(2);
+  });
+});
+
+/** Five-minute points for a day, with a gap in the middle: gmail served 1000 requests per point, 2 of them 5xx. */
+function metricResults(ids: string[], page: number) {
+  const times = Array.from({ length: 6 }, (_, i) => new Date(NOW.getTime() - (page * 6 + i + 1) * 300_000)).filter((_, i) => i !== 3);
+  const value = (id: string) => (id.endsWith("requests") ? 1000 : id.endsWith("errors5xx") ? 2 : id.endsWith("p95LatencySeconds") ? 0.4 : 55);
+  return ids.map((Id) => ({ Id, Timestamps: times, Values: times.map(() => value(Id)), StatusCode: (page === 1 && Id.includes("rag") ? "PartialData" : "Complete") as "PartialData" | "Complete" }));
+}
+
+describe("mcp-ops report", () => {
+  beforeEach(() => {
+    cw.on(DescribeAlarmHistoryCommand).resolves({
+      AlarmHistoryItems: [
+        { AlarmName: "mcp-prod-gmail-down", Timestamp: new Date("2026-11-20T09:00:00Z"), HistorySummary: "Alarm updated from OK to ALARM" },
+        { AlarmName: "mcp-other-gmail-down", Timestamp: new Date("2026-11-20T09:00:00Z"), HistorySummary: "another stack" },
+      ],
+    });
+    cw.on(GetMetricDataCommand).callsFake((input) => {
+      const ids = input.MetricDataQueries.map((q: any) => q.Id);
+      return input.NextToken ? { MetricDataResults: metricResults(ids, 1) } : { MetricDataResults: metricResults(ids, 0), NextToken: "more" };
+    });
+  });
+
+  it("text: per server the latency, traffic, 5xx rate, availability against 99.9 %, CPU, memory and alarm changes, and a partial-data warning", async () => {
+    const d = deps();
+    expect(await runOps(["report", "--stack", "prod", "--outputs", outputsFile, "--since", "24h"], d)).toBe(0);
+    const text = d.stdout.join("\n");
+    expect(text).toContain("gmail: ALARM P1");
+    expect(text).toContain("requests     10000, 5xx 20 (0.2 %)");
+    expect(text).toContain("availability 99.8 % ✗ below the 99.9 % KPI");
+    expect(text).toContain("2026-11-20T09:00:00.000Z mcp-prod-gmail-down: Alarm updated from OK to ALARM");
+    expect(text).not.toContain("another stack");
+    expect(text).toContain("(PARTIAL DATA: some series are incomplete)");
+    expect(d.stderr).toContain("warning: CloudWatch returned partial data for some series; the report says so");
+    const call = cw.commandCalls(GetMetricDataCommand)[0].args[0].input;
+    expect(call.MetricDataQueries!.find((q) => q.Id === "s_gmail_p95LatencySeconds")!.MetricStat).toMatchObject({
+      Metric: { Namespace: "AWS/ApplicationELB", MetricName: "TargetResponseTime", Dimensions: [{ Name: "LoadBalancer", Value: "app/platform-alb/abc" }, { Name: "TargetGroup", Value: "targetgroup/gmail-tg/def" }] },
+      Stat: "p95",
+      Period: 240,
+    });
+    expect(call.StartTime).toEqual(new Date("2026-11-19T12:00:00Z"));
+    expect(cw.commandCalls(GetMetricDataCommand)).toHaveLength(2);
+  });
+
+  it("html: one self-contained file with every server, its figures and inline SVG charts", async () => {
+    const d = deps();
+    const out = path.join(dir, "report.html");
+    await runOps(["report", "--stack", "prod", "--outputs", outputsFile, "--format", "html", "--out", out], d);
+    const html = d.files[out];
+    expect(html).toMatch(/^<!doctype html>/);
+    for (const server of SERVERS) expect(html).toContain(`<section class="server" id="server-${server}">`);
+    expect((html.match(/<svg role="img"/g) ?? []).length).toBeGreaterThanOrEqual(8);
+    expect(html).toContain('<polyline points="');
+    expect(html).not.toMatch(/<script|<link|src="http|href="http/);
+    expect(html).toContain('<span class="state alarm">ALARM P1</span>');
+  });
+
+  it("json: machine-readable, with the series", async () => {
+    const d = deps();
+    await runOps(["report", "--stack", "prod", "--outputs", outputsFile, "--format", "json", "--server", "gmail"], d);
+    const report = JSON.parse(d.stdout[0]);
+    expect(report.servers.map((s: any) => s.server)).toEqual(["gmail"]);
+    expect(report.servers[0]).toMatchObject({ requests: 10000, errors5xx: 20, availabilityPercent: 99.8, availabilityMet: false, p95LatencyMaxSeconds: 0.4 });
+    expect(report.servers[0].series.requests).toHaveLength(10);
+  });
+
+  it("refuses a bad window or format", async () => {
+    const d = deps();
+    expect(await runOps(["report", "--stack", "prod", "--outputs", outputsFile, "--since", "yesterday"], d)).toBe(2);
+    expect(d.stderr[0]).toContain("--since yesterday: use a number with s, m, h or d");
+  });
+});
+
+describe("mcp-ops metrics", () => {
+  beforeEach(() => {
+    cw.on(GetMetricDataCommand).callsFake((input) => ({ MetricDataResults: metricResults(input.MetricDataQueries.map((q: any) => q.Id), 0) }));
+  });
+
+  it("exports CSV of every series at the interval over the duration", async () => {
+    const d = deps();
+    expect(await runOps(["metrics", "--stack", "prod", "--outputs", outputsFile, "--interval", "300", "--duration", "60"], d)).toBe(0);
+    const [header, ...rows] = d.stdout[0].split("\n");
+    expect(header).toBe("timestamp,server,metric,value");
+    expect(rows).toContain("2026-11-20T11:55:00.000Z,gmail,requests,1000");
+    const call = cw.commandCalls(GetMetricDataCommand)[0].args[0].input;
+    expect(call.StartTime).toEqual(new Date("2026-11-20T11:00:00Z"));
+    expect(call.MetricDataQueries!.every((q) => q.MetricStat!.Period === 300)).toBe(true);
+    expect(d.stderr).toContain("… 12/12 series");
+  });
+
+  it("batches queries 500 to a GetMetricData call", async () => {
+    const alarms = Array.from({ length: 101 }, (_, i) => [
+      { name: `mcp-prod-s${i}-latency`, server: `s${i}`, state: "OK" as const, metric: alarm(`s${i}`, "latency", "P2", "OK") },
+      { name: `mcp-prod-s${i}-cpu`, server: `s${i}`, state: "OK" as const, metric: alarm(`s${i}`, "cpu", "P3", "OK", "svc") },
+    ]).flat();
+    const specs = Array.from({ length: 101 }, (_, i) => seriesSpecs(`s${i}`, alarms, 60)).flat();
+    expect(specs).toHaveLength(505);
+    const data = await fetchSeries(new CloudWatchClient({ region: "us-east-1" }), specs, new Date(NOW.getTime() - 3_600_000), NOW);
+    expect(cw.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input.MetricDataQueries!.length)).toEqual([500, 5]);
+    expect(data.series).toHaveLength(505);
+  });
+
+  it("JSON export and a bad interval", async () => {
+    const d = deps();
+    await runOps(["metrics", "--stack", "prod", "--outputs", outputsFile, "--format", "json", "--server", "neo4j"], d);
+    expect(JSON.parse(d.stdout[0])).toMatchObject({ stack: "prod", intervalSeconds: 60, partial: false });
+    expect(await runOps(["metrics", "--stack", "prod", "--outputs", outputsFile, "--interval", "45"], d)).toBe(2);
+    expect(d.stderr.at(-1)).toContain("--interval 45: use a multiple of 60 seconds");
+  });
+});
+
+describe("mcp-ops restart and scale", () => {
+  beforeEach(() => ecs.on(UpdateServiceCommand).resolves({}));
+
+  it("restart forces a new deployment after --yes", async () => {
+    const d = deps();
+    expect(await runOps(["restart", "gmail", "--stack", "prod", "--outputs", outputsFile, "--yes"], d)).toBe(0);
+    expect(ecs.commandCalls(UpdateServiceCommand)[0].args[0].input).toEqual({ cluster: "platform-cluster-1a2b3c4", service: "gmail-service-0f9e8d7", forceNewDeployment: true });
+  });
+
+  it("asks first, and does nothing when the answer is no or there is no terminal", async () => {
+    const no = deps({ confirm: async () => false });
+    expect(await runOps(["restart", "gmail", "--stack", "prod", "--outputs", outputsFile], no)).toBe(1);
+    expect(no.stderr[0]).toContain("cancelled");
+    const headless = deps();
+    expect(await runOps(["restart", "gmail", "--stack", "prod", "--outputs", outputsFile], headless)).toBe(2);
+    expect(headless.stderr[0]).toContain("refusing without --yes");
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+  });
+
+  it("scale sets the desired count within the server's scaling bounds from Pulumi.<stack>.yaml", async () => {
+    const yes = deps({ confirm: async () => true });
+    expect(await runOps(["scale", "gmail", "5", "--stack", "prod", "--outputs", outputsFile], yes)).toBe(0);
+    expect(ecs.commandCalls(UpdateServiceCommand)[0].args[0].input).toEqual({ cluster: "platform-cluster-1a2b3c4", service: "gmail-service-0f9e8d7", desiredCount: 5 });
+    const d = deps();
+    expect(await runOps(["scale", "gmail", "9", "--stack", "prod", "--outputs", outputsFile, "--yes"], d)).toBe(2);
+    expect(d.stderr[0]).toContain("9 is outside gmail's scaling bounds 3–6 (servers.gmail.scaling)");
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(1);
+  });
+});
+
+describe("help", () => {
+  it.each(["status", "report", "metrics", "restart", "scale"])("mcp-ops %s --help", async (command) => {
+    const d = deps();
+    expect(await runOps([command, "--help"], d)).toBe(0);
+    expect(d.stdout[0]).toBe(HELP[command]);
+    expect(HELP.main).toContain(command);
+  });
+
+  it("an unknown command or option shows the usage", async () => {
+    const d = deps();
+    expect(await runOps(["frobnicate"], d)).toBe(2);
+    expect(await runOps(["status", "--colour"], d)).toBe(2);
+    expect(d.stderr[1]).toContain("Unknown option '--colour'");
+  });
+});
+
+describe("npx mcp-ops", () => {
+  it("the package's bin runs the CLI", () => {
+    const result = spawnSync(process.execPath, [path.resolve(__dirname, "../bin/mcp-ops.js"), "--help"], { encoding: "utf8", timeout: 30000 });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("mcp-ops: on-call commands for an mcp-stack stack");
+  });
+});
