@@ -156,7 +156,19 @@ function isUnpinned(image: string): boolean {
   return tag === undefined || tag === "latest";
 }
 
+function checkRuleQuota(config: StackConfig, fail: Fail) {
+  const routed = Object.values(config.servers).filter((s) => s.enabled && s.route).length;
+  const rules = routed * (config.ingress.auth === "cognito" ? 2 : 1);
+  if (rules > config.ingress.maxListenerRules) {
+    fail(
+      ["ingress", "maxListenerRules"],
+      `${routed} routed servers need ${rules} listener rules${config.ingress.auth === "cognito" ? " (a route and an OAuth discovery rule each)" : ""}, above the ALB's quota of ${config.ingress.maxListenerRules}; raise "Rules per Application Load Balancer" in Service Quotas and set ingress.maxListenerRules to it`,
+    );
+  }
+}
+
 function checkRoutes(config: StackConfig, fail: Fail) {
+  checkRuleQuota(config, fail);
   const paths: { name: string; path: string }[] = [];
   const hosts = new Map<string, string>();
   const priorities = new Map<number, string>();

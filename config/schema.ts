@@ -139,6 +139,8 @@ const ingress = z.strictObject({
   hostedZoneId: z.string().regex(/^Z[A-Z0-9]+$/, "must be a Route 53 hosted zone id").optional(),
   idleTimeoutSeconds: z.number().int().min(1).max(4000, "must be between 1 and 4000 seconds (ALB limit)").default(60),
   sslPolicy: z.string().regex(/^ELBSecurityPolicy-/, "must be an ELB security policy name").default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+  /** Listener rules the ALB may hold: AWS's default quota is 100 per load balancer (adjustable in Service Quotas). */
+  maxListenerRules: z.number().int().min(1).max(1000).default(100),
   /** none: the MCP endpoints are open; cognito: the ALB accepts only Cognito-issued bearer tokens with the mcp/read scope. */
   auth: z.enum(["none", "cognito"], { message: "must be none or cognito" }).optional(),
   /** Why a prod stack serves MCP without authentication (required for auth: none in prod). */

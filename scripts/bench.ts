@@ -13,6 +13,8 @@ function generatedStack(servers: number): ReturnType<typeof readStackFile> {
   const { values } = readStackFile(stackFilePath("dev"));
   const config: Record<string, unknown> = { "aws:region": "us-east-1" };
   for (const [key, value] of Object.entries(values)) if (key !== "mcp-stack:servers" && key.startsWith("mcp-stack:")) config[key] = key === "mcp-stack:environment" ? value : JSON.parse(value);
+  // Beyond AWS's default of 100 rules per ALB: the quota is raised in Service Quotas and declared here.
+  config["mcp-stack:ingress"] = { ...(config["mcp-stack:ingress"] as object), maxListenerRules: 1000 };
   config["mcp-stack:servers"] = Object.fromEntries(
     Array.from({ length: servers }, (_, i) => {
       const name = `srv-${String(i + 1).padStart(3, "0")}`;

@@ -182,3 +182,23 @@ describe("authentication settings", () => {
     expect(parseStackConfig(raw).ingress.auth).toBe("none");
   });
 });
+
+describe("the ALB's listener rule quota", () => {
+  const manyServers = (raw: any, count: number) => {
+    for (let i = 0; i < count; i++) raw.servers[`extra-${i}`] = { ...raw.servers.graphiti, route: { path: `/extra-${i}` }, dependsOn: [] };
+  };
+
+  it("more routes than the quota allows is refused with how to raise it", () => {
+    expect(problemsOf((raw) => manyServers(raw, 100))).toEqual([
+      expect.stringContaining('ingress.maxListenerRules: 105 routed servers need 105 listener rules, above the ALB\'s quota of 100; raise "Rules per Application Load Balancer"'),
+    ]);
+  });
+
+  it("with Cognito each route needs a discovery rule too; a raised quota lets them through", () => {
+    expect(problemsOf((raw) => manyServers(raw, 46), "prod")).toEqual([expect.stringContaining("51 routed servers need 102 listener rules (a route and an OAuth discovery rule each)")]);
+    const raw = rawConfigOf("prod");
+    manyServers(raw, 46);
+    raw.ingress.maxListenerRules = 200;
+    expect(() => parseStackConfig(raw)).not.toThrow();
+  });
+});
