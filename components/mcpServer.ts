@@ -139,7 +139,7 @@ export class McpServer extends pulumi.ComponentResource {
         enableEcsManagedTags: true,
         propagateTags: "SERVICE",
         alarms: gates.length
-          ? { alarmNames: gates.map(({ spec }) => alarmName(args.stack, name, spec.key)), enable: true, rollback: true }
+          ? { alarmNames: gates.map(({ alarm }) => alarm.name), enable: true, rollback: true }
           : undefined,
         serviceConnectConfiguration: {
           enabled: true,
@@ -171,7 +171,7 @@ export class McpServer extends pulumi.ComponentResource {
       {
         alarmName: alarmName(args.stack, name, "health"),
         alarmDescription: `${name} needs attention: one of its P1/P2 alarms is in ALARM. No notification of its own (each alarm notifies its severity's topic); the status dashboards and mcp-ops read it.`,
-        alarmRule: urgent.map(({ spec }) => `ALARM("${alarmName(args.stack, name, spec.key)}")`).join(" OR "),
+        alarmRule: pulumi.all(urgent.map(({ alarm }) => alarm.name)).apply((names) => names.map((n) => `ALARM("${n}")`).join(" OR ")),
         actionsEnabled: false,
         tags: { "mcp-stack:server": name },
       },
