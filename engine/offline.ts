@@ -5,7 +5,9 @@ import { parse as parseYaml } from "yaml";
 import { createMocks } from "./mocks";
 
 export const PROJECT = "mcp-stack";
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+import { PROJECT_DIR } from "../config/rules";
+
+export { PROJECT_DIR };
 const SECRET_PLACEHOLDER = "[secret]";
 
 /** One resource the program would register, as the engine saw it. */
@@ -77,6 +79,17 @@ function maskSecure(value: unknown, found: () => void): unknown {
     return Object.fromEntries(entries.map(([k, v]) => [k, maskSecure(v, found)]));
   }
   return value;
+}
+
+/** A stack file's `mcp-stack:` config as plain objects, the prefix stripped: what the config schema parses. */
+export function readRawStackConfig(file: string): Record<string, any> {
+  const raw: Record<string, any> = {};
+  for (const [key, value] of Object.entries(readStackFile(file).values)) {
+    if (!key.startsWith("mcp-stack:")) continue;
+    const name = key.slice("mcp-stack:".length);
+    raw[name] = name === "environment" ? value : JSON.parse(value);
+  }
+  return raw;
 }
 
 export function stackFilePath(stack: string, projectDir = PROJECT_DIR): string {

@@ -4,7 +4,7 @@ import { backupReport, RULE_HEADER, VOLUME_HEADER } from "./backupSummary";
 import { estimateCost, PRICE_TABLE, totalOf } from "./cost";
 import { stackDiagram } from "./diagram";
 import type { PlanDiff } from "./diff";
-import { alarmRows, componentRows, countBy, imageRows, isLeaf, serverRows } from "./summary";
+import { ALARM_HEADER, alarmRows, componentRows, countBy, imageRows, isLeaf, SERVER_HEADER, serverCells, serverRows } from "./summary";
 import { serverTimings } from "./timings";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -49,11 +49,11 @@ export function renderMarkdown({ plan, environment, violations, diff }: Markdown
     }
   }
 
-  out.push("## Servers", "", mdTable(["server", "route", "size", "tasks", "platform", "deploy", "traffic"], serverRows(plan).map((s) => [s.name, s.route, s.size, s.tasks, s.platform, s.deploy, s.traffic])), "");
+  out.push("## Servers", "", mdTable(SERVER_HEADER, serverRows(plan).map(serverCells)), "");
   out.push(mdTable(["server", "image", "command"], imageRows(plan).map(([name, image, command]) => [name, `\`${image}\``, command === "image default" ? command : `\`${command}\``])), "");
   for (const { name } of serverRows(plan)) {
     out.push(`### ${name}`, "", mdTable(["modelled", "seconds", "formula"], serverTimings(plan, name).map((t) => [t.what, String(t.seconds), t.formula])), "");
-    out.push("<details><summary>Alarms</summary>", "", mdTable(["sev", "alarm", "metric", "threshold", "datapoints", "missing data", "topic"], alarmRows(plan, name)), "", "</details>", "");
+    out.push("<details><summary>Alarms</summary>", "", mdTable(ALARM_HEADER, alarmRows(plan, name)), "", "</details>", "");
   }
 
   const backup = backupReport(plan);

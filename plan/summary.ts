@@ -72,6 +72,10 @@ export function serverRows(plan: Plan): ServerRow[] {
     });
 }
 
+export const SERVER_HEADER = ["server", "route", "size", "tasks", "platform", "deploy", "traffic"];
+export const serverCells = (s: ServerRow) => [s.name, s.route, s.size, s.tasks, s.platform, s.deploy, s.traffic];
+export const ALARM_HEADER = ["sev", "alarm", "metric", "threshold", "datapoints", "missing data", "topic"];
+
 const COMPARE: Record<string, string> = { GreaterThanThreshold: ">", LessThanThreshold: "<", GreaterThanOrEqualToThreshold: "≥", LessThanOrEqualToThreshold: "≤" };
 
 /** The alarm table of one server, read back from its MetricAlarm resources. */
@@ -136,12 +140,12 @@ export function renderSummary(plan: Plan, environment: string): string {
   const components = componentRows(plan);
   const custom = plan.resources.filter(isLeaf);
   const byType = [...countBy(custom, (r) => r.type)].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => [t, String(n)]);
-  const servers = serverRows(plan).map((s) => [s.name, s.route, s.size, s.tasks, s.platform, s.deploy, s.traffic]);
+  const servers = serverRows(plan).map(serverCells);
   return [
     `mcp-stack plan · stack ${plan.stack} · environment ${environment} · ${plan.region} · ${custom.length} resources in ${components.length} components (${(plan.millis / 1000).toFixed(1)} s)`,
     "",
     "Servers",
-    table(["server", "route", "size", "tasks", "platform", "deploy", "traffic"], servers),
+    table(SERVER_HEADER, servers),
     "",
     "Images and commands",
     table(["server", "image", "command"], imageRows(plan)),
@@ -150,10 +154,10 @@ export function renderSummary(plan: Plan, environment: string): string {
     ...serverRows(plan).flatMap((srv) => [
       "",
       `${srv.name}: detects a dead service in ${timeToDetect(plan, srv.name)}`,
-      table(["sev", "alarm", "metric", "threshold", "datapoints", "missing data", "topic"], alarmRows(plan, srv.name)),
+      table(ALARM_HEADER, alarmRows(plan, srv.name)),
     ]),
     ...(plan.resources.some((r) => r.name === "backup" && !r.custom)
-      ? ["", "backup: recovery points of the volumes", table(["sev", "alarm", "metric", "threshold", "datapoints", "missing data", "topic"], alarmRows(plan, "backup"))]
+      ? ["", "backup: recovery points of the volumes", table(ALARM_HEADER, alarmRows(plan, "backup"))]
       : []),
     "",
     ...backupSection(plan),

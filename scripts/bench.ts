@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { runOffline, readStackFile, stackFilePath, toConfigMap } from "../engine/offline";
+import { readRawStackConfig, runOffline, readStackFile, stackFilePath, toConfigMap } from "../engine/offline";
 import { table } from "../plan/table";
 
 /**
@@ -10,9 +10,8 @@ const SIZES = [10, 50, 200];
 const RUNS = 3;
 
 function generatedStack(servers: number): ReturnType<typeof readStackFile> {
-  const { values } = readStackFile(stackFilePath("dev"));
-  const config: Record<string, unknown> = { "aws:region": "us-east-1" };
-  for (const [key, value] of Object.entries(values)) if (key !== "mcp-stack:servers" && key.startsWith("mcp-stack:")) config[key] = key === "mcp-stack:environment" ? value : JSON.parse(value);
+  const { servers: _, ...dev } = readRawStackConfig(stackFilePath("dev"));
+  const config: Record<string, unknown> = { "aws:region": "us-east-1", ...Object.fromEntries(Object.entries(dev).map(([key, value]) => [`mcp-stack:${key}`, value])) };
   // Beyond AWS's default of 100 rules per ALB: the quota is raised in Service Quotas and declared here.
   config["mcp-stack:ingress"] = { ...(config["mcp-stack:ingress"] as object), maxListenerRules: 1000 };
   config["mcp-stack:servers"] = Object.fromEntries(

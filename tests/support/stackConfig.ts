@@ -1,16 +1,7 @@
-import { readStackFile, stackFilePath } from "../../engine/offline";
+import { readRawStackConfig, readStackFile, stackFilePath } from "../../engine/offline";
 
 /** A stack's `mcp-stack:` config as plain objects (prefix stripped), ready to change in a test. */
-export function rawConfigOf(stack: string): Record<string, any> {
-  const { values } = readStackFile(stackFilePath(stack));
-  const raw: Record<string, any> = {};
-  for (const [key, value] of Object.entries(values)) {
-    if (!key.startsWith("mcp-stack:")) continue;
-    const name = key.slice("mcp-stack:".length);
-    raw[name] = name === "environment" ? value : JSON.parse(value);
-  }
-  return raw;
-}
+export const rawConfigOf = (stack: string): Record<string, any> => readRawStackConfig(stackFilePath(stack));
 
 /** The same config map the engine feeds to pulumi.runtime.setAllConfig, with `mcp-stack:` values replaced. */
 export function configMapOf(stack: string, raw: Record<string, any>) {
