@@ -12,7 +12,12 @@ export interface StackTargets {
 
 /** From `pulumi stack output --json` of the stack: clusterName and servers.<name>.serviceName. */
 export function targetsFromOutputs(stack: string, file: string): StackTargets {
-  const outputs = JSON.parse(readFileSync(file, "utf8"));
+  let outputs;
+  try {
+    outputs = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new OpsError(`${file} is not readable JSON (${(error as Error).message}); write it with pulumi stack output --json --stack ${stack} > ${file}`);
+  }
   if (!outputs.clusterName || !outputs.servers) throw new OpsError(`${file} is not the output of pulumi stack output --json for an mcp-stack stack (no clusterName or servers)`);
   return { stack, clusterName: outputs.clusterName, services: Object.fromEntries(Object.entries<any>(outputs.servers).map(([name, s]) => [name, s.serviceName])) };
 }

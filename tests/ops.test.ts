@@ -117,6 +117,7 @@ describe("mcp-ops status", () => {
     ["missing credentials", () => cw.on(DescribeAlarmsCommand).rejects(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" })), ["status", "--stack", "prod", "--outputs", outputsFile], "no AWS credentials: set AWS_PROFILE"],
     ["persistent throttling", () => cw.on(DescribeAlarmsCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" })), ["status", "--stack", "prod", "--outputs", outputsFile], "AWS kept throttling the requests (ThrottlingException)"],
     ["no stack at all", () => {}, ["status"], "which stack? pass --stack dev|prod"],
+    ["an outputs file that is not JSON", () => writeFileSync(path.join(dir, "broken.json"), ""), ["status", "--stack", "prod", "--outputs", path.join(dir, "broken.json")], "broken.json is not readable JSON"],
   ])("%s is a one-line error with exit code 2", async (_, setup, argv, message) => {
     cw.reset();
     setup();
