@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Severity, StackConfig } from "../config/schema";
-import { BACKUP_TAG_KEY, backupRules, backupTagValue, cronAt, frequentIntervalMinutes, recoveryPointDeadlineMinutes, type BackupRuleSpec } from "../decisions/backup";
+import { BACKUP_TAG_KEY, backupRules, backupVaultName, backupTagValue, cronAt, frequentIntervalMinutes, recoveryPointDeadlineMinutes, type BackupRuleSpec } from "../decisions/backup";
 import { backupAlarmSpecs } from "../decisions/backupAlarms";
+import { stackBackupSelection } from "../decisions/backupSelection";
 import type { Protection } from "../decisions/protection";
 import { createAlarm } from "./alarms";
 import { accountAdminKeyPolicy } from "./storage";
@@ -45,8 +46,10 @@ export class Backup extends pulumi.ComponentResource {
       { description: `mcp-stack ${stack} backup vault`, enableKeyRotation: true, deletionWindowInDays: 30, policy: accountAdminKeyPolicy(args.accountId) },
       keep,
     );
-    this.vault = new aws.backup.Vault(`${name}-vault`, { name: `mcp-${stack}`, kmsKeyArn: vaultKey.arn, forceDestroy: false }, keep);
-    this.lockVault(`${name}-vault-lock`, this.vault, backup);
+    // Unlocked (dev): `pulumi destroy` deletes the recovery points with the vault; a non-empty vault cannot be deleted.
+    const locked = backup.lock.mode !== "none";
+    this.vault = new aws.backup.Vault(`${name}-vault`, { name: backupVaultName(stack), kmsKeyArn: vaultKey.arn, forceDestroy: !locked }, keep);
+    if (locked) this.lockVault(`${name}-vault-lock`, this.vault, backup);
 
     if (backup.copyTo) {
       const region = backup.copyTo.region;
@@ -55,8 +58,8 @@ export class Backup extends pulumi.ComponentResource {
         { region, description: `mcp-stack ${stack} backup copies`, enableKeyRotation: true, deletionWindowInDays: 30, policy: accountAdminKeyPolicy(args.accountId) },
         keep,
       );
-      this.copyVault = new aws.backup.Vault(`${name}-copy-vault`, { region, name: `mcp-${stack}-copy`, kmsKeyArn: copyKey.arn, forceDestroy: false }, keep);
-      this.lockVault(`${name}-copy-vault-lock`, this.copyVault, backup, region);
+      this.copyVault = new aws.backup.Vault(`${name}-copy-vault`, { region, name: `mcp-${stack}-copy`, kmsKeyArn: copyKey.arn, forceDestroy: !locked }, keep);
+      if (locked) this.lockVault(`${name}-copy-vault-lock`, this.copyVault, backup, region);
     }
 
     const role = (this.role = new aws.iam.Role(
@@ -84,9 +87,8 @@ export class Backup extends pulumi.ComponentResource {
         name: `mcp-${stack}-volumes`,
         planId: this.plan.id,
         iamRoleArn: role.arn,
-        // Every file system of this stack whose volume says `backup: true`, and nothing else.
-        resources: ["arn:aws:elasticfilesystem:*:*:file-system/*"],
-        selectionTags: [{ type: "STRINGEQUALS", key: BACKUP_TAG_KEY, value: backupTagValue(stack) }],
+        // Resources and tags would be ORed by AWS Backup; conditions are ANDed: only this stack's tagged volumes.
+        ...stackBackupSelection(stack),
       },
       parent,
     );
@@ -177,7 +179,8 @@ export class Backup extends pulumi.ComponentResource {
         restoreTestingPlanName: plan.name,
         protectedResourceType: "EFS",
         iamRoleArn: role.arn,
-        protectedResourceArns: ["*"],
+        // Conditions alone: the provider requires exactly one of protectedResourceArns and protectedResourceConditions
+        // (aws_backup_restore_testing_selection, ExactlyOneOf), as its own example selects by tag.
         protectedResourceConditions: { stringEquals: Object.entries(tag).map(([key, value]) => ({ key: `aws:ResourceTag/${key}`, value })) },
         validationWindowHours: testing.validationHours,
       },

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
 import type { Protection } from "../decisions/protection";
-import { ALWAYS_ALLOWED_PREFIX, ALWAYS_ALLOWED_SUFFIXES, MANAGED_RULE_GROUPS, rateLimitSpecs, rateRuleName, STACK_RATE_RULE, webAclName, type RateLimitSpec } from "../decisions/waf";
+import { MANAGED_RULE_GROUPS, rateLimitSpecs, rateRuleName, STACK_RATE_RULE, webAclName, type RateLimitSpec } from "../decisions/waf";
 
 export interface EdgeArgs {
   stack: string;
@@ -14,8 +14,9 @@ export interface EdgeArgs {
 const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
 
 /**
- * A WAF web ACL on the ALB: health probes and OAuth discovery always pass; then a per-client rate limit for each
- * server's route and one for the whole stack; then AWS managed rule groups (blocking, or counting while tuned).
+ * A WAF web ACL on the ALB: a per-client rate limit for each server's route and one for the whole stack, then AWS
+ * managed rule groups (blocking, or counting while tuned). No rule allows by path: Allow is terminating, so a path
+ * rule would let any caller skip every later rule, and the ALB's own health checks never pass through WAF anyway.
  * Logs go to CloudWatch Logs with the stack's retention, authorization headers redacted.
  */
 export class Edge extends pulumi.ComponentResource {
@@ -53,7 +54,7 @@ export class Edge extends pulumi.ComponentResource {
         scope: "REGIONAL",
         defaultAction: { allow: {} },
         customResponseBodies: [{ key: "rate-limited", contentType: "APPLICATION_JSON", content: '{"error":"rate limit exceeded, retry later"}' }],
-        rules: [alwaysAllowed(), ...rateRules, stackLimit, ...managed],
+        rules: [...rateRules, stackLimit, ...managed],
         visibilityConfig: visibility(`mcp-${args.stack}`),
       },
       { parent: this },
@@ -74,30 +75,14 @@ export class Edge extends pulumi.ComponentResource {
   }
 }
 
-function alwaysAllowed() {
-  const byteMatch = (searchString: string, positionalConstraint: string) => ({
+function rateLimitRule(spec: RateLimitSpec) {
+  const uriPath = (searchString: string, positionalConstraint: string) => ({
     byteMatchStatement: { searchString, fieldToMatch: { uriPath: {} }, positionalConstraint, textTransformations: [{ priority: 0, type: "NONE" }] },
   });
-  return {
-    name: "always-allowed-paths",
-    priority: 0,
-    action: { allow: {} },
-    statement: { orStatement: { statements: [...ALWAYS_ALLOWED_SUFFIXES.map((s) => byteMatch(s, "ENDS_WITH")), byteMatch(ALWAYS_ALLOWED_PREFIX, "CONTAINS")] } },
-    visibilityConfig: visibility("always-allowed-paths"),
-  };
-}
-
-function rateLimitRule(spec: RateLimitSpec) {
+  // `/gmail` itself and everything under `/gmail/`, but not `/gmailx`.
   const scopeDownStatement =
     "path" in spec.match
-      ? {
-          byteMatchStatement: {
-            searchString: `${spec.match.path}/`,
-            fieldToMatch: { uriPath: {} },
-            positionalConstraint: "STARTS_WITH",
-            textTransformations: [{ priority: 0, type: "NONE" }],
-          },
-        }
+      ? { orStatement: { statements: [uriPath(spec.match.path, "EXACTLY"), uriPath(`${spec.match.path}/`, "STARTS_WITH")] } }
       : {
           byteMatchStatement: {
             searchString: spec.match.host,

@@ -66,7 +66,7 @@ export class McpServer extends pulumi.ComponentResource {
     this.port = args.server.port!;
     const { server, platform } = args;
 
-    const built = server.build ? createServerImage(name, args.stack, server, this) : undefined;
+    const built = server.build ? createServerImage(name, args.stack, server, args.protection, this) : undefined;
     this.logGroup = this.createLogGroup(args);
     this.securityGroup = this.createSecurityGroup(args);
     const executionRole = this.createExecutionRole(args, built);
@@ -136,6 +136,10 @@ export class McpServer extends pulumi.ComponentResource {
         deploymentMaximumPercent: deploy.maximumPercent,
         deploymentCircuitBreaker: deploy.circuitBreaker,
         availabilityZoneRebalancing: "ENABLED",
+        // `pulumi up` waits for the rollout: a first rollout that never becomes healthy fails the update. A later one
+        // that the circuit breaker rolls back ends steady on the old revision, which the provider reports as success
+        // (terraform-provider-aws #20858): the deploy workflow checks the running revision afterwards.
+        waitForSteadyState: true,
         enableEcsManagedTags: true,
         propagateTags: "SERVICE",
         alarms: gates.length

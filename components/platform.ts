@@ -66,6 +66,17 @@ export class Platform extends pulumi.ComponentResource {
       );
     }
 
+    if (ingress.auth === "cognito") {
+      // The provider removes a new group's default egress, and JWT validation fetches the issuer's JWKS from the ALB
+      // itself ("the load balancer acquires the public key … in a well-known location", ELB user guide, Verify JWTs).
+      // Cognito's endpoints have no fixed addresses, hence the whole internet on 443.
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-alb-to-idp`,
+        { securityGroupId: this.albSecurityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", description: "HTTPS to the token issuer JWKS endpoint" },
+        parent,
+      );
+    }
+
     const logs = createAccessLogBucket({ stack: args.stack, region: args.region, accountId: args.accountId, protection, parent: this });
     this.alb = new aws.lb.LoadBalancer(
       `${name}-alb`,

@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServerConfig } from "../config/schema";
+import type { Protection } from "../decisions/protection";
 import { PROJECT_DIR } from "../config/rules";
 
 export interface BuiltImage {
@@ -18,7 +19,7 @@ export interface BuiltImage {
  * only the last `keepImages` images kept) and the image built from the context and pushed there. Under the
  * offline engine the build is registered, not run.
  */
-export function createServerImage(name: string, stack: string, server: ServerConfig, parent: pulumi.Resource): BuiltImage {
+export function createServerImage(name: string, stack: string, server: ServerConfig, protection: Protection, parent: pulumi.Resource): BuiltImage {
   const build = server.build!;
   const repository = new aws.ecr.Repository(
     `${name}-repo`,
@@ -27,7 +28,8 @@ export function createServerImage(name: string, stack: string, server: ServerCon
       imageTagMutability: "IMMUTABLE",
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfigurations: [{ encryptionType: "KMS" }],
-      forceDelete: false,
+      // dev: `pulumi destroy` deletes the images with the repository (a repository with images cannot be deleted otherwise).
+      forceDelete: !protection.retainStatefulOnDelete,
     },
     { parent },
   );

@@ -48,7 +48,7 @@ export function createServerVolumes(args: ServerVolumesArgs): ServerVolumes {
 
   const nfsGroup = new aws.ec2.SecurityGroup(
     `${server}-efs-sg`,
-    { vpcId: args.vpcId, description: `mcp-stack ${server} file systems: NFS from ${server}'s tasks only` },
+    { vpcId: args.vpcId, description: `mcp-stack ${server} file systems: NFS from ${server} tasks only` },
     opts,
   );
   new aws.vpc.SecurityGroupIngressRule(

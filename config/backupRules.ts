@@ -25,6 +25,9 @@ export function checkBackupRules(config: StackConfig, fail: Fail): void {
   if (backup.maxRetainDays !== undefined && backup.maxRetainDays < backup.minRetainDays) {
     fail(["backup", "maxRetainDays"], `${backup.maxRetainDays} is below backup.minRetainDays ${backup.minRetainDays}`);
   }
+  if (config.environment !== "dev" && backup.lock.mode === "none") {
+    fail(["backup", "lock", "mode"], `${config.environment} keeps its recovery points in a locked vault; set backup.lock.mode to governance or compliance (none is for dev stacks that must stay destroyable)`);
+  }
   if (config.environment === "prod" && !backup.copyTo) {
     fail(["backup", "copyTo"], "prod copies its recovery points to a second region; set backup.copyTo: { region: us-west-2 } (any region other than the stack's)");
   }

@@ -47,8 +47,11 @@ export const backupSchema = z.strictObject({
   maxRetainDays: days.optional(),
   lock: z
     .strictObject({
-      /** governance: admins with backup:DeleteBackupVaultLockConfiguration can lift it; compliance: immutable after changeableForDays. */
-      mode: z.enum(["governance", "compliance"], { message: "must be governance or compliance" }).default("governance"),
+      /**
+       * governance: admins with backup:DeleteBackupVaultLockConfiguration can lift it; compliance: immutable after
+       * changeableForDays; none (dev only, its default): no lock, and the vault deletes its recovery points on destroy.
+       */
+      mode: z.enum(["none", "governance", "compliance"], { message: "must be none, governance or compliance" }).optional(),
       changeableForDays: z.number().int().min(3, "must be at least 3 days (AWS's grace time before a compliance lock becomes immutable)").default(3),
     })
     .prefault({}),

@@ -65,7 +65,11 @@ const volume = z.strictObject({
   /** The POSIX user the access point enforces for every file operation and that owns its root directory. */
   owner: posixOwner.default("1000:1000"),
   /** Changing it replaces the file system, so it is fixed once deployed (the program refuses the change). */
-  performanceMode: z.enum(["generalPurpose", "maxIO"]).default("generalPurpose"),
+  performanceMode: z
+    .enum(["generalPurpose", "maxIO"])
+    .default("generalPurpose")
+    // EFS user guide, "Performance modes": Max I/O is not supported with Elastic throughput, which every volume uses.
+    .refine((m) => m !== "maxIO", "maxIO is not available with Elastic throughput, which the stack gives every file system; use generalPurpose"),
 });
 
 const build = z.strictObject({
@@ -225,7 +229,9 @@ function applyStackDefaults(c: z.output<typeof stackObject>) {
       { ...s, route: s.route ?? (s.internal ? undefined : { path: `/${name}`, stripPrefix: true }) },
     ]),
   );
-  return { ...c, network, servers };
+  // A locked vault cannot be emptied, so a stack with one cannot be destroyed for at least minRetainDays: dev has none.
+  const backup = { ...c.backup, lock: { ...c.backup.lock, mode: c.backup.lock.mode ?? (c.environment === "dev" ? "none" : "governance") } };
+  return { ...c, network, servers, backup };
 }
 
 export const stackConfigSchema = stackObject.transform(applyStackDefaults).superRefine(checkStackRules);

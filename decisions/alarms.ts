@@ -82,7 +82,9 @@ export function alarmSpecsFor(name: string, server: ServerConfig, alerts: StackC
         // The ALB always reports host counts for a target group in use: silence means it is gone.
         treatMissingData: "breaching",
         unit: "Count",
-        gatesDeployments: true,
+        // Not a deployment gate: before the first tasks are healthy it is in ALARM (no data, below min), so it would
+        // roll back a healthy first rollout, with nothing to roll back to. The other gates stay quiet without traffic.
+        gatesDeployments: false,
       });
     }
     specs.push(

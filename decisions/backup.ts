@@ -199,6 +199,7 @@ export function volumeCoverage(config: StackConfig): VolumeCoverage[] {
 /** The tag the backup plan selects by: set on a stack's file systems whose volume says `backup: true`. */
 export const BACKUP_TAG_KEY = "mcp-stack:backup";
 export const backupTagValue = (stack: string) => `mcp-${stack}`;
+export const backupVaultName = (stack: string) => `mcp-${stack}`;
 
 /**
  * The restore task's command for one volume: keep the current tree as <key>.before-restore, move the tree

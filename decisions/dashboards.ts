@@ -1,3 +1,4 @@
+import { backupVaultName } from "./backup";
 import { ERROR_RATE } from "./alarms";
 import { dimensionsFor, METRICS, type MetricKey, type ScopeValues } from "./metrics";
 
@@ -122,6 +123,14 @@ export function overviewDashboard(stack: string, region: string, servers: Server
 }
 
 /** A server's detail view, with the load balancer and backup jobs it depends on. */
+/**
+ * AWS Backup publishes job metrics per BackupVaultName and per BackupVaultName + ResourceType (AWS Backup developer
+ * guide, "Monitoring with CloudWatch"). A SEARCH schema matches metrics with exactly its dimensions, so the schema names
+ * both, and the vault name keeps it to this stack.
+ */
+export const backupJobSearch = (stack: string, metricName: string) =>
+  `SEARCH('{AWS/Backup,BackupVaultName,ResourceType} BackupVaultName="${backupVaultName(stack)}" MetricName="${metricName}"', 'Sum', 3600)`;
+
 export function serverDashboard(stack: string, region: string, s: ServerPanel): { widgets: Widget[] } {
   const m = (title: string, lines: MetricLine[], extra?: Record<string, unknown>) => (at: Position) => metricWidget(title, lines, at, region, extra);
   const widgets: Widget[] = [
@@ -154,8 +163,8 @@ export function serverDashboard(stack: string, region: string, s: ServerPanel): 
         m(
           "backup jobs",
           [
-            [{ expression: `SEARCH('{AWS/Backup,ResourceType} MetricName="NumberOfBackupJobsCompleted"', 'Sum', 3600)`, id: "done", label: "completed" }],
-            [{ expression: `SEARCH('{AWS/Backup,ResourceType} MetricName="NumberOfBackupJobsFailed"', 'Sum', 3600)`, id: "failed", label: "failed" }],
+            [{ expression: backupJobSearch(stack, "NumberOfBackupJobsCompleted"), id: "done", label: "completed" }],
+            [{ expression: backupJobSearch(stack, "NumberOfBackupJobsFailed"), id: "failed", label: "failed" }],
           ],
           { period: 3600 },
         ),

@@ -23,10 +23,6 @@ export const STACK_RATE_RULE = "rate-limit-per-ip";
 /** Rule names of the rate limits, as the dashboards chart their blocks. */
 export const rateRuleNames = (config: StackConfig) => [...rateLimitSpecs(config).map((r) => rateRuleName(r.server)), STACK_RATE_RULE];
 
-/** Paths that stay reachable whatever the rate limits and managed rules say: health probes and OAuth discovery. */
-export const ALWAYS_ALLOWED_SUFFIXES = ["/health"];
-export const ALWAYS_ALLOWED_PREFIX = "/.well-known/oauth-";
-
 /** One rate-based rule per public server with `rateLimitPerMinute`, scoped to its route, evaluated before the managed groups. */
 export function rateLimitSpecs(config: StackConfig): RateLimitSpec[] {
   return Object.entries(config.servers)

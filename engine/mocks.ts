@@ -83,6 +83,10 @@ export function createMocks(region: string, deployedOutputs: Record<string, unkn
     newResource(args) {
       // The program reads its own stack's last outputs (program.ts): answer with the deployed ones given to the engine.
       if (args.type === "pulumi:pulumi:StackReference") {
+        // As a self-managed backend in its legacy layout, the strictest of Pulumi's backends: a stack name only.
+        if (String(args.inputs.name).includes("/")) {
+          throw new Error(`could not read stack reference ${args.inputs.name}: a self-managed backend in the legacy layout takes a bare stack name`);
+        }
         return { id: args.inputs.name, state: { name: args.inputs.name, outputs: deployedOutputs, secretOutputNames: [] } };
       }
       const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs, region, 3) };

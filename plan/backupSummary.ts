@@ -1,4 +1,5 @@
 import type { Plan, PlannedResource } from "../engine/offline";
+import { selectionPicks, type SelectionShape } from "../decisions/backupSelection";
 import { table } from "./table";
 
 const T = {
@@ -37,7 +38,7 @@ export function backupReport(plan: Plan): BackupReport | undefined {
   if (fileSystems.length === 0) return undefined;
   const recovery = plan.outputs.recovery as { rpoMinutes: number; rtoMinutes: number; volumes: Record<string, any> };
   const backupPlan = ofType(plan, T.plan)[0]?.inputs;
-  const selectionTags: { key: string; value: string }[] = ofType(plan, T.selection)[0]?.inputs.selectionTags ?? [];
+  const selection = ofType(plan, T.selection)[0]?.inputs as SelectionShape | undefined;
   const vaults = ofType(plan, T.vault);
   const lock = ofType(plan, T.lock)[0]?.inputs;
   const framework = ofType(plan, T.framework)[0]?.inputs;
@@ -54,7 +55,7 @@ export function backupReport(plan: Plan): BackupReport | undefined {
 
   const volumes = fileSystems.map((fs: PlannedResource) => {
     const id = `${fs.inputs.tags["mcp-stack:server"]}:${fs.inputs.tags["mcp-stack:volume"]}`;
-    const selected = selectionTags.some((t) => fs.inputs.tags?.[t.key] === t.value);
+    const selected = !!selection && selectionPicks(selection, { arn: `arn:aws:elasticfilesystem:${plan.region}:account:file-system/${fs.name}`, tags: fs.inputs.tags ?? {} });
     const c = recovery.volumes[id];
     const encryption = fs.inputs.encrypted && fs.inputs.kmsKeyId ? "encrypted (KMS key)" : "NOT ENCRYPTED";
     const keep = fs.options.protect ? "protected" : fs.options.retainOnDelete ? "retained on delete" : "deletable";
@@ -70,7 +71,7 @@ export function backupReport(plan: Plan): BackupReport | undefined {
     ];
   });
 
-  const lockText = lock ? `locked: retention ≥ ${lock.minRetentionDays} d${lock.maxRetentionDays ? `, ≤ ${lock.maxRetentionDays} d` : ""}, ${lock.changeableForDays ? `compliance mode (immutable after ${lock.changeableForDays} d)` : "governance mode"}` : "NOT LOCKED";
+  const lockText = lock ? `locked: retention ≥ ${lock.minRetentionDays} d${lock.maxRetentionDays ? `, ≤ ${lock.maxRetentionDays} d` : ""}, ${lock.changeableForDays ? `compliance mode (immutable after ${lock.changeableForDays} d)` : "governance mode"}` : "not locked: dev, destroyable";
   const restoreTime = framework?.controls?.find((c: any) => c.name === "RESTORE_TIME_FOR_RESOURCES_MEET_TARGET")?.inputParameters?.[0]?.value;
   return {
     headline: `Backups · targets RPO ${recovery.rpoMinutes} min, RTO ${recovery.rtoMinutes} min · vault ${vaults.find((v) => !v.inputs.region)?.inputs.name} (${lockText})${copyVault ? ` · copies to ${copyVault.inputs.name} in ${copyVault.inputs.region}` : ""}`,

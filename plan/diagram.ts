@@ -34,7 +34,7 @@ export function stackDiagram(plan: Plan): string {
   }
   const vault = of("aws:backup/vault:Vault").find((v) => !v.inputs.region);
   const copy = of("aws:backup/vault:Vault").find((v) => v.inputs.region);
-  if (vault) lines.push(`  vault[(${label(`Backup vault ${vault.inputs.name} · locked`)})]`);
+  if (vault) lines.push(`  vault[(${label(`Backup vault ${vault.inputs.name}${of("aws:backup/vaultLockConfiguration:VaultLockConfiguration").length ? " · locked" : ""}`)})]`);
   if (copy) lines.push(`  copy[(${label(`copy · ${copy.inputs.region}`)})]`, "  vault -. copies .-> copy");
   for (const fs of of("aws:efs/fileSystem:FileSystem")) {
     const server = fs.inputs.tags["mcp-stack:server"];

@@ -1,5 +1,7 @@
 import { ConfigError } from "../config/errors";
+import { selectionPicks, type SelectionShape } from "../decisions/backupSelection";
 import { OfflineRunError, planStack, runOffline, type Plan, type PlannedResource } from "../engine/offline";
+import { selfReferenceName } from "../program";
 import { renderSummary } from "../plan/summary";
 import { childOf, childrenOf, container, named, ofType, T } from "./support/plan";
 import { configMapOf, rawConfigOf } from "./support/stackConfig";
@@ -163,11 +165,29 @@ describe("AWS Backup", () => {
     expect(ofType(dev, "aws:backup/vault:Vault")).toHaveLength(1);
   });
 
-  it("selects by tag: every volume marked backup is tagged for this stack's plan, and nothing else", () => {
-    const selection = named(prod, "backup-selection").inputs;
-    expect(selection.selectionTags).toEqual([{ type: "STRINGEQUALS", key: "mcp-stack:backup", value: "mcp-prod" }]);
-    expect(selection.resources).toEqual(["arn:aws:elasticfilesystem:*:*:file-system/*"]);
+  it("selects exactly this stack's tagged volumes under AWS Backup's semantics (resources OR tags, AND conditions)", async () => {
+    const selection = named(prod, "backup-selection").inputs as SelectionShape;
+    expect(selection.selectionTags).toBeUndefined();
+    const fsArn = (id: string) => `arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/${id}`;
+    const account: { arn: string; tags: Record<string, string> }[] = [
+      { arn: fsArn("fs-tagged"), tags: { "mcp-stack:backup": "mcp-prod" } },
+      { arn: fsArn("fs-backup-false"), tags: { "mcp-stack:server": "gmail" } },
+      { arn: fsArn("fs-other-stack"), tags: { "mcp-stack:backup": "mcp-dev" } },
+      { arn: fsArn("fs-restore-test-copy"), tags: {} },
+      { arn: "arn:aws:ec2:us-east-1:123456789012:volume/vol-0tagged", tags: { "mcp-stack:backup": "mcp-prod" } },
+      { arn: "arn:aws:ec2:us-east-1:123456789012:volume/vol-0other", tags: {} },
+      { arn: "arn:aws:rds:us-east-1:123456789012:db:tagged", tags: { "mcp-stack:backup": "mcp-prod" } },
+    ];
+    const picked = account.filter((r) => selectionPicks(selection, r)).map((r) => r.arn.split("/").pop());
+    expect(picked).toEqual(["fs-tagged", "vol-0tagged"]);
+    // The old selection (resources + selectionTags) picked every file system in the account, and anything tagged: they are ORed.
+    const old = { resources: ["arn:aws:elasticfilesystem:*:*:file-system/*"], selectionTags: [{ type: "STRINGEQUALS", key: "mcp-stack:backup", value: "mcp-prod" }] };
+    expect(account.filter((r) => selectionPicks(old, r)).map((r) => r.arn.split(/[/:]/).pop())).toEqual(["fs-tagged", "fs-backup-false", "fs-other-stack", "fs-restore-test-copy", "vol-0tagged", "tagged"]);
+    // Every planned file system of a volume marked backup carries the tag; one with backup: false does not.
     for (const fs of ofType(prod, EFS)) expect(fs.inputs.tags["mcp-stack:backup"]).toBe("mcp-prod");
+    const plan = await planWith("prod", (r) => (r.servers.rag.volumes["/app/data"].backup = false));
+    const rag = named(plan, "rag-app-data-efs").inputs;
+    expect(selectionPicks(named(plan, "backup-selection").inputs, { arn: fsArn("fs-rag"), tags: rag.tags })).toBe(false);
     expect(JSON.parse(named(prod, "backup-role").inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "backup.amazonaws.com" });
   });
 
@@ -192,7 +212,10 @@ describe("AWS Backup", () => {
     const plan = named(prod, "backup-restore-test").inputs;
     expect(plan).toMatchObject({ name: "mcp_prod_restore_test", scheduleExpression: "cron(0 4 ? * WED *)" });
     expect(plan.recoveryPointSelection).toMatchObject({ algorithm: "LATEST_WITHIN_WINDOW", recoveryPointTypes: ["SNAPSHOT"], includeVaults: ["arn:aws:backup:us-east-1:123456789012:backup-vault:mcp-prod"] });
-    expect(named(prod, "backup-restore-test-volumes").inputs).toMatchObject({
+    const selection = named(prod, "backup-restore-test-volumes").inputs;
+    // The provider takes exactly one of protectedResourceArns and protectedResourceConditions.
+    expect(selection.protectedResourceArns).toBeUndefined();
+    expect(selection).toMatchObject({
       protectedResourceType: "EFS",
       protectedResourceConditions: { stringEquals: [{ key: "aws:ResourceTag/mcp-stack:backup", value: "mcp-prod" }] },
       validationWindowHours: 2,
@@ -270,6 +293,11 @@ describe("options and exceptions", () => {
 describe("refusing a deploy that would delete or replace a file system", () => {
   const deployed = () => ({ volumes: JSON.parse(JSON.stringify(prod.outputs.volumes)) });
 
+  it("reads its own last outputs by a name every backend accepts (the engine answers as a legacy self-managed backend)", () => {
+    expect(selfReferenceName("organization", "mcp-stack", "prod")).toBe("prod");
+    expect(selfReferenceName("acme", "mcp-stack", "prod")).toBe("acme/mcp-stack/prod");
+  });
+
   it("redeploying the same config passes", async () => {
     const again = await planWith("prod", () => {}, deployed());
     expect(ofType(again, EFS)).toHaveLength(5);
@@ -285,9 +313,11 @@ describe("refusing a deploy that would delete or replace a file system", () => {
   });
 
   it("changing a setting AWS can only apply with a new file system is refused", async () => {
-    const run = planWith("prod", (raw) => (raw.servers.neo4j.volumes["/data"].performanceMode = "maxIO"), deployed());
-    const error = (await run.catch((e) => e)) as OfflineRunError;
-    expect((error.cause as ConfigError).problems).toEqual([expect.stringContaining("servers.neo4j.volumes./data.performanceMode: changing generalPurpose → maxIO would replace file system fs-")]);
+    // A file system deployed with Max I/O (before the schema refused it with Elastic throughput) cannot be switched in place.
+    const before = deployed();
+    before.volumes["gmail:/app/data"].performanceMode = "maxIO";
+    const error = (await planWith("prod", () => {}, before).catch((e) => e)) as OfflineRunError;
+    expect((error.cause as ConfigError).problems).toEqual([expect.stringContaining("servers.gmail.volumes./app/data.performanceMode: changing maxIO → generalPurpose would replace file system fs-")]);
   });
 
   it("a volume listed in retiredVolumes may go", async () => {
@@ -296,5 +326,29 @@ describe("refusing a deploy that would delete or replace a file system", () => {
       raw.retiredVolumes = ["rag:/app/data"];
     }, deployed());
     expect(childrenOf(plan, "rag", EFS)).toEqual([]);
+  });
+});
+
+describe("dev stays destroyable; prod keeps its recovery points", () => {
+  it("dev: no vault lock, the vault, ECR repositories and log bucket empty themselves on destroy, nothing protected", () => {
+    expect(ofType(dev, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")).toEqual([]);
+    expect(named(dev, "backup-vault").inputs.forceDestroy).toBe(true);
+    for (const repo of ofType(dev, "aws:ecr/repository:Repository")) expect(repo.inputs.forceDelete).toBe(true);
+    expect(named(dev, "platform-alb-logs").inputs.forceDestroy).toBe(true);
+    expect(dev.resources.filter((r) => r.options.protect).map((r) => r.name)).toEqual([]);
+  });
+
+  it("prod: both vaults locked, never force-destroyed, repositories kept with their images", () => {
+    expect(ofType(prod, "aws:backup/vaultLockConfiguration:VaultLockConfiguration").map((r) => r.name).sort()).toEqual(["backup-copy-vault-lock", "backup-vault-lock"]);
+    for (const vault of ofType(prod, "aws:backup/vault:Vault")) expect(vault.inputs.forceDestroy).toBe(false);
+    for (const repo of ofType(prod, "aws:ecr/repository:Repository")) expect(repo.inputs.forceDelete).toBe(false);
+  });
+
+  it("a dev stack can opt into a lock; prod cannot opt out", async () => {
+    const locked = await planWith("dev", (raw) => (raw.backup.lock = { mode: "governance" }));
+    expect(named(locked, "backup-vault").inputs.forceDestroy).toBe(false);
+    expect(named(locked, "backup-vault-lock").inputs.minRetentionDays).toBe(7);
+    const error = (await planWith("prod", (raw) => (raw.backup.lock = { mode: "none" })).catch((e) => e)) as OfflineRunError;
+    expect((error.cause as ConfigError).problems).toEqual([expect.stringContaining("backup.lock.mode: prod keeps its recovery points in a locked vault; set backup.lock.mode to governance or compliance")]);
   });
 });

@@ -202,3 +202,11 @@ describe("the ALB's listener rule quota", () => {
     expect(() => parseStackConfig(raw)).not.toThrow();
   });
 });
+
+describe("combinations AWS refuses at deploy time", () => {
+  it("EFS Max I/O with the Elastic throughput every volume uses", () => {
+    expect(problemsOf((raw) => (raw.servers.gmail.volumes["/app/data"].performanceMode = "maxIO"))).toEqual([
+      "servers.gmail.volumes./app/data.performanceMode: maxIO is not available with Elastic throughput, which the stack gives every file system; use generalPurpose",
+    ]);
+  });
+});

@@ -62,7 +62,10 @@ describe("alarm specs (pure decisions)", () => {
   });
 
   it("ECS deployments roll back on the P1/P2 target-group alarms", () => {
-    expect(specs.filter((s) => s.gatesDeployments).map((s) => s.key)).toEqual(["down", "unhealthy", "latency", "errors"]);
+    // A gate must not be in ALARM before a healthy rollout has finished: every gate treats missing data as fine.
+    const gates = specs.filter((s) => s.gatesDeployments);
+    expect(gates.map((s) => s.key)).toEqual(["unhealthy", "latency", "errors"]);
+    expect(gates.every((s) => s.treatMissingData === "notBreaching")).toBe(true);
   });
 });
 
@@ -131,10 +134,11 @@ describe("alarms, topics and dashboards of the prod plan", () => {
     }
   });
 
-  it("each public service's deployments roll back on its P1/P2 alarms, which exist first", () => {
+  it("each public service's deployments roll back on its P2 target-group alarms (not on down, in ALARM before a first rollout), which exist first", () => {
     const svc = childOf(prod, "gmail", "aws:ecs/service:Service")!;
-    expect(svc.inputs.alarms).toEqual({ alarmNames: ["mcp-prod-gmail-down", "mcp-prod-gmail-unhealthy", "mcp-prod-gmail-latency", "mcp-prod-gmail-errors"], enable: true, rollback: true });
-    for (const key of ["down", "unhealthy", "latency", "errors"]) expect(svc.options.dependsOn).toContain(`gmail-alarm-${key}`);
+    expect(svc.inputs.alarms).toEqual({ alarmNames: ["mcp-prod-gmail-unhealthy", "mcp-prod-gmail-latency", "mcp-prod-gmail-errors"], enable: true, rollback: true });
+    for (const key of ["unhealthy", "latency", "errors"]) expect(svc.options.dependsOn).toContain(`gmail-alarm-${key}`);
+    expect(svc.inputs.waitForSteadyState).toBe(true);
     expect(childOf(prod, "neo4j", "aws:ecs/service:Service")!.inputs.alarms).toBeUndefined();
   });
 
@@ -176,6 +180,15 @@ describe("alarms, topics and dashboards of the prod plan", () => {
   it("the detail dashboard adds load-balancer and backup-job widgets", () => {
     const titles = dashboards().find((d) => d.name === "mcp-prod-gmail")!.body.widgets.map((w) => w.properties.title);
     expect(titles).toEqual(expect.arrayContaining(["load balancer 5xx rate %", "load balancer active connections", "backup jobs", "response time (s): p50, p95, p99"]));
+  });
+
+  it("the backup-jobs widget searches the dimensions AWS Backup publishes, for this stack's vault only", () => {
+    const widget = dashboards().find((d) => d.name === "mcp-prod-gmail")!.body.widgets.find((w) => w.properties.title === "backup jobs")!;
+    const expressions = (widget.properties.metrics as any[]).map((m) => m[0].expression);
+    expect(expressions).toEqual([
+      `SEARCH('{AWS/Backup,BackupVaultName,ResourceType} BackupVaultName="mcp-prod" MetricName="NumberOfBackupJobsCompleted"', 'Sum', 3600)`,
+      `SEARCH('{AWS/Backup,BackupVaultName,ResourceType} BackupVaultName="mcp-prod" MetricName="NumberOfBackupJobsFailed"', 'Sum', 3600)`,
+    ]);
   });
 
   it("stack outputs link the dashboards", () => {

@@ -1,3 +1,4 @@
+import { POLICIES } from "../policies/rules";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,7 +30,7 @@ describe("npm run plan", () => {
       expect(result.stdout).toContain(`https://mcp.example.com/${server}/mcp`);
     }
     expect(result.stdout).toContain("internal neo4j:7687");
-    expect(result.stdout).toContain("Policies: 31 rules of policies/ checked, no violations");
+    expect(result.stdout).toContain(`Policies: ${POLICIES.length} rules of policies/ checked, no violations`);
     const written = JSON.parse(readFileSync(out, "utf8"));
     expect(written.resources.filter((r: any) => r.type === "aws:ecs/service:Service")).toHaveLength(7);
     expect(written.outputs.servers.gmail.url).toBe("https://mcp.example.com/gmail/mcp");

@@ -19,6 +19,8 @@ interface Fixture {
   parent?: string;
   /** Names of fixtures this one's `resourceArn` input came from (stack rules read them). */
   resourceArnFrom?: string[];
+  /** Any other input → the fixtures its value came from. */
+  propertyDeps?: Record<string, string[]>;
   /** Names of fixtures this one's `listenerArn` / `loadBalancerArn` came from. */
   listenerArnFrom?: string[];
   loadBalancerArnFrom?: string[];
@@ -43,6 +45,7 @@ function policyResources(fixtures: Fixture[]): PolicyResource[] {
     if (f.parent) resources[i].parent = { ...resources[0], type: "mcp-stack:index:McpServer", name: f.parent, urn: `urn:pulumi:dev::mcp-stack::mcp-stack:index:McpServer::${f.parent}` };
     const from = (names?: string[]) => resources.filter((r) => names?.includes(r.name));
     if (f.resourceArnFrom) resources[i].propertyDependencies.resourceArn = from(f.resourceArnFrom);
+    for (const [key, names] of Object.entries(f.propertyDeps ?? {})) resources[i].propertyDependencies[key] = from(names);
     if (f.listenerArnFrom) resources[i].propertyDependencies.listenerArn = from(f.listenerArnFrom);
     if (f.loadBalancerArnFrom) resources[i].propertyDependencies.loadBalancerArn = from(f.loadBalancerArnFrom);
   });
@@ -102,7 +105,7 @@ const alarm = (server: string, key: string): Fixture => ({ type: "aws:cloudwatch
 const publicService: Fixture = { ...service({ loadBalancers: [{ containerPort: 8080 }], tags: { "mcp-stack:server": "gmail" } }), name: "gmail-service", parent: "gmail" };
 const ALL_ALARMS = ["down", "unhealthy", "latency", "errors", "cpu", "memory"];
 const fileSystem = (tags: Record<string, string>): Fixture => ({ type: "aws:efs/fileSystem:FileSystem", name: "gmail-app-data-efs", props: { encrypted: true, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k", tags } });
-const selection: Fixture = { type: "aws:backup/selection:Selection", name: "backup-selection", props: { selectionTags: [{ type: "STRINGEQUALS", key: "mcp-stack:backup", value: "mcp-dev" }] } };
+const selection: Fixture = { type: "aws:backup/selection:Selection", name: "backup-selection", props: { resources: ["arn:aws:elasticfilesystem:*:*:file-system/*"], conditions: [{ stringEquals: [{ key: "aws:ResourceTag/mcp-stack:backup", value: "mcp-dev" }] }] } };
 const routingListener: Fixture = { type: LISTENER, name: "platform-https", stack: "prod", props: { protocol: "HTTPS" }, loadBalancerArnFrom: ["platform-alb"] };
 const listenerRule = (name: string, actions: any[], paths = ["/gmail", "/gmail/*"]): Fixture => ({
   type: "aws:lb/listenerRule:ListenerRule",
@@ -114,6 +117,11 @@ const listenerRule = (name: string, actions: any[], paths = ["/gmail", "/gmail/*
 const jwt = { type: "jwt-validation", order: 1, jwtValidation: { issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X", jwksEndpoint: "https://…/jwks.json" } };
 const forwardToTg = { type: "forward", order: 2, targetGroupArn: "arn:tg" };
 const ingress = (props: Record<string, any>): Fixture => ({ type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "rule", props });
+const albSg: Fixture = { type: "aws:ec2/securityGroup:SecurityGroup", name: "platform-alb-sg", props: {} };
+const egressOf = (name: string, props: Record<string, any>): Fixture => ({ type: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", name, props, propertyDeps: { securityGroupId: ["platform-alb-sg"] } });
+const toTasks = egressOf("gmail-alb-to-tasks", { ipProtocol: "tcp", fromPort: 8080, toPort: 8080, referencedSecurityGroupId: "sg-1" });
+const toIdp = egressOf("platform-alb-to-idp", { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" });
+const jwtRule: Fixture = { type: "aws:lb/listenerRule:ListenerRule", name: "gmail-rule", props: { actions: [{ type: "jwt-validation" }, { type: "forward" }] } };
 
 /** For every policy: fixtures that violate it (with the message they get) and fixtures that pass. */
 const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string, unknown>?][]; passes: [Fixture | Fixture[], Record<string, unknown>?][] }> = {
@@ -184,6 +192,30 @@ const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string
   "alb-waf-associated": {
     fails: [[[alb()], "platform-alb: is internet-facing without a WAF web ACL"]],
     passes: [[[alb(), { type: "aws:wafv2/webAclAssociation:WebAclAssociation", name: "edge-waf-alb", props: {}, resourceArnFrom: ["platform-alb"] }]], [[alb({ internal: true })]]],
+  },
+  "security-group-description-charset": {
+    fails: [
+      [{ type: "aws:ec2/securityGroup:SecurityGroup", name: "gmail-efs-sg", props: { description: "mcp-stack gmail file systems: NFS from gmail's tasks only" } }, `gmail-efs-sg: description "mcp-stack gmail file systems: NFS from gmail's tasks only" contains "'", which EC2 refuses`],
+      [{ type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", props: { description: "from the ALB → tasks" } }, 'contains "→", which EC2 refuses'],
+      [{ type: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", props: { description: "x".repeat(256) } }, "has 256 characters (EC2 allows 255)"],
+    ],
+    passes: [
+      [{ type: "aws:ec2/securityGroup:SecurityGroup", props: { description: "mcp-stack gmail tasks: port 8080 from the ALB only" } }],
+      [{ type: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", props: { description: "x".repeat(255) } }],
+      [{ type: "aws:iam/role:Role", props: { description: "gmail's role" } }],
+    ],
+  },
+  "waf-no-allow-by-request-content": {
+    fails: [
+      [{ type: "aws:wafv2/webAcl:WebAcl", name: "edge-waf", props: { rules: [{ name: "always-allowed-paths", action: { allow: {} }, statement: { byteMatchStatement: { searchString: "/health" } } }] } }, "edge-waf: rule always-allowed-paths allows requests by their content"],
+    ],
+    passes: [
+      [{ type: "aws:wafv2/webAcl:WebAcl", props: { rules: [{ name: "office", action: { allow: {} }, statement: { orStatement: { statements: [{ ipSetReferenceStatement: { arn: "a" } }, { ipSetReferenceStatement: { arn: "b" } }] } } }, { name: "rate", action: { block: {} }, statement: { rateBasedStatement: { limit: 100 } } }] } }],
+    ],
+  },
+  "alb-reaches-token-issuer": {
+    fails: [[[{ ...alb(), propertyDeps: { securityGroups: ["platform-alb-sg"] } }, albSg, toTasks, jwtRule], "platform-alb: validates bearer tokens but its security group has no HTTPS egress"]],
+    passes: [[[{ ...alb(), propertyDeps: { securityGroups: ["platform-alb-sg"] } }, albSg, toTasks, jwtRule, toIdp]], [[{ ...alb(), propertyDeps: { securityGroups: ["platform-alb-sg"] } }, albSg, toTasks, { ...jwtRule, props: { actions: [{ type: "forward" }] } }]]],
   },
   "efs-encrypted-with-kms": {
     fails: [[{ type: "aws:efs/fileSystem:FileSystem", props: { encrypted: true } }, "is not encrypted with a KMS key"]],

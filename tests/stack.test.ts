@@ -2,6 +2,7 @@ import { OfflineRunError, planStack, runOffline, type Plan } from "../engine/off
 import { ConfigError } from "../config/errors";
 import { childOf, childrenOf, container, named, ofType, serverNames, T } from "./support/plan";
 import { configMapOf, rawConfigOf } from "./support/stackConfig";
+import { wafPath } from "./support/awsSemantics";
 
 const ALL = ["filesystem", "gmail", "graphiti", "neo4j", "rag", "resend", "vectordb"];
 const PUBLIC = ["filesystem", "gmail", "graphiti", "rag", "resend"];
@@ -127,6 +128,13 @@ describe("security groups: only the server ports, only from the load balancer", 
     }
   });
 
+  it("with token validation the ALB may open HTTPS to the internet to fetch the issuer's keys; without it, only the tasks", () => {
+    const albEgress = (plan: Plan) => ofType(plan, T.egressRule).filter((r) => r.propertyDependencies.securityGroupId?.includes("platform-alb-sg"));
+    expect(named(prod, "platform-alb-to-idp").inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" });
+    expect(albEgress(prod).map((r) => r.name).sort()).toEqual(["platform-alb-to-idp", ...PUBLIC.map((n) => `${n}-alb-to-tasks`)].sort());
+    expect(albEgress(dev).map((r) => r.name).sort()).toEqual(PUBLIC.map((n) => `${n}-alb-to-tasks`).sort());
+  });
+
   it("no task security group is open to the internet", () => {
     const albSgRules = new Set(childrenOf(prod, "platform", T.ingressRule).map((r) => r.name));
     for (const rule of ofType(prod, T.ingressRule).filter((r) => !albSgRules.has(r.name))) {
@@ -210,7 +218,8 @@ describe("task definitions", () => {
     expect(hc.command[0]).toBe("CMD-SHELL");
     expect(hc.command[1]).toContain("http://127.0.0.1:8080/health");
     expect(hc).toMatchObject({ retries: 3, interval: 15, timeout: 5 });
-    expect(container(prod, "neo4j").healthCheck.command[1]).toContain("cypher-shell");
+    // A TCP probe of the bolt port, not cypher-shell (a JVM per check).
+    expect(container(prod, "neo4j").healthCheck.command[1]).toBe("bash -c ':> /dev/tcp/127.0.0.1/7687' || exit 1");
   });
 
   it("stdio servers run behind supergateway with the generated command and a heap sized to the task", () => {
@@ -416,12 +425,11 @@ describe("edge: access logs and WAF", () => {
     expect(tls).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
   });
 
-  it("a WAF web ACL on the ALB: health and OAuth discovery always pass, a rate limit per server route and per IP, then AWS managed rules", () => {
+  it("a WAF web ACL on the ALB: a rate limit per server route and per IP, then AWS managed rules; nothing allowed by path", () => {
     const acl = named(prod, "edge-waf").inputs;
     expect(acl).toMatchObject({ name: "mcp-prod", scope: "REGIONAL", defaultAction: { allow: {} } });
     const byPriority = [...acl.rules].sort((a: any, b: any) => a.priority - b.priority);
     expect(byPriority.map((r: any) => r.name)).toEqual([
-      "always-allowed-paths",
       "rate-limit-gmail",
       "rate-limit-graphiti",
       "rate-limit-rag",
@@ -431,21 +439,33 @@ describe("edge: access logs and WAF", () => {
       "AWSManagedRulesKnownBadInputsRuleSet",
       "AWSManagedRulesAmazonIpReputationList",
     ]);
-    const [allowed] = byPriority;
-    expect(allowed.action).toEqual({ allow: {} });
-    expect(allowed.statement.orStatement.statements.map((s: any) => [s.byteMatchStatement.searchString, s.byteMatchStatement.positionalConstraint])).toEqual([
-      ["/health", "ENDS_WITH"],
-      ["/.well-known/oauth-", "CONTAINS"],
-    ]);
+    expect(acl.rules.filter((r: any) => r.action?.allow)).toEqual([]);
     const limits = Object.fromEntries(acl.rules.filter((r: any) => r.statement.rateBasedStatement).map((r: any) => [r.name, r.statement.rateBasedStatement.limit]));
     expect(limits).toEqual({ "rate-limit-gmail": 100, "rate-limit-graphiti": 200, "rate-limit-rag": 150, "rate-limit-resend": 120, "rate-limit-per-ip": 1000 });
     const gmail = acl.rules.find((r: any) => r.name === "rate-limit-gmail");
     // WAF counts per evaluation window: with a 60 s window the per-minute limit is the limit itself.
     expect(gmail.statement.rateBasedStatement).toMatchObject({ evaluationWindowSec: 60, aggregateKeyType: "IP" });
-    expect(gmail.statement.rateBasedStatement.scopeDownStatement.byteMatchStatement).toMatchObject({ searchString: "/gmail/", positionalConstraint: "STARTS_WITH" });
     expect(gmail.action.block.customResponse.responseCode).toBe(429);
     expect(acl.rules.filter((r: any) => r.statement.managedRuleGroupStatement).every((r: any) => "none" in r.overrideAction)).toBe(true);
     expect(named(prod, "edge-waf-alb").inputs.resourceArn).toMatch(/:loadbalancer\/app\//);
+  });
+
+  it("WAF semantics: no attacker-chosen path skips the rate limits or the managed rules; a server's limit covers its whole route", () => {
+    const acl = named(prod, "edge-waf").inputs;
+    const host = "mcp.example.com";
+    const managed = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"];
+    for (const path of ["/gmail/health", "/anything/health", "/.well-known/oauth-protected-resource/gmail/mcp", "/gmail/.well-known/oauth-x", "/resend/mcp"]) {
+      const steps = wafPath(acl, { host, path });
+      expect(steps.find((s) => s.effect === "allow")).toBeUndefined();
+      expect(steps.map((s) => s.rule)).toEqual(expect.arrayContaining(["rate-limit-per-ip", ...managed]));
+    }
+    const counted = (path: string) => wafPath(acl, { host, path }).filter((s) => s.effect === "rate-counted").map((s) => s.rule);
+    expect(counted("/gmail")).toEqual(["rate-limit-gmail", "rate-limit-per-ip"]);
+    expect(counted("/gmail/mcp")).toEqual(["rate-limit-gmail", "rate-limit-per-ip"]);
+    expect(counted("/gmailx/mcp")).toEqual(["rate-limit-per-ip"]);
+    // The rule the old stack had: Allow is terminating, so a path ending in /health skipped everything after it.
+    const bypass = { name: "always-allowed-paths", priority: 0, action: { allow: {} }, statement: { byteMatchStatement: { searchString: "/health", fieldToMatch: { uriPath: {} }, positionalConstraint: "ENDS_WITH", textTransformations: [] } } };
+    expect(wafPath({ rules: [bypass, ...acl.rules] }, { host, path: "/gmail/send/health" })).toEqual([{ rule: "always-allowed-paths", effect: "allow" }]);
   });
 
   it("WAF logs to an aws-waf-logs-* group with the stack's retention, authorization headers redacted", () => {

@@ -5,6 +5,15 @@ import { resourcesOfType, stackOfUrn } from "./support";
 const LISTENER = "aws:lb/listener:Listener";
 const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
 const WAF_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation";
+const LISTENER_RULE = "aws:lb/listenerRule:ListenerRule";
+const EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+
+/** A WAF statement built only from IP sets: the one kind of match a caller cannot choose for themselves. */
+function onlyIpSets(statement: any): boolean {
+  if (statement?.ipSetReferenceStatement) return true;
+  const nested = statement?.orStatement?.statements ?? statement?.andStatement?.statements;
+  return Array.isArray(nested) && nested.length > 0 && nested.every(onlyIpSets);
+}
 
 /** ELB security policies that allow nothing older than TLS 1.2. */
 const TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)/;
@@ -104,6 +113,35 @@ export const albPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
         if (lb.props.internal || lb.props.loadBalancerType === "network") continue;
         const protectedByWaf = associations.some((a) => (a.propertyDependencies.resourceArn ?? a.dependencies).some((d) => d.urn === lb.urn));
         if (!protectedByWaf) reportViolation(`${lb.name}: is internet-facing without a WAF web ACL; associate one (aws.wafv2.WebAclAssociation with resourceArn: the load balancer's ARN).`, lb.urn);
+      }
+    },
+  },
+  {
+    name: "waf-no-allow-by-request-content",
+    description: "No WAF rule allows a request by what the caller sends (path, headers, body): Allow is terminating and would skip every later rule.",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(aws.wafv2.WebAcl, (acl, args, reportViolation) => {
+      for (const rule of (acl.rules ?? []) as any[]) {
+        if (rule.action?.allow && !onlyIpSets(rule.statement)) {
+          reportViolation(`${args.name}: rule ${rule.name} allows requests by their content, so any caller who sends it skips the rate limits and managed rules; remove it or match only IP sets.`);
+        }
+      }
+    }),
+  },
+  {
+    name: "alb-reaches-token-issuer",
+    description: "A load balancer that validates bearer tokens can reach the issuer's JWKS endpoint over HTTPS (its security group has 443 egress).",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+      const validating = resourcesOfType(args.resources, LISTENER_RULE).filter((r) => (r.props.actions ?? []).some((a: any) => a.type === "jwt-validation"));
+      if (validating.length === 0) return;
+      const egress = resourcesOfType(args.resources, EGRESS_RULE).filter(
+        (r) => (r.props.ipProtocol === "-1" || (r.props.ipProtocol === "tcp" && r.props.fromPort <= 443 && r.props.toPort >= 443)) && (r.props.cidrIpv4 === "0.0.0.0/0" || r.props.prefixListId),
+      );
+      for (const lb of resourcesOfType(args.resources, LOAD_BALANCER)) {
+        const groups = (lb.propertyDependencies.securityGroups ?? []).map((g) => g.urn);
+        const reaches = egress.some((r) => (r.propertyDependencies.securityGroupId ?? []).some((g) => groups.includes(g.urn)));
+        if (!reaches) reportViolation(`${lb.name}: validates bearer tokens but its security group has no HTTPS egress, so it cannot fetch the issuer's signing keys and every request fails; add an egress rule for tcp 443.`, lb.urn);
       }
     },
   },

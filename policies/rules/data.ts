@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
+import { selectionPicks, type SelectionShape } from "../../decisions/backupSelection";
 import { resourcesOfType } from "./support";
 
 const FILE_SYSTEM = "aws:efs/fileSystem:FileSystem";
@@ -21,11 +22,13 @@ export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] 
     configSchema: { properties: { exemptTag: { type: "string", default: "mcp-stack:backup-exempt", description: "A tag that marks a file system deliberately left out of backups (its value says why)." } } },
     validateStack: (args, reportViolation) => {
       const { exemptTag = "mcp-stack:backup-exempt" } = args.getConfig<{ exemptTag?: string }>();
-      const selections = resourcesOfType(args.resources, SELECTION).flatMap((s) => (s.props.selectionTags ?? []) as { type: string; key: string; value: string }[]);
+      const selections = resourcesOfType(args.resources, SELECTION).map((s) => s.props as SelectionShape);
       for (const fs of resourcesOfType(args.resources, FILE_SYSTEM)) {
         const tags: Record<string, string> = fs.props.tags ?? {};
         if (tags[exemptTag]) continue;
-        if (!selections.some((t) => t.type === "STRINGEQUALS" && tags[t.key] === t.value)) {
+        // The ARN is not known before the file system exists; its shape is all a selection's patterns look at.
+        const resource = { arn: `arn:aws:elasticfilesystem:region:account:file-system/${fs.name}`, tags };
+        if (!selections.some((s) => selectionPicks(s, resource))) {
           reportViolation(`${fs.name}: no backup plan selects it; mark its volume backup: true (tag mcp-stack:backup) or tag it ${exemptTag} with the reason.`, fs.urn);
         }
       }

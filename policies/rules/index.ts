@@ -2,7 +2,8 @@ import type { Policies } from "@pulumi/policy";
 import { albPolicies } from "./alb";
 import { dataPolicies } from "./data";
 import { ecsPolicies } from "./ecs";
+import { networkPolicies } from "./network";
 import { stackPolicies } from "./stack";
 
 /** Every rule of the mcp-stack pack. Importing this never starts a policy server (index.ts does). */
-export const POLICIES: Policies = [...ecsPolicies, ...albPolicies, ...dataPolicies, ...stackPolicies];
+export const POLICIES: Policies = [...ecsPolicies, ...albPolicies, ...dataPolicies, ...networkPolicies, ...stackPolicies];
