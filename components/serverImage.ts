@@ -44,17 +44,23 @@ export function createServerImage(name: string, stack: string, server: ServerCon
     { parent },
   );
   const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent });
-  const context = path.resolve(PROJECT_DIR, build.context);
+  const platform = server.architecture === "arm64" ? "linux/arm64" : "linux/amd64";
+  // Relative to the project directory, where `pulumi up` runs the program: an absolute path would differ between
+  // checkouts, making another checkout rebuild and push the same immutable tag, which ECR refuses.
+  const context = path.posix.normalize(build.context);
   const image = new dockerBuild.Image(
     `${name}-image`,
     {
       context: { location: context },
-      dockerfile: { location: path.join(context, build.dockerfile ?? "Dockerfile") },
+      dockerfile: { location: path.posix.join(context, build.dockerfile ?? "Dockerfile") },
       buildArgs: build.args,
-      platforms: [server.architecture === "arm64" ? "linux/arm64" : "linux/amd64"],
+      platforms: [platform],
       push: true,
+      // Previews never build: a preview runs pull-request code, the CI runner has no Docker engine, and a build would
+      // push nothing anyway. `pulumi up` builds and pushes; until then the preview shows the digest as unknown.
+      buildOnPreview: false,
       // Tags are immutable: a tag per content, so a changed context or argument is a new tag and an unchanged one is no push.
-      tags: [pulumi.interpolate`${repository.repositoryUrl}:${contentTag(context, build)}`],
+      tags: [pulumi.interpolate`${repository.repositoryUrl}:${contentTag(path.resolve(PROJECT_DIR, context), build, platform)}`],
       registries: [{ address: repository.repositoryUrl, username: token.userName, password: pulumi.secret(token.password) }],
     },
     { parent },
@@ -62,13 +68,13 @@ export function createServerImage(name: string, stack: string, server: ServerCon
   return { image: pulumi.interpolate`${repository.repositoryUrl}@${image.digest}`, repositoryArn: repository.arn };
 }
 
-/** `c-<12 hex>`: a hash of the context's files, the Dockerfile choice and the build args. */
-export function contentTag(context: string, build: NonNullable<ServerConfig["build"]>): string {
+/** `c-<12 hex>`: a hash of the context's files (by relative path), the Dockerfile choice, the build args and the platform. */
+export function contentTag(context: string, build: NonNullable<ServerConfig["build"]>, platform: string): string {
   const hash = createHash("sha256");
   for (const file of filesUnder(context)) {
-    hash.update(path.relative(context, file)).update("\0").update(readFileSync(file)).update("\0");
+    hash.update(path.relative(context, file).split(path.sep).join("/")).update("\0").update(readFileSync(file)).update("\0");
   }
-  hash.update(JSON.stringify({ dockerfile: build.dockerfile ?? "Dockerfile", args: Object.entries(build.args).sort() }));
+  hash.update(JSON.stringify({ dockerfile: build.dockerfile ?? "Dockerfile", args: Object.entries(build.args).sort(), platform }));
   return `c-${hash.digest("hex").slice(0, 12)}`;
 }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -10,9 +10,9 @@ import { containerCommand } from "../decisions/tasks";
 import { rawConfigOf } from "./support/stackConfig";
 
 /**
- * The stdio bridge for real, on loopback: exactly the command prod's filesystem task would run (supergateway around
- * @modelcontextprotocol/server-filesystem), with the data directory and port swapped for a temp dir and a free port,
- * driven by the official MCP SDK client over Streamable HTTP.
+ * The stdio bridge for real, on loopback: exactly the command prod's bridged tasks would run (supergateway around
+ * @modelcontextprotocol/server-filesystem and around resend-mcp), with the data directory, port and secret swapped for
+ * loopback stand-ins, driven by the official MCP SDK client over Streamable HTTP.
  */
 const root = path.resolve(__dirname, "..");
 
@@ -38,7 +38,35 @@ async function waitForHealth(url: string, bridge: ChildProcess, timeoutMs = 2000
   throw new Error(`no answer on ${url} within ${timeoutMs} ms`);
 }
 
-describe("the stdio bridge on loopback", () => {
+interface Bridged {
+  server: "filesystem" | "resend";
+  /** Loopback stand-ins for what the task has: the volume's path, the secret from Secrets Manager. */
+  prepare: (raw: Record<string, any>, dataDir: string) => void;
+  env?: Record<string, string>;
+  serverName: string;
+  tools: string[];
+  call?: { name: string; arguments: (dataDir: string) => Record<string, unknown>; returns: string };
+}
+
+const BRIDGED: Bridged[] = [
+  {
+    server: "filesystem",
+    prepare: (raw, dataDir) => (raw.servers.filesystem.command = ["mcp-server-filesystem", dataDir]),
+    serverName: "secure-filesystem-server",
+    tools: ["list_directory", "read_text_file"],
+    call: { name: "read_text_file", arguments: (dataDir) => ({ path: path.join(dataDir, "hello.txt") }), returns: "hello from the volume" },
+  },
+  {
+    // Resend's own MCP server (npm resend-mcp), stdio by default; a dummy key is enough to initialize and list tools.
+    server: "resend",
+    prepare: () => {},
+    env: { RESEND_API_KEY: "re_dummy_key_for_loopback_tests" },
+    serverName: "resend",
+    tools: ["send-email", "list-emails"],
+  },
+];
+
+describe.each(BRIDGED)("the stdio bridge around $server on loopback", ({ server: name, prepare, env, serverName, tools, call }) => {
   let bridge: ChildProcess;
   let base: string;
   let dataDir: string;
@@ -49,9 +77,9 @@ describe("the stdio bridge on loopback", () => {
     writeFileSync(path.join(dataDir, "hello.txt"), "hello from the volume\n");
     const port = await freePort();
     const raw = rawConfigOf("prod");
-    raw.servers.filesystem.command = ["mcp-server-filesystem", dataDir];
-    raw.servers.filesystem.port = port;
-    const server = parseStackConfig(raw).servers.filesystem;
+    prepare(raw, dataDir);
+    raw.servers[name].port = port;
+    const server = parseStackConfig(raw).servers[name];
     command = containerCommand(server)!;
     base = `http://127.0.0.1:${port}`;
     // Its own process group, so the bridge and the server it spawned stop together.
@@ -59,7 +87,7 @@ describe("the stdio bridge on loopback", () => {
       cwd: dataDir,
       detached: true,
       stdio: ["ignore", "ignore", "pipe"],
-      env: { ...process.env, PATH: `${path.join(root, "node_modules/.bin")}${path.delimiter}${process.env.PATH}` },
+      env: { ...process.env, ...env, PATH: `${path.join(root, "node_modules/.bin")}${path.delimiter}${process.env.PATH}` },
     });
   });
 
@@ -72,7 +100,7 @@ describe("the stdio bridge on loopback", () => {
   });
 
   it("runs the generated command: supergateway serving the stdio server as stateless Streamable HTTP", () => {
-    expect(command.slice(0, 3)).toEqual(["supergateway", "--stdio", `mcp-server-filesystem ${dataDir}`]);
+    expect(command.slice(0, 2)).toEqual(["supergateway", "--stdio"]);
     expect(command).toEqual(expect.arrayContaining(["--outputTransport", "streamableHttp", "--healthEndpoint", "/health"]));
     expect(command).not.toContain("--stateful");
   });
@@ -81,17 +109,19 @@ describe("the stdio bridge on loopback", () => {
     expect(await waitForHealth(`${base}/health`, bridge)).toBe(200);
   });
 
-  it("speaks MCP to the official SDK client: initialize, tools/list and a tool call", async () => {
+  it("speaks MCP to the official SDK client: initialize and tools/list (and a tool call where one needs no upstream)", async () => {
     await waitForHealth(`${base}/health`, bridge);
     const client = new Client({ name: "mcp-stack-bridge-test", version: "1.0.0" });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`)));
     try {
-      expect(client.getServerVersion()?.name).toBe("secure-filesystem-server");
-      const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["list_directory", "read_text_file"]));
-      const result = await client.callTool({ name: "read_text_file", arguments: { path: path.join(dataDir, "hello.txt") } });
-      expect(result.isError).toBeFalsy();
-      expect(JSON.stringify(result.content)).toContain("hello from the volume");
+      expect(client.getServerVersion()?.name).toBe(serverName);
+      const listed = await client.listTools();
+      expect(listed.tools.map((t) => t.name)).toEqual(expect.arrayContaining(tools));
+      if (call) {
+        const result = await client.callTool({ name: call.name, arguments: call.arguments(dataDir) });
+        expect(result.isError).toBeFalsy();
+        expect(JSON.stringify(result.content)).toContain(call.returns);
+      }
     } finally {
       await client.close();
     }
@@ -102,5 +132,18 @@ describe("the stdio bridge on loopback", () => {
     process.kill(-bridge.pid!, "SIGTERM");
     await exited;
     expect(() => process.kill(-bridge.pid!, 0)).toThrow();
+  });
+});
+
+describe("bridged packages in the shipped stack files", () => {
+  it.each(["dev", "prod"])("%s: every MCP_PACKAGE is pinned to an exact version that the lockfile resolves from the registry", (stack) => {
+    const lock = JSON.parse(readFileSync(path.join(root, "package-lock.json"), "utf8"));
+    const servers = parseStackConfig(rawConfigOf(stack)).servers;
+    const packages = Object.values(servers).flatMap((s) => (s.build?.args.MCP_PACKAGE ? [s.build.args.MCP_PACKAGE] : []));
+    expect(packages.sort()).toEqual(["@modelcontextprotocol/server-filesystem@2026.8.31", "resend-mcp@2.22.0"]);
+    for (const spec of packages) {
+      const [, name, version] = /^(@?[^@]+)@(\d+\.\d+\.\d+)$/.exec(spec)!;
+      expect(lock.packages[`node_modules/${name}`]?.version).toBe(version);
+    }
   });
 });

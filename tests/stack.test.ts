@@ -1,3 +1,8 @@
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { contentTag } from "../components/serverImage";
+import { PROJECT_DIR } from "../config/rules";
 import { OfflineRunError, planStack, runOffline, type Plan } from "../engine/offline";
 import { ConfigError } from "../config/errors";
 import { childOf, childrenOf, container, named, ofType, serverNames, T } from "./support/plan";
@@ -224,7 +229,7 @@ describe("task definitions", () => {
 
   it("stdio servers run behind supergateway with the generated command and a heap sized to the task", () => {
     expect(container(prod, "resend").command).toEqual([
-      "supergateway", "--stdio", "resend-full-mcp", "--outputTransport", "streamableHttp", "--port", "8000",
+      "supergateway", "--stdio", "resend-mcp", "--outputTransport", "streamableHttp", "--port", "8000",
       "--streamableHttpPath", "/mcp", "--healthEndpoint", "/health", "--logLevel", "info",
     ]);
     expect(container(prod, "filesystem").command.slice(0, 3)).toEqual(["supergateway", "--stdio", "mcp-server-filesystem /data"]);
@@ -504,9 +509,10 @@ describe("images: pulled, or built and pushed to the stack's ECR", () => {
       const rules = JSON.parse(named(prod, `${name}-repo-lifecycle`).inputs.policy).rules;
       expect(rules[0].selection).toMatchObject({ countType: "imageCountMoreThan", countNumber: 20 });
       const image = named(prod, `${name}-image`).inputs;
-      expect(image.context.location).toMatch(/\/bridge$/);
-      expect(image.dockerfile.location).toMatch(/\/bridge\/Dockerfile$/);
-      expect(image).toMatchObject({ push: true, platforms: ["linux/amd64"] });
+      // Relative paths: the same inputs from any checkout, so another checkout neither rebuilds nor re-pushes a tag.
+      expect(image.context.location).toBe("bridge");
+      expect(image.dockerfile.location).toBe("bridge/Dockerfile");
+      expect(image).toMatchObject({ push: true, platforms: ["linux/amd64"], buildOnPreview: false });
       expect(image.tags[0]).toMatch(new RegExp(`^123456789012\\.dkr\\.ecr\\.us-east-1\\.amazonaws\\.com/mcp-prod/${name}:c-[0-9a-f]{12}$`));
       expect(container(prod, name).image).toMatch(new RegExp(`/mcp-prod/${name}@sha256:[0-9a-f]{64}$`));
     }
@@ -525,9 +531,21 @@ describe("images: pulled, or built and pushed to the stack's ECR", () => {
     expect(container(prod, "gmail").image).toBe("ghcr.io/example/gmail-mcp:1.1.11");
   });
 
-  it("an arm64 server is built for linux/arm64", async () => {
+  it("an arm64 server is built for linux/arm64 under its own tag: one tag never names two platforms' images", async () => {
     const plan = await planWith("dev", (raw) => (raw.servers.filesystem.architecture = "arm64"));
     expect(named(plan, "filesystem-image").inputs.platforms).toEqual(["linux/arm64"]);
+    const tagOf = (p: Plan) => named(p, "filesystem-image").inputs.tags[0].split(":").pop();
+    expect(tagOf(plan)).not.toBe(tagOf(dev));
+  });
+
+  it("the tag depends on the context's content, not on where the checkout lives", () => {
+    const build = { context: "bridge", args: { MCP_PACKAGE: "resend-mcp@2.22.0" }, keepImages: 20 };
+    const copy = mkdtempSync(path.join(tmpdir(), "elsewhere-"));
+    cpSync(path.join(PROJECT_DIR, "bridge"), path.join(copy, "bridge"), { recursive: true });
+    const here = contentTag(path.join(PROJECT_DIR, "bridge"), build, "linux/amd64");
+    expect(contentTag(path.join(copy, "bridge"), build, "linux/amd64")).toBe(here);
+    writeFileSync(path.join(copy, "bridge", "Dockerfile"), "FROM scratch\n");
+    expect(contentTag(path.join(copy, "bridge"), build, "linux/amd64")).not.toBe(here);
   });
 });
 
