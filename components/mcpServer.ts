@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServerConfig, StackConfig } from "../config/schema";
 import { deploymentSettingsFor } from "../decisions/deploy";
 import type { Protection } from "../decisions/protection";
-import { authEnvironment, jwtValidation, type AuthSettings } from "../decisions/auth";
+import { authEnvironment, jwtValidation, protectedResourceMetadata, type AuthSettings } from "../decisions/auth";
 import { discoveryConditions, discoveryPriority, prefixRewrite, routeConditions, serverUrl } from "../decisions/routing";
 import { scalingPlanFor } from "../decisions/scaling";
 import { containerCommand, containerEnvironment, containerHealthCheck, taskSize } from "../decisions/tasks";
@@ -14,7 +14,10 @@ import { createAlarm, type AlarmContext } from "./alarms";
 import { executionRolePolicy, taskAssumeRolePolicy } from "./iamPolicies";
 import type { Platform } from "./platform";
 import type { VolumeSpec } from "../decisions/backup";
-import { createRestoreTask, createServerVolumes, type MountedVolume } from "./volumes";
+import { createRestoreTask, createServerVolumes, RESTORE_IMAGE, type MountedVolume } from "./volumes";
+
+/** The container that makes the task's /tmp writable for any user before the server starts. */
+export const TMP_INIT_CONTAINER = "tmp-permissions";
 import { createServerImage, type BuiltImage } from "./serverImage";
 
 export interface McpServerArgs {
@@ -109,7 +112,7 @@ export class McpServer extends pulumi.ComponentResource {
     if (!server.internal) {
       this.targetGroup = this.createTargetGroup(args);
       rule = this.createListenerRule(args, this.targetGroup);
-      if (args.auth) this.createDiscoveryRule(args, this.targetGroup);
+      if (args.auth) this.createDiscoveryRule(args, args.auth);
       loadBalancers = [{ targetGroupArn: this.targetGroup.arn, containerName: name, containerPort: this.port }];
     }
 
@@ -287,6 +290,20 @@ export class McpServer extends pulumi.ComponentResource {
         options: { "awslogs-group": this.logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": name },
       },
     };
+    // Fargate gives a bind volume to root with mode 0755 (ECS developer guide, "Bind mounts"), and tmpfs is not
+    // available on Fargate: a non-essential root container opens /tmp (1777) before the server starts, whatever user
+    // the server's image runs as. It comes second: the server is the task's first container.
+    const tmpPermissions = {
+      name: TMP_INIT_CONTAINER,
+      image: RESTORE_IMAGE,
+      essential: false,
+      user: "0",
+      readonlyRootFilesystem: true,
+      command: ["sh", "-c", "chmod 1777 /tmp"],
+      mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+      logConfiguration: { ...container.logConfiguration, options: { ...container.logConfiguration.options, "awslogs-stream-prefix": TMP_INIT_CONTAINER } },
+    };
+    const main = { ...container, dependsOn: [{ containerName: TMP_INIT_CONTAINER, condition: "SUCCESS" }] };
     return new aws.ecs.TaskDefinition(
       `${name}-task`,
       {
@@ -298,7 +315,7 @@ export class McpServer extends pulumi.ComponentResource {
         runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: server.architecture === "arm64" ? "ARM64" : "X86_64" },
         executionRoleArn: executionRole.arn,
         taskRoleArn: taskRole.arn,
-        // The root filesystem is read-only; /tmp is task storage the process may write.
+        // The root filesystem is read-only; /tmp is task storage the process may write (opened by the init container).
         volumes: [
           { name: "tmp" },
           // Transit encryption and IAM authorization: the file system policy admits only TLS mounts by this task role.
@@ -311,7 +328,7 @@ export class McpServer extends pulumi.ComponentResource {
             },
           })),
         ],
-        containerDefinitions: pulumi.jsonStringify([container]),
+        containerDefinitions: pulumi.jsonStringify([main, tmpPermissions]),
       },
       { parent: this },
     );
@@ -374,17 +391,21 @@ export class McpServer extends pulumi.ComponentResource {
     );
   }
 
-  /** OAuth protected-resource metadata is fetched before a client has a token: it passes without validation. */
-  private createDiscoveryRule({ server, platform, rulePriority }: McpServerArgs, targetGroup: aws.lb.TargetGroup) {
-    const rewrite = prefixRewrite(server.route!);
+  /**
+   * OAuth protected-resource metadata is fetched before a client has a token: the ALB answers it itself, without
+   * validation, where RFC 9728 clients look (decisions/routing.ts), just before the route's own rule.
+   */
+  private createDiscoveryRule({ server, platform, rulePriority, config }: McpServerArgs, auth: AuthSettings<pulumi.Output<string>>) {
+    const metadata = pulumi
+      .all([platform.alb.dnsName, auth.issuer])
+      .apply(([dns, issuer]) => protectedResourceMetadata(serverUrl(server, config.ingress, dns), issuer));
     return new aws.lb.ListenerRule(
       `${this.serverName}-rule-discovery`,
       {
         listenerArn: platform.routingListener.arn,
         priority: discoveryPriority(rulePriority!),
         conditions: discoveryConditions(server.route!),
-        actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
-        transforms: rewrite ? [{ type: "url-rewrite", urlRewriteConfig: { rewrite } }] : undefined,
+        actions: [{ type: "fixed-response", fixedResponse: { contentType: "application/json", statusCode: "200", messageBody: metadata } }],
       },
       { parent: this },
     );

@@ -34,3 +34,19 @@ export function jwtValidation<T>(auth: AuthSettings<T>) {
     additionalClaims: [{ format: "space-separated-values", name: "scope", values: [READ_SCOPE] }],
   };
 }
+
+/**
+ * The OAuth 2.0 protected-resource metadata of one MCP endpoint (RFC 9728 §2): what a client fetches, before it has a
+ * token, to learn which authorization server issues tokens for it. The ALB serves it as a fixed response (at most
+ * 1024 characters), so every server has it, bridged ones included.
+ */
+export function protectedResourceMetadata(resourceUrl: string, issuer: string): string {
+  const body = JSON.stringify({
+    resource: resourceUrl,
+    authorization_servers: [issuer],
+    scopes_supported: [READ_SCOPE, WRITE_SCOPE],
+    bearer_methods_supported: ["header"],
+  });
+  if (body.length > 1024) throw new Error(`protected-resource metadata of ${resourceUrl} is ${body.length} characters; an ALB fixed response holds 1024`);
+  return body;
+}

@@ -43,11 +43,18 @@ export function listenerRulePriorities(servers: StackConfig["servers"]): Map<str
 /** The rule that lets a server's OAuth protected-resource metadata through without a token comes just before its route. */
 export const discoveryPriority = (routePriority: number) => routePriority - 1;
 
-/** OAuth discovery paths of a route (RFC 9728 metadata, which MCP clients fetch before they have a token). */
+/** Where RFC 9728 puts protected-resource metadata: at the host's root, before the resource URL's path. */
+export const PROTECTED_RESOURCE_WELL_KNOWN = "/.well-known/oauth-protected-resource";
+
+/**
+ * The paths an MCP client asks for a route's OAuth protected-resource metadata (RFC 9728 §3.1; the MCP SDK's
+ * discovery tries `/.well-known/oauth-protected-resource/<path of the MCP URL>`, then the bare well-known path).
+ * A path route answers the path-aware form; a host (or root) route owns its host's bare form too.
+ */
 export function discoveryConditions(route: Route): RuleCondition[] {
-  if (route.host) return [{ hostHeader: { values: [route.host] } }, { pathPattern: { values: ["/.well-known/oauth-*"] } }];
-  const prefix = route.path === "/" ? "" : route.path!;
-  return [{ pathPattern: { values: [`${prefix}/.well-known/oauth-*`] } }];
+  const both = (suffix: string) => [`${PROTECTED_RESOURCE_WELL_KNOWN}${suffix}`, `${PROTECTED_RESOURCE_WELL_KNOWN}${suffix}/*`];
+  if (route.host) return [{ hostHeader: { values: [route.host] } }, { pathPattern: { values: both("") } }];
+  return [{ pathPattern: { values: both(route.path === "/" ? "" : route.path!) } }];
 }
 
 export interface RuleCondition {

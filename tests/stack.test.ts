@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { contentTag } from "../components/serverImage";
@@ -211,6 +212,26 @@ describe("task definitions", () => {
     expect(container(prod, "gmail")).toMatchObject({ readonlyRootFilesystem: true });
     expect(container(prod, "gmail").mountPoints[0]).toEqual({ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false });
     expect(container(prod, "neo4j").readonlyRootFilesystem).toBe(false);
+  });
+
+  it("/tmp is opened to every user by a root init container that must succeed before the server starts", () => {
+    for (const name of ALL) {
+      const [main, init] = JSON.parse(named(prod, `${name}-task`).inputs.containerDefinitions);
+      expect(main.dependsOn).toEqual([{ containerName: "tmp-permissions", condition: "SUCCESS" }]);
+      expect(init).toMatchObject({ name: "tmp-permissions", essential: false, user: "0", readonlyRootFilesystem: true, image: "public.ecr.aws/docker/library/busybox:1.37.0" });
+      expect(init.mountPoints).toEqual([{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }]);
+    }
+  });
+
+  it("the init command turns a root-owned 0755 directory (a Fargate bind volume) into one a non-root user can write", () => {
+    if (process.getuid?.() !== 0) return console.log("skipped: needs root to model a root-owned bind volume");
+    const [, init] = JSON.parse(named(prod, "resend-task").inputs.containerDefinitions);
+    const volume = mkdtempSync(path.join(tmpdir(), "bind-"));
+    chmodSync(volume, 0o755);
+    const asNobody = () => spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "sh", "-c", `touch ${volume}/x`]).status;
+    expect(asNobody()).not.toBe(0);
+    expect(spawnSync(init.command[0], [init.command[1], init.command[2].replace("/tmp", volume)]).status).toBe(0);
+    expect(asNobody()).toBe(0);
   });
 
   it("stdio bridges run as the non-root node user", () => {
@@ -568,7 +589,7 @@ describe("authentication: ingress.auth", () => {
     });
   });
 
-  it("the ALB validates the bearer token (issuer, JWKS, mcp/read scope) before forwarding; OAuth discovery passes just before", () => {
+  it("the ALB validates the bearer token (issuer, JWKS, mcp/read scope) before forwarding (discovery: tests/discovery.test.ts)", () => {
     const issuer = prod.outputs.auth.issuer;
     for (const name of PUBLIC) {
       const rule = named(prod, `${name}-rule`).inputs;
@@ -576,10 +597,6 @@ describe("authentication: ingress.auth", () => {
         { type: "jwt-validation", order: 1, jwtValidation: { issuer, jwksEndpoint: `${issuer}/.well-known/jwks.json`, additionalClaims: [{ format: "space-separated-values", name: "scope", values: ["mcp/read"] }] } },
         { type: "forward", order: 2, targetGroupArn: expect.stringMatching(/:targetgroup\//) },
       ]);
-      const discovery = named(prod, `${name}-rule-discovery`).inputs;
-      expect(discovery.priority).toBe(rule.priority - 1);
-      expect(discovery.conditions).toEqual([{ pathPattern: { values: [`/${name}/.well-known/oauth-*`] } }]);
-      expect(discovery.actions).toEqual([{ type: "forward", targetGroupArn: rule.actions[1].targetGroupArn }]);
     }
   });
 
@@ -599,10 +616,5 @@ describe("authentication: ingress.auth", () => {
     expect(dev.resources.some((r) => r.type === "aws:cognito/userPool:UserPool")).toBe(false);
     expect(named(dev, "gmail-rule").inputs.actions).toEqual([{ type: "forward", targetGroupArn: expect.any(String) }]);
     expect(named(dev, "platform-alb").inputs.tags).toEqual({ "mcp-stack:auth": "none" });
-  });
-
-  it("a host-routed server's discovery rule matches its host and the well-known path", async () => {
-    const plan = await planWith("prod", (raw) => (raw.servers.gmail.route = { host: "gmail.mcp.example.com" }));
-    expect(named(plan, "gmail-rule-discovery").inputs.conditions).toEqual([{ hostHeader: { values: ["gmail.mcp.example.com"] } }, { pathPattern: { values: ["/.well-known/oauth-*"] } }]);
   });
 });
