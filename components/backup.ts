@@ -6,6 +6,7 @@ import { backupAlarmSpecs } from "../decisions/backupAlarms";
 import { stackBackupSelection } from "../decisions/backupSelection";
 import type { Protection } from "../decisions/protection";
 import { createAlarm } from "./alarms";
+import { createConfigRecording } from "./configRecording";
 import { accountAdminKeyPolicy } from "./storage";
 
 export interface BackupArgs {
@@ -93,7 +94,10 @@ export class Backup extends pulumi.ComponentResource {
       parent,
     );
 
-    this.createAuditFramework(name, stack, config, rules, tag);
+    if (backup.audit !== "off") {
+      const recording = backup.audit === "create-recorder" ? createConfigRecording({ stack, accountId: args.accountId, protection, parent: this }) : undefined;
+      this.createAuditFramework(name, stack, config, rules, tag, recording);
+    }
     if (backup.restoreTesting.enabled) this.createRestoreTesting(name, stack, config, role, tag);
 
     for (const spec of backupAlarmSpecs(config)) {
@@ -132,8 +136,8 @@ export class Backup extends pulumi.ComponentResource {
     };
   }
 
-  /** The recovery targets as AWS Backup Audit Manager controls, evaluated daily (needs AWS Config recording; README). */
-  private createAuditFramework(name: string, stack: string, config: StackConfig, rules: BackupRuleSpec[], tag: Record<string, string>) {
+  /** The recovery targets as AWS Backup Audit Manager controls, evaluated daily from what AWS Config records. */
+  private createAuditFramework(name: string, stack: string, config: StackConfig, rules: BackupRuleSpec[], tag: Record<string, string>, recording?: pulumi.Resource) {
     const { backup } = config;
     const scope = { tags: tag };
     const params = (values: Record<string, string | number>) => Object.entries(values).map(([n, value]) => ({ name: n, value: String(value) }));
@@ -152,7 +156,7 @@ export class Backup extends pulumi.ComponentResource {
     new aws.backup.Framework(
       `${name}-audit`,
       { name: `mcp_${stack.replace(/[^A-Za-z0-9]/g, "_")}_recovery_targets`, description: `mcp-stack ${stack}: RPO ${backup.rpoMinutes} min, RTO ${backup.rtoMinutes} min, retention ≥ ${backup.minRetainDays} days`, controls },
-      { parent: this },
+      { parent: this, dependsOn: recording ? [recording] : [] },
     );
   }
 

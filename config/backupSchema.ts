@@ -65,6 +65,12 @@ export const backupSchema = z.strictObject({
     .optional(),
   /** EFS replication to a second region: a read-only replica some 15 minutes behind, for regional disaster recovery. */
   replication: z.strictObject({ region }).optional(),
+  /**
+   * The AWS Backup Audit Manager framework that checks the RPO/RTO as controls needs AWS Config recording in the
+   * region. off: no framework; existing-recorder: the account records already (Control Tower, an org-wide recorder);
+   * create-recorder: the stack records the audited types itself (AWS Config allows one recorder per account and region).
+   */
+  audit: z.enum(["off", "existing-recorder", "create-recorder"], { message: "must be off, existing-recorder or create-recorder" }).default("off"),
   /** A restore testing plan that restores the latest recovery point of every backed-up volume and measures how long it took. */
   restoreTesting: z
     .strictObject({

@@ -10,6 +10,7 @@ const T = {
   lock: "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
   framework: "aws:backup/framework:Framework",
   restoreTest: "aws:backup/restoreTestingPlan:RestoreTestingPlan",
+  recorder: "aws:cfg/recorder:Recorder",
 };
 
 const ofType = (plan: Plan, type: string) => plan.resources.filter((r) => r.type === type);
@@ -78,7 +79,10 @@ export function backupReport(plan: Plan): BackupReport | undefined {
     rules,
     volumes,
     audit:
-      `Audit framework ${framework?.name ?? "NONE"}: ${framework?.controls?.length ?? 0} controls, restore time ≤ ${restoreTime ?? "?"} min checked against the restore tests` +
-      (restoreTest ? ` (${restoreTest.scheduleExpression} ${restoreTest.scheduleExpressionTimezone ?? "UTC"})` : " (no restore testing plan)"),
+      (framework
+        ? `Audit framework ${framework.name}: ${framework.controls?.length ?? 0} controls, restore time ≤ ${restoreTime ?? "?"} min checked against the restore tests` +
+          (ofType(plan, T.recorder).length ? "; AWS Config recorder created by the stack" : "; needs the account's AWS Config recorder (backup.audit: existing-recorder)")
+        : "Audit framework off (backup.audit: off): set existing-recorder or create-recorder to check the RPO/RTO as AWS Backup Audit Manager controls") +
+      (restoreTest ? ` · restore tests ${restoreTest.scheduleExpression} ${restoreTest.scheduleExpressionTimezone ?? "UTC"}` : " · no restore testing plan"),
   };
 }

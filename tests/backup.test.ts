@@ -208,6 +208,25 @@ describe("AWS Backup", () => {
     expect(framework.controls.every((c: any) => c.scope.tags["mcp-stack:backup"] === "mcp-prod")).toBe(true);
   });
 
+  it("audit needs AWS Config: prod creates a recorder of the audited types and the framework waits for it; dev has no framework", async () => {
+    expect(named(prod, "backup-config-recorder").inputs.recordingGroup).toEqual({
+      allSupported: false,
+      includeGlobalResourceTypes: false,
+      resourceTypes: ["AWS::Backup::BackupPlan", "AWS::Backup::BackupSelection", "AWS::Backup::BackupVault", "AWS::Backup::RecoveryPoint", "AWS::Config::ResourceCompliance", "AWS::EFS::FileSystem", "AWS::EC2::Volume"],
+    });
+    expect(named(prod, "backup-config-recording").inputs.isEnabled).toBe(true);
+    expect(named(prod, "backup-config-recording").options.dependsOn).toContain("backup-config-delivery");
+    expect(named(prod, "backup-audit").options.dependsOn).toContain("backup-config-recording");
+    expect(JSON.parse(named(prod, "backup-config-role").inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "config.amazonaws.com" });
+    expect(ofType(dev, "aws:backup/framework:Framework")).toEqual([]);
+    expect(ofType(dev, "aws:cfg/recorder:Recorder")).toEqual([]);
+    const existing = await planWith("prod", (raw) => (raw.backup.audit = "existing-recorder"));
+    expect(ofType(existing, "aws:backup/framework:Framework")).toHaveLength(1);
+    expect(ofType(existing, "aws:cfg/recorder:Recorder")).toEqual([]);
+    expect(renderSummary(existing, "prod")).toContain("needs the account's AWS Config recorder (backup.audit: existing-recorder)");
+    expect(renderSummary(dev, "dev")).toContain("Audit framework off (backup.audit: off)");
+  });
+
   it("a restore testing plan restores the latest recovery point of every backed-up volume each week", () => {
     const plan = named(prod, "backup-restore-test").inputs;
     expect(plan).toMatchObject({ name: "mcp_prod_restore_test", scheduleExpression: "cron(0 4 ? * WED *)" });

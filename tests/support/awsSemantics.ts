@@ -81,6 +81,6 @@ export function albConditionsMatch(conditions: any[], req: Request): boolean {
 }
 
 /** The listener rule an ALB would pick for a request, or undefined for the listener's default action. */
-export function albRuleFor<R extends { inputs: { priority: number; conditions: any[] } }>(rules: R[], req: Request): R | undefined {
+export function albRuleFor<R extends { inputs: Record<string, any> }>(rules: R[], req: Request): R | undefined {
   return [...rules].sort((a, b) => a.inputs.priority - b.inputs.priority).find((r) => albConditionsMatch(r.inputs.conditions, req));
 }
