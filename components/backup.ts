@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Severity, StackConfig } from "../config/schema";
 import { BACKUP_TAG_KEY, backupRules, backupVaultName, backupTagValue, cronAt, frequentIntervalMinutes, recoveryPointDeadlineMinutes, type BackupRuleSpec } from "../decisions/backup";
-import { backupAlarmSpecs } from "../decisions/backupAlarms";
+import { BACKUP_JOB_RULES, backupAlarmSpecs, backupJobEventPattern, backupJobRuleName, type BackupJobRule } from "../decisions/backupAlarms";
 import { stackBackupSelection } from "../decisions/backupSelection";
 import type { Protection } from "../decisions/protection";
 import { createAlarm } from "./alarms";
@@ -100,10 +100,55 @@ export class Backup extends pulumi.ComponentResource {
     }
     if (backup.restoreTesting.enabled) this.createRestoreTesting(name, stack, config, role, tag);
 
+    const jobRules = this.createJobEventRules(name, stack, protection);
     for (const spec of backupAlarmSpecs(config)) {
-      createAlarm(spec, { stack, owner: name, scope: { backupVault: this.vault.name }, topics: args.topics, parent: this });
+      createAlarm(spec, { stack, owner: name, scope: { eventRule: jobRules[spec.rule].name }, topics: args.topics, parent: this }, { dependsOn: [jobRules[spec.rule]] });
     }
     this.registerOutputs({ vaultName: this.vault.name, planId: this.plan.id });
+  }
+
+  /**
+   * EventBridge rules for this vault's completed and failed backup jobs, delivering to a job-history log group: their
+   * deliveries are the metric the backup alarms watch (decisions/backupAlarms.ts), and the log is what on-call reads.
+   */
+  private createJobEventRules(name: string, stack: string, protection: Protection): Record<BackupJobRule, aws.cloudwatch.EventRule> {
+    const parent = { parent: this };
+    const history = new aws.cloudwatch.LogGroup(
+      `${name}-job-events`,
+      { name: `/aws/events/mcp-${stack}-backup-jobs`, retentionInDays: protection.logRetentionDays },
+      { parent: this, retainOnDelete: protection.retainStatefulOnDelete },
+    );
+    // EventBridge writes to CloudWatch Logs under a resource policy of the log group's account (EventBridge user guide,
+    // "Permissions for CloudWatch Logs targets").
+    const writable = new aws.cloudwatch.LogResourcePolicy(
+      `${name}-job-events-policy`,
+      {
+        policyName: `mcp-${stack}-backup-job-events`,
+        policyDocument: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "EventBridgeWritesBackupJobEvents",
+              Effect: "Allow",
+              Principal: { Service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] },
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+              Resource: pulumi.interpolate`${history.arn}:*`,
+            },
+          ],
+        }),
+      },
+      parent,
+    );
+    const rules = {} as Record<BackupJobRule, aws.cloudwatch.EventRule>;
+    for (const rule of Object.keys(BACKUP_JOB_RULES) as BackupJobRule[]) {
+      rules[rule] = new aws.cloudwatch.EventRule(
+        `${name}-jobs-${rule}`,
+        { name: backupJobRuleName(stack, rule), description: `mcp-stack ${stack}: ${rule} backup jobs of its vault`, eventPattern: JSON.stringify(backupJobEventPattern(stack, rule)) },
+        parent,
+      );
+      new aws.cloudwatch.EventTarget(`${name}-jobs-${rule}-log`, { rule: rules[rule].name, arn: history.arn }, { parent: this, dependsOn: [writable] });
+    }
+    return rules;
   }
 
   /** Governance mode can be lifted by privileged admins; compliance mode is immutable once `changeableForDays` pass. */

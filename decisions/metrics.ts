@@ -1,5 +1,5 @@
 /** Every metric alarms and dashboards use, with the scope its dimensions come from. One catalogue, so both always agree. */
-export type Scope = "loadBalancer" | "targetGroup" | "service" | "backupVault";
+export type Scope = "loadBalancer" | "targetGroup" | "service" | "eventRule";
 
 export interface MetricDef {
   namespace: string;
@@ -22,10 +22,9 @@ export const METRICS = {
   elb5xx: { namespace: "AWS/ApplicationELB", name: "HTTPCode_ELB_5XX_Count", scope: "loadBalancer", unit: "Count" },
   albRequests: { namespace: "AWS/ApplicationELB", name: "RequestCount", scope: "loadBalancer", unit: "Count" },
   activeConnections: { namespace: "AWS/ApplicationELB", name: "ActiveConnectionCount", scope: "loadBalancer", unit: "Count" },
-  // AWS Backup publishes per vault (and per vault and resource type) every 5 minutes; the stack's vault holds only its EFS volumes.
-  backupJobsFailed: { namespace: "AWS/Backup", name: "NumberOfBackupJobsFailed", scope: "backupVault", unit: "Count" },
-  backupJobsExpired: { namespace: "AWS/Backup", name: "NumberOfBackupJobsExpired", scope: "backupVault", unit: "Count" },
-  recoveryPointsCompleted: { namespace: "AWS/Backup", name: "NumberOfRecoveryPointsCompleted", scope: "backupVault", unit: "Count" },
+  // EventBridge counts each time a rule invokes its target, per rule, every minute, and sends nothing while it is zero
+  // (EventBridge user guide, "Monitoring Amazon EventBridge"): the backup job rules' deliveries are the job events.
+  ruleInvocations: { namespace: "AWS/Events", name: "Invocations", scope: "eventRule", unit: "Count" },
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;
@@ -37,7 +36,8 @@ export interface ScopeValues<T = string> {
   cluster?: T;
   /** Absent for alarms created before the service exists (those gating its deployments). */
   service?: T;
-  backupVault?: T;
+  /** An EventBridge rule on the default bus. */
+  eventRule?: T;
 }
 
 export function dimensionsFor<T>(scope: Scope, values: ScopeValues<T>): Record<string, T> {
@@ -48,8 +48,8 @@ export function dimensionsFor<T>(scope: Scope, values: ScopeValues<T>): Record<s
       return { LoadBalancer: need(values.loadBalancer, "load balancer"), TargetGroup: need(values.targetGroup, "target group") };
     case "service":
       return { ClusterName: need(values.cluster, "cluster"), ServiceName: need(values.service, "service name") };
-    case "backupVault":
-      return { BackupVaultName: need(values.backupVault, "backup vault") };
+    case "eventRule":
+      return { RuleName: need(values.eventRule, "event rule") };
   }
 }
 

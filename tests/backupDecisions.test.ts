@@ -16,7 +16,7 @@ import {
   volumeKey,
   volumesOf,
 } from "../decisions/backup";
-import { backupAlarmSpecs } from "../decisions/backupAlarms";
+import { backupAlarmSpecs, backupJobEventPattern } from "../decisions/backupAlarms";
 import { volumeChangeProblems } from "../decisions/volumeGuard";
 import { rawConfigOf } from "./support/stackConfig";
 
@@ -122,8 +122,9 @@ describe("backup alarms", () => {
     const config = configWith("prod");
     expect(recoveryPointDeadlineMinutes(backupRules(config.backup))).toBe(180);
     const [failed, missing] = backupAlarmSpecs(config);
-    expect(failed).toMatchObject({ key: "jobs-failed", severity: "P2", comparison: "GreaterThanThreshold", threshold: 0, treatMissingData: "notBreaching" });
-    expect(missing).toMatchObject({ key: "recovery-point-missing", severity: "P1", period: 10800, comparison: "LessThanThreshold", threshold: 1, treatMissingData: "breaching" });
+    expect(failed).toMatchObject({ key: "jobs-failed", rule: "failed", severity: "P2", comparison: "GreaterThanThreshold", threshold: 0, treatMissingData: "notBreaching" });
+    expect(missing).toMatchObject({ key: "recovery-point-missing", rule: "completed", severity: "P1", period: 10800, comparison: "LessThanThreshold", threshold: 1, treatMissingData: "breaching" });
+    expect(backupJobEventPattern("prod", "failed")).toEqual({ source: ["aws.backup"], "detail-type": ["Backup Job State Change"], detail: { state: ["FAILED", "ABORTED", "EXPIRED"], backupVaultName: ["mcp-prod"] } });
   });
 });
 
