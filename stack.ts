@@ -7,6 +7,7 @@ import { Storage } from "./components/storage";
 import { createAlarm } from "./components/alarms";
 import { Dashboards } from "./components/dashboards";
 import { Edge } from "./components/edge";
+import { DatabaseHost } from "./components/databaseHost";
 import { McpServer } from "./components/mcpServer";
 import { Network } from "./components/network";
 import { Platform } from "./components/platform";
@@ -16,6 +17,8 @@ import { alarmSpecsFor, loadBalancerAlarmSpecs } from "./decisions/alarms";
 import { READ_SCOPE, WRITE_SCOPE } from "./decisions/auth";
 import { restoreCommand, volumeCoverage, volumesOf, volumesOfServer, type VolumeCoverage } from "./decisions/backup";
 import { dependencyOrder } from "./decisions/dependencies";
+import { runsOnHost } from "./decisions/deploy";
+import { ebsRestoreCommand } from "./decisions/host";
 import { protectionFor } from "./decisions/protection";
 import { listenerRulePriorities, serverUrl } from "./decisions/routing";
 import { rateRuleNames, webAclName } from "./decisions/waf";
@@ -37,12 +40,26 @@ export interface StackOutputs {
 }
 
 export interface DeployedVolumeOutput {
-  fileSystemId: pulumi.Output<string>;
-  accessPointId: pulumi.Output<string>;
-  performanceMode: string;
+  type: "efs" | "ebs";
+  /** EFS volumes. */
+  fileSystemId?: pulumi.Output<string>;
+  accessPointId?: pulumi.Output<string>;
+  performanceMode?: string;
+  /** EBS volumes. */
+  volumeId?: pulumi.Output<string>;
   backup: boolean;
-  /** What the restore runbook (README) runs: the server's restore task, its network and the command for this volume. */
-  restore: { taskDefinition: pulumi.Output<string>; securityGroupId: pulumi.Output<string>; command: string[]; serviceName: pulumi.Output<string>; minTasks: number };
+  /**
+   * What the restore runbook (README) runs. EFS: the server's restore task, its network and the command. EBS: the
+   * command for the host (SSM Run Command), found by its Auto Scaling group.
+   */
+  restore: {
+    command: string[];
+    serviceName: pulumi.Output<string>;
+    minTasks: number;
+    taskDefinition?: pulumi.Output<string>;
+    securityGroupId?: pulumi.Output<string>;
+    autoScalingGroupName?: pulumi.Output<string>;
+  };
 }
 
 /** Builds the whole MCP stack from a validated config. `pulumi up`, the tests and the offline plan all come through here. */
@@ -84,6 +101,20 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
   const backup = volumes.some((v) => v.backup) ? new Backup("backup", { stack, config, accountId, protection, topics: alerting.topics }, opts) : undefined;
   const subnetCount = config.network.availabilityZones ?? config.network.privateSubnetIds!.length;
 
+  // Servers whose volumes are EBS get their EC2 host first: the cluster's capacity providers must list it before any service.
+  const hosts = new Map<string, DatabaseHost>();
+  for (const [name, server] of enabled.filter(([, s]) => runsOnHost(s))) {
+    hosts.set(
+      name,
+      new DatabaseHost(
+        `${name}-host`,
+        { stack, region, accountId, server, volumes: volumesOfServer(name, server), clusterName: platform.cluster.name, vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds, kmsKeyArn: storage!.key.arn, protection },
+        opts,
+      ),
+    );
+  }
+  platform.attachCapacityProviders([...hosts.values()].map((h) => h.capacityProvider.name));
+
   const deps = dependencyOrder(config.servers);
   if ("cycle" in deps) throw new Error(`dependency cycle ${deps.cycle.join(" → ")}`); // config validation rejects this first
   const priorities = listenerRulePriorities(config.servers);
@@ -114,6 +145,7 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
           subnetCount,
           replica: replicaRegion && storage?.replicaKey ? { region: replicaRegion, kmsKeyArn: storage.replicaKey.arn } : undefined,
           auth: auth ? { issuer: auth.issuer, jwksUrl: auth.jwksUrl } : undefined,
+          host: hosts.get(name),
         },
         opts,
       ),
@@ -142,19 +174,23 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
   }
   const volumeOutputs: StackOutputs["volumes"] = {};
   for (const component of built.values()) {
+    const service = { serviceName: component.service.name, minTasks: config.servers[component.serverName].scaling.min };
     for (const v of component.volumes) {
       volumeOutputs[v.spec.id] = {
+        type: "efs",
         fileSystemId: v.fileSystem.id,
         accessPointId: v.accessPoint.id,
         performanceMode: v.spec.performanceMode,
         backup: v.spec.backup,
-        restore: {
-          taskDefinition: component.restoreTask!.family,
-          securityGroupId: component.securityGroup.id,
-          command: restoreCommand(v.spec),
-          serviceName: component.service.name,
-          minTasks: config.servers[component.serverName].scaling.min,
-        },
+        restore: { ...service, taskDefinition: component.restoreTask!.family, securityGroupId: component.securityGroup.id, command: restoreCommand(v.spec) },
+      };
+    }
+    for (const v of component.hostedVolumes) {
+      volumeOutputs[v.spec.id] = {
+        type: "ebs",
+        volumeId: v.volume.id,
+        backup: v.spec.backup,
+        restore: { ...service, autoScalingGroupName: hosts.get(component.serverName)!.autoScalingGroup.name, command: ebsRestoreCommand(v.spec, region) },
       };
     }
   }

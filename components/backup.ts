@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Severity, StackConfig } from "../config/schema";
-import { BACKUP_TAG_KEY, backupRules, backupVaultName, backupTagValue, cronAt, frequentIntervalMinutes, recoveryPointDeadlineMinutes, type BackupRuleSpec } from "../decisions/backup";
+import { BACKUP_TAG_KEY, backupRules, backupVaultName, volumesOf, backupTagValue, cronAt, frequentIntervalMinutes, recoveryPointDeadlineMinutes, type BackupRuleSpec } from "../decisions/backup";
 import { BACKUP_JOB_RULES, backupAlarmSpecs, backupJobEventPattern, backupJobRuleName, type BackupJobRule } from "../decisions/backupAlarms";
 import { stackBackupSelection } from "../decisions/backupSelection";
 import type { Protection } from "../decisions/protection";
@@ -221,19 +221,23 @@ export class Backup extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.backup.RestoreTestingSelection(
-      `${name}-restore-test-volumes`,
-      {
-        name: `mcp_${id}_volumes`,
-        restoreTestingPlanName: plan.name,
-        protectedResourceType: "EFS",
-        iamRoleArn: role.arn,
-        // Conditions alone: the provider requires exactly one of protectedResourceArns and protectedResourceConditions
-        // (aws_backup_restore_testing_selection, ExactlyOneOf), as its own example selects by tag.
-        protectedResourceConditions: { stringEquals: Object.entries(tag).map(([key, value]) => ({ key: `aws:ResourceTag/${key}`, value })) },
-        validationWindowHours: testing.validationHours,
-      },
-      { parent: this },
-    );
+    const conditions = { stringEquals: Object.entries(tag).map(([key, value]) => ({ key: `aws:ResourceTag/${key}`, value })) };
+    const types = new Set(volumesOf(config).filter((v) => v.backup).map((v) => v.type));
+    for (const type of [...types].sort()) {
+      new aws.backup.RestoreTestingSelection(
+        type === "efs" ? `${name}-restore-test-volumes` : `${name}-restore-test-${type}`,
+        {
+          name: `mcp_${id}_${type === "efs" ? "volumes" : type}`,
+          restoreTestingPlanName: plan.name,
+          protectedResourceType: type.toUpperCase(),
+          iamRoleArn: role.arn,
+          // Conditions alone: the provider requires exactly one of protectedResourceArns and protectedResourceConditions
+          // (aws_backup_restore_testing_selection, ExactlyOneOf), as its own example selects by tag.
+          protectedResourceConditions: conditions,
+          validationWindowHours: testing.validationHours,
+        },
+        { parent: this },
+      );
+    }
   }
 }

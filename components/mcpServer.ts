@@ -19,6 +19,8 @@ import { createRestoreTask, createServerVolumes, RESTORE_IMAGE, type MountedVolu
 /** The container that makes the task's /tmp writable for any user before the server starts. */
 export const TMP_INIT_CONTAINER = "tmp-permissions";
 import { createServerImage, type BuiltImage } from "./serverImage";
+import type { DatabaseHost, HostedVolume } from "./databaseHost";
+import { hostMountPath, VOLUMES_MOUNTED_ATTRIBUTE } from "../decisions/host";
 
 export interface McpServerArgs {
   stack: string;
@@ -46,6 +48,8 @@ export interface McpServerArgs {
   replica?: { region: string; kmsKeyArn: pulumi.Input<string> };
   /** With ingress.auth: cognito, the authorization server the ALB validates bearer tokens against. */
   auth?: AuthSettings<pulumi.Output<string>>;
+  /** For a server with EBS volumes: the EC2 host that holds them and runs its one task. */
+  host?: DatabaseHost;
 }
 
 /** One MCP server: a Fargate service with its task definition, IAM, logs, network access, ALB route and autoscaling. */
@@ -59,7 +63,10 @@ export class McpServer extends pulumi.ComponentResource {
   readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
   /** Rolls up the P1/P2 alarms: the server's one status for dashboards and on-call tools. */
   readonly healthAlarm: aws.cloudwatch.CompositeAlarm;
+  /** EFS volumes, mounted by every task. */
   readonly volumes: MountedVolume[];
+  /** EBS volumes on the server's host. */
+  readonly hostedVolumes: HostedVolume[];
   /** Swaps a restored recovery point into this server's volumes (README, restore runbook). */
   readonly restoreTask?: aws.ecs.TaskDefinition;
 
@@ -81,7 +88,7 @@ export class McpServer extends pulumi.ComponentResource {
     const storage = createServerVolumes({
       stack: args.stack,
       server: name,
-      volumes: args.volumes,
+      volumes: args.volumes.filter((v) => v.type === "efs"),
       vpcId: args.vpcId,
       privateSubnetIds: args.privateSubnetIds,
       subnetCount: args.subnetCount,
@@ -93,6 +100,7 @@ export class McpServer extends pulumi.ComponentResource {
       parent: this,
     });
     this.volumes = storage.mounted;
+    this.hostedVolumes = args.host?.volumes ?? [];
     const taskDefinition = this.createTaskDefinition(args, executionRole, taskRole, built);
     if (this.volumes.length) {
       this.restoreTask = createRestoreTask({
@@ -130,8 +138,13 @@ export class McpServer extends pulumi.ComponentResource {
         cluster: platform.cluster.arn,
         taskDefinition: taskDefinition.arn,
         desiredCount: scaling.desired,
-        capacityProviderStrategies: deploy.capacityProviderStrategy,
-        platformVersion: "LATEST",
+        ...(args.host
+          ? {
+              capacityProviderStrategies: [{ capacityProvider: args.host.capacityProvider.name, weight: 1 }],
+              // Only once the host has mounted the volumes (decisions/host.ts sets the attribute after mounting).
+              placementConstraints: [{ type: "memberOf", expression: `attribute:${VOLUMES_MOUNTED_ATTRIBUTE} == mounted` }],
+            }
+          : { capacityProviderStrategies: deploy.capacityProviderStrategy, platformVersion: "LATEST" }),
         networkConfiguration: { subnets: args.privateSubnetIds, securityGroups: [this.securityGroup.id], assignPublicIp: false },
         loadBalancers,
         healthCheckGracePeriodSeconds: deploy.healthCheckGracePeriodSeconds,
@@ -267,6 +280,7 @@ export class McpServer extends pulumi.ComponentResource {
     const { server, stack, region, config } = args;
     const name = this.serverName;
     const size = taskSize(server);
+    const hosted = this.hostedVolumes.map((v) => ({ spec: v.spec, taskVolume: `ebs-${v.spec.key}` }));
     const container = {
       name,
       image: built?.image ?? server.image,
@@ -283,7 +297,7 @@ export class McpServer extends pulumi.ComponentResource {
       linuxParameters: { initProcessEnabled: true },
       mountPoints: [
         { sourceVolume: "tmp", containerPath: "/tmp", readOnly: false },
-        ...this.volumes.map((v) => ({ sourceVolume: v.taskVolume, containerPath: v.spec.path, readOnly: false })),
+        ...[...this.volumes, ...hosted].map((v) => ({ sourceVolume: v.taskVolume, containerPath: v.spec.path, readOnly: false })),
       ],
       logConfiguration: {
         logDriver: "awslogs",
@@ -308,7 +322,7 @@ export class McpServer extends pulumi.ComponentResource {
       `${name}-task`,
       {
         family: `mcp-${stack}-${name}`,
-        requiresCompatibilities: ["FARGATE"],
+        requiresCompatibilities: [args.host ? "EC2" : "FARGATE"],
         networkMode: "awsvpc",
         cpu: size.cpu,
         memory: size.memory,
@@ -327,6 +341,7 @@ export class McpServer extends pulumi.ComponentResource {
               authorizationConfig: { accessPointId: v.accessPoint.id, iam: "ENABLED" },
             },
           })),
+          ...hosted.map((v) => ({ name: v.taskVolume, hostPath: hostMountPath(v.spec) })),
         ],
         containerDefinitions: pulumi.jsonStringify([main, tmpPermissions]),
       },

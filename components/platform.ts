@@ -24,7 +24,8 @@ const NOT_FOUND = {
 /** What every server shares: the ECS cluster, the Service Connect namespace and the one ALB with its listeners. */
 export class Platform extends pulumi.ComponentResource {
   readonly cluster: aws.ecs.Cluster;
-  readonly capacityProviders: aws.ecs.ClusterCapacityProviders;
+  /** Set by attachCapacityProviders, once the hosts of servers with EBS volumes exist. */
+  capacityProviders!: aws.ecs.ClusterCapacityProviders;
   readonly namespace: aws.servicediscovery.HttpNamespace;
   readonly albSecurityGroup: aws.ec2.SecurityGroup;
   readonly alb: aws.lb.LoadBalancer;
@@ -37,15 +38,6 @@ export class Platform extends pulumi.ComponentResource {
     const { ingress, protection } = args;
 
     this.cluster = new aws.ecs.Cluster(`${name}-cluster`, { settings: [{ name: "containerInsights", value: "enabled" }] }, parent);
-    this.capacityProviders = new aws.ecs.ClusterCapacityProviders(
-      `${name}-capacity`,
-      {
-        clusterName: this.cluster.name,
-        capacityProviders: ["FARGATE", "FARGATE_SPOT"],
-        defaultCapacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1 }],
-      },
-      parent,
-    );
     this.namespace = new aws.servicediscovery.HttpNamespace(
       `${name}-namespace`,
       { name: `mcp-${args.stack}`, description: `Service Connect namespace of mcp-stack ${args.stack}` },
@@ -145,5 +137,19 @@ export class Platform extends pulumi.ComponentResource {
     }
 
     this.registerOutputs({ clusterName: this.cluster.name, albDnsName: this.alb.dnsName });
+  }
+
+  /** Fargate, Fargate Spot and the EC2 hosts' providers: a cluster's list is one resource, so it is set once, before any service. */
+  attachCapacityProviders(hostProviders: pulumi.Input<string>[]): aws.ecs.ClusterCapacityProviders {
+    this.capacityProviders = new aws.ecs.ClusterCapacityProviders(
+      "platform-capacity",
+      {
+        clusterName: this.cluster.name,
+        capacityProviders: ["FARGATE", "FARGATE_SPOT", ...hostProviders],
+        defaultCapacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1 }],
+      },
+      { parent: this },
+    );
+    return this.capacityProviders;
   }
 }

@@ -21,7 +21,7 @@ export class Storage extends pulumi.ComponentResource {
     const keep = { parent: this, protect: args.protection.protectStateful, retainOnDelete: args.protection.retainStatefulOnDelete };
     this.key = new aws.kms.Key(
       `${name}-key`,
-      { description: `mcp-stack ${args.stack} EFS volumes`, enableKeyRotation: true, deletionWindowInDays: 30, policy: accountAdminKeyPolicy(args.accountId) },
+      { description: `mcp-stack ${args.stack} volumes (EFS and EBS)`, enableKeyRotation: true, deletionWindowInDays: 30, policy: accountAdminKeyPolicy(args.accountId) },
       keep,
     );
     if (args.replicaRegion) {

@@ -122,6 +122,8 @@ function checkServer(config: StackConfig, name: string, s: Server, fail: Fail) {
     fail(["ingress", "idleTimeoutSeconds"], `${config.ingress.idleTimeoutSeconds} s would cut ${name}'s SSE stream between heartbeats (every ${s.sseHeartbeatSeconds} s); raise it above the heartbeat`);
   }
 
+  checkStorage(name, s, fail);
+
   s.dependsOn.forEach((dep, i) => {
     const target = config.servers[dep];
     if (dep === name) fail(at("dependsOn", i), "a server cannot depend on itself");
@@ -140,6 +142,32 @@ function checkServer(config: StackConfig, name: string, s: Server, fail: Fail) {
       fail(at("environment", key), `looks like a secret; move it to secrets: [${key}] so its value comes from Secrets Manager, never plain config`);
     }
   }
+}
+
+/**
+ * Images of databases that must keep their store on a local block device: Qdrant "won't work with network file
+ * systems such as NFS" (installation requirements), Neo4j does not support NFS (knowledge base: store locking and
+ * corruption); the others document the same for their data directories.
+ */
+export const BLOCK_STORAGE_DATABASES = /(^|\/)(neo4j|qdrant|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|valkey|elasticsearch|opensearch)(:|@|$)/;
+
+function checkStorage(name: string, s: Server, fail: Fail) {
+  const at = (...rest: Path): Path => ["servers", name, ...rest];
+  const volumes = Object.entries(s.volumes);
+  const ebs = volumes.filter(([, v]) => v.type === "ebs");
+  const database = s.image ? BLOCK_STORAGE_DATABASES.exec(s.image)?.[2] : undefined;
+  for (const [volumePath, v] of volumes) {
+    if (database && v.type === "efs") {
+      fail(at("volumes", volumePath, "type"), `${database} does not support network file systems and EFS is NFS: set type: ebs (an EBS volume on the server's own host, one writer)`);
+    }
+    if (ebs.length && v.type === "efs") fail(at("volumes", volumePath, "type"), "a server keeps all its volumes on one kind of storage: make this one ebs too, or move the ebs ones to efs");
+  }
+  if (!ebs.length) {
+    if (s.instanceType) fail(at("instanceType"), "only applies to a server with ebs volumes (it sizes their EC2 host)");
+    return;
+  }
+  if (s.scaling.max !== 1) fail(at("scaling", "max"), `${s.scaling.max}: an EBS volume attaches to one instance, so a server with ebs volumes runs exactly one task; set scaling: { min: 1, max: 1 }`);
+  if (s.spot) fail(at("spot"), "a server with ebs volumes runs on its own on-demand EC2 host, not on Fargate Spot; remove spot");
 }
 
 function checkBuildContext(build: NonNullable<Server["build"]>, at: Path, fail: Fail) {

@@ -60,6 +60,13 @@ const scaling = z.strictObject({
 
 const posixOwner = z.string().regex(/^\d+:\d+$/, 'must be a numeric uid:gid such as "1000:1000"');
 const volume = z.strictObject({
+  /**
+   * efs: an EFS file system (NFS), shared by every task: file data. ebs: an EBS volume on the server's own EC2 host,
+   * one writer: databases, whose vendors do not support network file systems.
+   */
+  type: z.enum(["efs", "ebs"], { message: "must be efs or ebs" }).default("efs"),
+  /** Size of an ebs volume (gp3, 1–16384 GiB); it can grow later, never shrink. */
+  sizeGiB: z.number().int().min(1).max(16384, "must be at most 16384 GiB (gp3)").default(20),
   /** Selected by the backup plan; the server's `backup` flag (default true) when absent. */
   backup: z.boolean().optional(),
   /** The POSIX user the access point enforces for every file operation and that owns its root directory. */
@@ -113,6 +120,8 @@ const serverInput = z.strictObject({
   dependsOn: z.array(z.string()).default([]),
   user: z.string().regex(/^[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)?$/, "must be a user or uid[:gid] such as 1000:1000").optional(),
   readOnlyRootFilesystem: z.boolean().default(true),
+  /** EC2 instance type of the host of a server with ebs volumes; the smallest that fits cpu and memory when absent. */
+  instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.large").optional(),
 });
 
 /** Defaults that depend on other fields of the same server. */

@@ -2,7 +2,9 @@ import type { VolumeSpec } from "./backup";
 
 /** What the last deploy recorded for a volume (stack output `volumes`). */
 export interface DeployedVolume {
+  type?: string;
   fileSystemId?: string;
+  volumeId?: string;
   performanceMode?: string;
   backup?: boolean;
 }
@@ -17,13 +19,22 @@ export function volumeChangeProblems(current: VolumeSpec[], deployed: Record<str
   const problems: string[] = [];
   for (const [id, before] of Object.entries(deployed).sort(([a], [b]) => a.localeCompare(b))) {
     const [server, path] = splitVolumeId(id);
-    const fileSystem = before.fileSystemId ? `file system ${before.fileSystemId}` : "its file system";
+    const fileSystem = before.fileSystemId ? `file system ${before.fileSystemId}` : before.volumeId ? `EBS volume ${before.volumeId}` : "its file system";
     const now = byId.get(id);
     if (!now) {
       if (retired.includes(id)) continue;
       problems.push(
         `servers.${server}.volumes: ${path} is no longer configured (or ${server} was renamed or disabled), but ${fileSystem} holds its data and this deploy would delete it. ` +
           `Put the volume back, or retire it on purpose by adding "${id}" to mcp-stack:retiredVolumes (in prod also \`pulumi state unprotect\` the file system): it then stays in AWS, unmanaged, and its recovery points stay in the vault.`,
+      );
+      continue;
+    }
+    // Outputs of deploys before EBS existed carry no type: those volumes were EFS.
+    const typeBefore = before.type ?? "efs";
+    if (typeBefore !== now.type) {
+      problems.push(
+        `servers.${server}.volumes.${path}.type: changing ${typeBefore} → ${now.type} would create new, empty storage and delete ${fileSystem}. ` +
+          `Keep ${typeBefore}; to move the data, add the new volume under another path, copy the data over (README › Restore runbook), then retire "${id}".`,
       );
       continue;
     }

@@ -68,6 +68,16 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
     case "docker-build:index:Image":
       // Offline, nothing is built: the digest stands for the one a build of these inputs would push.
       return { digest: `sha256:${createHash("sha256").update(JSON.stringify(inputs.tags ?? name)).digest("hex")}`, ref: String(inputs.tags?.[0] ?? name) };
+    case "aws:ebs/volume:Volume": {
+      const id = `vol-${shortHash(name, 17)}`;
+      return { id, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:volume/${id}` };
+    }
+    case "aws:ec2/launchTemplate:LaunchTemplate":
+      return { id: `lt-${shortHash(name, 17)}`, latestVersion: 1, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:launch-template/lt-${shortHash(name, 17)}` };
+    case "aws:autoscaling/group:Group":
+      return { name: physical, arn: `arn:aws:autoscaling:${region}:${MOCK_ACCOUNT_ID}:autoScalingGroup:${shortHash(name, 8)}-uuid:autoScalingGroupName/${physical}` };
+    case "aws:iam/instanceProfile:InstanceProfile":
+      return { name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${physical}` };
     case "aws:backup/vault:Vault":
       return { name: physical, arn: `arn:aws:backup:${inputs.region ?? region}:${MOCK_ACCOUNT_ID}:backup-vault:${physical}` };
     case "aws:backup/plan:Plan":
@@ -103,6 +113,9 @@ export function createMocks(region: string, deployedOutputs: Record<string, unkn
           return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
         case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
           return { userName: "AWS", password: "offline-token", authorizationToken: "offline", proxyEndpoint: `https://${args.inputs.registryId ?? MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com`, expiresAt: "2099-01-01T00:00:00Z", id: region };
+        case "aws:ec2/getSubnet:getSubnet":
+          // A VPC's subnets are laid out one per AZ in order; the first private one is in the first AZ.
+          return { id: args.inputs.id, availabilityZone: azs[0], availabilityZoneId: "use1-az1", vpcId: "vpc-offline", cidrBlock: "10.0.0.0/19" };
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
           return { names: azs, zoneIds: azs.map((_, i) => `use1-az${i + 1}`), id: region };
         default:

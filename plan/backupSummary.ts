@@ -4,6 +4,7 @@ import { table } from "./table";
 
 const T = {
   fileSystem: "aws:efs/fileSystem:FileSystem",
+  ebs: "aws:ebs/volume:Volume",
   plan: "aws:backup/plan:Plan",
   selection: "aws:backup/selection:Selection",
   vault: "aws:backup/vault:Vault",
@@ -17,7 +18,7 @@ const ofType = (plan: Plan, type: string) => plan.resources.filter((r) => r.type
 const mark = (ok: boolean) => (ok ? "✓" : "✗ NOT MET");
 
 export const RULE_HEADER = ["rule", "schedule", "start / complete within", "retain", "copy"];
-export const VOLUME_HEADER = ["volume", "file system", "selected by plan", "worst-case RPO", "RTO budget (detect+restore+redeploy)", "DR RPO"];
+export const VOLUME_HEADER = ["volume", "storage", "selected by plan", "worst-case RPO", "RTO budget (detect+restore+redeploy)", "DR RPO"];
 
 export interface BackupReport {
   headline: string;
@@ -35,8 +36,8 @@ export function backupSection(plan: Plan): string[] {
 
 /** The backup figures, read back from the plan's resources and its `recovery` output; undefined without volumes. */
 export function backupReport(plan: Plan): BackupReport | undefined {
-  const fileSystems = ofType(plan, T.fileSystem);
-  if (fileSystems.length === 0) return undefined;
+  const stores = [...ofType(plan, T.fileSystem), ...ofType(plan, T.ebs)];
+  if (stores.length === 0) return undefined;
   const recovery = plan.outputs.recovery as { rpoMinutes: number; rtoMinutes: number; volumes: Record<string, any> };
   const backupPlan = ofType(plan, T.plan)[0]?.inputs;
   const selection = ofType(plan, T.selection)[0]?.inputs as SelectionShape | undefined;
@@ -54,11 +55,13 @@ export function backupReport(plan: Plan): BackupReport | undefined {
     r.copyActions?.length ? `→ ${copyVault?.inputs.region}` : "-",
   ]);
 
-  const volumes = fileSystems.map((fs: PlannedResource) => {
+  const volumes = stores.map((fs: PlannedResource) => {
     const id = `${fs.inputs.tags["mcp-stack:server"]}:${fs.inputs.tags["mcp-stack:volume"]}`;
-    const selected = !!selection && selectionPicks(selection, { arn: `arn:aws:elasticfilesystem:${plan.region}:account:file-system/${fs.name}`, tags: fs.inputs.tags ?? {} });
+    // The ARN is not known before the volume exists; its shape is all a selection's patterns look at.
+    const arn = fs.type === T.ebs ? `arn:aws:ec2:${plan.region}:account:volume/${fs.name}` : `arn:aws:elasticfilesystem:${plan.region}:account:file-system/${fs.name}`;
+    const selected = !!selection && selectionPicks(selection, { arn, tags: fs.inputs.tags ?? {} });
     const c = recovery.volumes[id];
-    const encryption = fs.inputs.encrypted && fs.inputs.kmsKeyId ? "encrypted (KMS key)" : "NOT ENCRYPTED";
+    const encryption = `${fs.type === T.ebs ? `EBS ${fs.inputs.size} GB` : "EFS"}, ${fs.inputs.encrypted && fs.inputs.kmsKeyId ? "encrypted (KMS key)" : "NOT ENCRYPTED"}`;
     const keep = fs.options.protect ? "protected" : fs.options.retainOnDelete ? "retained on delete" : "deletable";
     if (!selected) return [id, `${encryption}, ${keep}`, "no (backup: false)", "-", "-", "-"];
     const rto = c.rto;

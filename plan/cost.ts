@@ -26,6 +26,8 @@ const T = {
   waf: "aws:wafv2/webAcl:WebAcl",
   ecr: "aws:ecr/repository:Repository",
   cognitoClient: "aws:cognito/userPoolClient:UserPoolClient",
+  launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+  ebs: "aws:ebs/volume:Volume",
   server: "mcp-stack:index:McpServer",
 };
 
@@ -50,6 +52,8 @@ export function estimateCost(plan: Plan, layout: Layout): CostLine[] {
     const service = childOf(plan, server.name, T.service)?.inputs;
     const tasks = Number(childOf(plan, server.name, T.scaling)?.inputs.minCapacity ?? 1);
     if (!task || !service) continue;
+    // A server on its own EC2 host is priced as that host (below); the naive layout runs it on Fargate like the rest.
+    if (layout === "planned" && service.capacityProviderStrategies?.some((c: any) => !String(c.capacityProvider).startsWith("FARGATE"))) continue;
     const arch = layout === "naive" ? "x86_64" : task.runtimePlatform?.cpuArchitecture === "ARM64" ? "arm64" : "x86_64";
     const spot = layout === "planned" && service.capacityProviderStrategies?.some((c: any) => c.capacityProvider === "FARGATE_SPOT");
     const key = `${arch}${spot ? " Spot" : " on-demand"}`;
@@ -74,6 +78,21 @@ export function estimateCost(plan: Plan, layout: Layout): CostLine[] {
   const strategy = vpc?.natGateways?.strategy;
   const nats = layout === "naive" ? azs : strategy === "OnePerAz" ? azs : strategy === "Single" ? 1 : 0;
   add("NAT gateways", `${nats} × ${H} h + EIP, ${a.natGbPerMonth} GB processed`, nats * (p.natHour + p.publicIpv4Hour) * H + (nats ? a.natGbPerMonth * p.natGb : 0));
+
+  if (layout === "planned") {
+    const hosts = ofType(plan, T.launchTemplate).map((t) => String(t.inputs.instanceType));
+    const hourly = (type: string) => {
+      const price = (p.ec2Hour as Record<string, number>)[type];
+      if (price === undefined) throw new Error(`plan/prices.json has no price for ${type}; add it to prices.ec2Hour`);
+      return price;
+    };
+    add("EC2 hosts of EBS-backed servers", `${hosts.join(", ") || "none"} × ${H} h`, hosts.reduce((sum, type) => sum + hourly(type) * H, 0));
+    const volumes = ofType(plan, T.ebs);
+    const dataGb = volumes.reduce((sum, v) => sum + Number(v.inputs.size), 0);
+    add("EBS gp3", `${dataGb} GB data + ${hosts.length} × ${a.hostRootVolumeGb} GB root`, (dataGb + hosts.length * a.hostRootVolumeGb) * p.ebsGp3GbMonth);
+    const snapshots = volumes.filter((v) => v.inputs.tags?.["mcp-stack:backup"]).reduce((sum, v) => sum + Number(v.inputs.size), 0);
+    add("AWS Backup EBS snapshots", `${snapshots} GB (at most the volumes' size, incremental)`, snapshots * p.backupEbsSnapshotGbMonth);
+  }
 
   const fileSystems = ofType(plan, T.efs);
   add("EFS (Standard)", `${fileSystems.length} × ${a.efsGbPerVolume} GB`, fileSystems.length * a.efsGbPerVolume * p.efsStandardGbMonth);

@@ -36,10 +36,11 @@ export function stackDiagram(plan: Plan): string {
   const copy = of("aws:backup/vault:Vault").find((v) => v.inputs.region);
   if (vault) lines.push(`  vault[(${label(`Backup vault ${vault.inputs.name}${of("aws:backup/vaultLockConfiguration:VaultLockConfiguration").length ? " · locked" : ""}`)})]`);
   if (copy) lines.push(`  copy[(${label(`copy · ${copy.inputs.region}`)})]`, "  vault -. copies .-> copy");
-  for (const fs of of("aws:efs/fileSystem:FileSystem")) {
+  for (const fs of [...of("aws:efs/fileSystem:FileSystem"), ...of("aws:ebs/volume:Volume")]) {
     const server = fs.inputs.tags["mcp-stack:server"];
     const node = id(`${fs.name}`);
-    lines.push(`  ${node}[(${label(`EFS ${fs.inputs.tags["mcp-stack:volume"]}`)})]`, `  ${id(server)} --- ${node}`);
+    const kind = fs.type === "aws:ebs/volume:Volume" ? "EBS" : "EFS";
+    lines.push(`  ${node}[(${label(`${kind} ${fs.inputs.tags["mcp-stack:volume"]}`)})]`, `  ${id(server)} --- ${node}`);
     if (vault && fs.inputs.tags["mcp-stack:backup"]) lines.push(`  ${node} -. backup .-> vault`);
   }
   const alarms = of("aws:cloudwatch/metricAlarm:MetricAlarm").length;

@@ -56,7 +56,10 @@ export function serverRows(plan: Plan): ServerRow[] {
       const container = JSON.parse(task.containerDefinitions ?? "[{}]")[0];
       const url = plan.outputs.servers?.[component.name]?.url as string | undefined;
       const alias = service.serviceConnectConfiguration?.services?.[0]?.clientAlias?.[0];
-      const capacity = (service.capacityProviderStrategies ?? []).map((c: any) => c.capacityProvider).join("+");
+      const template = plan.resources.find((r) => r.name === `${component.name}-host-template`)?.inputs;
+      const capacity = template
+        ? `EC2 ${template.instanceType} + EBS`
+        : (service.capacityProviderStrategies ?? []).map((c: any) => c.capacityProvider).join("+");
       const breaker = service.deploymentCircuitBreaker?.rollback ? "auto-rollback" : "NO rollback";
       return {
         name: component.name,

@@ -8,6 +8,8 @@ import { configMapOf, rawConfigOf } from "./support/stackConfig";
 
 const EFS = "aws:efs/fileSystem:FileSystem";
 const VOLUMES = { filesystem: "/data", gmail: "/app/data", neo4j: "/data", rag: "/app/data", vectordb: "/qdrant/storage" } as const;
+/** File data on EFS; the databases (neo4j, vectordb) keep theirs on EBS. */
+const EFS_VOLUMES = { filesystem: "/data", gmail: "/app/data", rag: "/app/data" } as const;
 
 let prod: Plan;
 let dev: Plan;
@@ -26,9 +28,9 @@ const fileSystemOf = (plan: Plan, server: string): PlannedResource => childrenOf
 const statements = (policy: string) => JSON.parse(policy).Statement as any[];
 
 describe("volumes on EFS", () => {
-  it("prod: one encrypted file system per volume of neo4j, gmail, rag, filesystem and vectordb, under the stack's KMS key", () => {
+  it("prod: one encrypted file system per file-data volume (gmail, rag, filesystem), under the stack's KMS key", () => {
     expect(ofType(prod, EFS).map((fs) => `${fs.inputs.tags["mcp-stack:server"]}:${fs.inputs.tags["mcp-stack:volume"]}`).sort()).toEqual(
-      Object.entries(VOLUMES).map(([s, p]) => `${s}:${p}`).sort(),
+      Object.entries(EFS_VOLUMES).map(([s, p]) => `${s}:${p}`).sort(),
     );
     const keyArns = new Set(ofType(prod, EFS).map((fs) => fs.inputs.kmsKeyId));
     expect(keyArns.size).toBe(1);
@@ -47,24 +49,24 @@ describe("volumes on EFS", () => {
   });
 
   it("mount targets in each private subnet behind a security group that admits NFS from the server's tasks only", () => {
-    const fs = fileSystemOf(prod, "neo4j");
-    const mounts = childrenOf(prod, "neo4j", "aws:efs/mountTarget:MountTarget");
+    const fs = fileSystemOf(prod, "filesystem");
+    const mounts = childrenOf(prod, "filesystem", "aws:efs/mountTarget:MountTarget");
     expect(mounts).toHaveLength(3);
     expect(ofType(prod, "awsx:ec2:Vpc")).toHaveLength(1);
     expect(new Set(mounts.map((m) => m.inputs.subnetId)).size).toBe(3);
     expect(mounts.every((m) => m.options.dependsOn.includes(fs.name))).toBe(true);
-    expect(mounts.every((m) => m.options.dependsOn.includes("neo4j-efs-sg"))).toBe(true);
-    const tasksGroup = childOf(prod, "neo4j", T.service)!.inputs.networkConfiguration.securityGroups[0];
-    const nfs = named(prod, "neo4j-efs-from-tasks").inputs;
+    expect(mounts.every((m) => m.options.dependsOn.includes("filesystem-efs-sg"))).toBe(true);
+    const tasksGroup = childOf(prod, "filesystem", T.service)!.inputs.networkConfiguration.securityGroups[0];
+    const nfs = named(prod, "filesystem-efs-from-tasks").inputs;
     expect(nfs).toMatchObject({ ipProtocol: "tcp", fromPort: 2049, toPort: 2049, referencedSecurityGroupId: tasksGroup });
-    expect(ofType(prod, T.egressRule).some((r) => r.options.dependsOn.includes("neo4j-efs-sg"))).toBe(false);
-    expect(childrenOf(dev, "neo4j", "aws:efs/mountTarget:MountTarget")).toHaveLength(2);
+    expect(ofType(prod, T.egressRule).some((r) => r.options.dependsOn.includes("filesystem-efs-sg"))).toBe(false);
+    expect(childrenOf(dev, "filesystem", "aws:efs/mountTarget:MountTarget")).toHaveLength(2);
   });
 
   it("an access point pins the POSIX user and root directory of each volume", () => {
-    const neo4j = named(prod, "neo4j-data-ap").inputs;
-    expect(neo4j.posixUser).toEqual({ uid: 7474, gid: 7474 });
-    expect(neo4j.rootDirectory).toEqual({ path: "/data", creationInfo: { ownerUid: 7474, ownerGid: 7474, permissions: "0750" } });
+    const filesystem = named(prod, "filesystem-data-ap").inputs;
+    expect(filesystem.posixUser).toEqual({ uid: 1000, gid: 1000 });
+    expect(filesystem.rootDirectory).toEqual({ path: "/data", creationInfo: { ownerUid: 1000, ownerGid: 1000, permissions: "0750" } });
     expect(named(prod, "gmail-app-data-ap").inputs.posixUser).toEqual({ uid: 1000, gid: 1000 });
   });
 
@@ -98,31 +100,31 @@ describe("volumes on EFS", () => {
 
   it("EFS's own automatic backups are off: the stack's plan is the one source of recovery points", () => {
     const policies = ofType(prod, "aws:efs/backupPolicy:BackupPolicy");
-    expect(policies).toHaveLength(5);
+    expect(policies).toHaveLength(3);
     for (const p of policies) expect(p.inputs.backupPolicy).toEqual({ status: "DISABLED" });
   });
 });
 
 describe("restoring a volume", () => {
   it("each server with volumes gets a restore task that mounts each file system's root as uid 0 with TLS and IAM", () => {
-    const task = named(prod, "neo4j-restore-task").inputs;
-    expect(task).toMatchObject({ family: "mcp-prod-neo4j-restore", requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "512" });
+    const task = named(prod, "filesystem-restore-task").inputs;
+    expect(task).toMatchObject({ family: "mcp-prod-filesystem-restore", requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "512" });
     expect(task.volumes).toEqual([
       { name: "restore-data", efsVolumeConfiguration: { fileSystemId: expect.stringMatching(/^fs-/), transitEncryption: "ENABLED", authorizationConfig: { accessPointId: expect.stringMatching(/^fsap-/), iam: "ENABLED" } } },
     ]);
     const [restoreContainer] = JSON.parse(task.containerDefinitions);
     expect(restoreContainer.image).toMatch(/busybox:\d+\.\d+\.\d+$/);
     expect(restoreContainer.mountPoints).toEqual([{ sourceVolume: "restore-data", containerPath: "/efs/data", readOnly: false }]);
-    const rootAp = named(prod, "neo4j-data-restore-ap").inputs;
+    const rootAp = named(prod, "filesystem-data-restore-ap").inputs;
     expect(rootAp).toMatchObject({ posixUser: { uid: 0, gid: 0 }, rootDirectory: { path: "/" } });
-    const [, , restore] = statements(named(prod, "neo4j-data-efs-policy").inputs.policy);
+    const [, , restore] = statements(named(prod, "filesystem-data-efs-policy").inputs.policy);
     expect(restore.Action).toContain("elasticfilesystem:ClientRootAccess");
     expect(prod.resources.some((r) => r.name === "graphiti-restore-task")).toBe(false);
   });
 
   it("the stack outputs carry what the runbook needs: the task, its network, the command and the backup role", () => {
-    const restore = prod.outputs.volumes["neo4j:/data"].restore;
-    expect(restore).toMatchObject({ taskDefinition: "mcp-prod-neo4j-restore", securityGroupId: expect.stringMatching(/^sg-/), minTasks: 1 });
+    const restore = prod.outputs.volumes["filesystem:/data"].restore;
+    expect(restore).toMatchObject({ taskDefinition: "mcp-prod-filesystem-restore", securityGroupId: expect.stringMatching(/^sg-/), minTasks: 1 });
     expect(restore.command.slice(0, 2)).toEqual(["sh", "-c"]);
     expect(restore.command[2]).toContain('mv "$restored/data" /efs/data/data');
     expect(restore.command[2]).toContain("mv /efs/data/data /efs/data/data.before-restore");
@@ -248,7 +250,8 @@ describe("AWS Backup", () => {
 
   it("the stack outputs record each volume's file system and whether the targets are met", () => {
     expect(Object.keys(prod.outputs.volumes).sort()).toEqual(Object.entries(VOLUMES).map(([s, p]) => `${s}:${p}`).sort());
-    expect(prod.outputs.volumes["neo4j:/data"]).toMatchObject({ fileSystemId: expect.stringMatching(/^fs-/), performanceMode: "generalPurpose", backup: true });
+    expect(prod.outputs.volumes["gmail:/app/data"]).toMatchObject({ type: "efs", fileSystemId: expect.stringMatching(/^fs-/), performanceMode: "generalPurpose", backup: true });
+    expect(prod.outputs.volumes["neo4j:/data"]).toMatchObject({ type: "ebs", volumeId: expect.stringMatching(/^vol-/), backup: true });
     expect(Object.values(prod.outputs.recovery.volumes).every((v: any) => v.rpoMet && v.rtoMet)).toBe(true);
     expect(prod.outputs.backupVaultName).toBe("mcp-prod");
   });
@@ -256,7 +259,8 @@ describe("AWS Backup", () => {
   it("the plan shows per volume the rules that cover it, its worst-case RPO and RTO against the targets", () => {
     const summary = renderSummary(prod, "prod");
     expect(summary).toContain("Backups · targets RPO 60 min, RTO 240 min · vault mcp-prod (locked: retention ≥ 7 d, governance mode) · copies to mcp-prod-copy in us-west-2");
-    expect(summary).toMatch(/neo4j:\/data\s+encrypted \(KMS key\), protected\s+yes: hourly, daily, weekly\s+60 min ✓\s+3\+60\+8 = 71 min ✓\s+1440 min/);
+    expect(summary).toMatch(/neo4j:\/data\s+EBS 20 GB, encrypted \(KMS key\), protected\s+yes: hourly, daily, weekly\s+60 min ✓\s+3\+60\+8 = 71 min ✓\s+1440 min/);
+    expect(summary).toMatch(/gmail:\/app\/data\s+EFS, encrypted \(KMS key\), protected\s+yes: hourly, daily, weekly/);
     expect(summary).toMatch(/hourly\s+cron\(0 \* \? \* \* \*\) UTC\s+60 \/ 120 min\s+7 d/);
     expect(summary).toContain("restore time ≤ 240 min");
   });
@@ -277,7 +281,7 @@ describe("options and exceptions", () => {
   it("a volume with backup: false gets a file system but no backup tag, so the plan never selects it", () => {
     expect(fileSystemOf(custom, "gmail").inputs.tags["mcp-stack:backup"]).toBeUndefined();
     expect(fileSystemOf(custom, "rag").inputs.tags["mcp-stack:backup"]).toBe("mcp-dev");
-    expect(renderSummary(custom, "dev")).toMatch(/gmail:\/app\/data\s+encrypted \(KMS key\), deletable\s+no \(backup: false\)/);
+    expect(renderSummary(custom, "dev")).toMatch(/gmail:\/app\/data\s+EFS, encrypted \(KMS key\), deletable\s+no \(backup: false\)/);
   });
 
   it("a configured time zone, a compliance lock and cold storage where AWS allows it", () => {
@@ -290,7 +294,8 @@ describe("options and exceptions", () => {
 
   it("EFS replication to the recovery region for every backed-up volume, under a key of that region", () => {
     const replicas = ofType(custom, "aws:efs/replicationConfiguration:ReplicationConfiguration");
-    expect(replicas.map((r) => r.name).sort()).toEqual(["filesystem-data-replica", "neo4j-data-replica", "rag-app-data-replica", "vectordb-qdrant-storage-replica"]);
+    // File data only (gmail opted out of backups here); EBS volumes reach the recovery region as backup copies.
+    expect(replicas.map((r) => r.name).sort()).toEqual(["filesystem-data-replica", "rag-app-data-replica"]);
     expect(replicas[0].inputs.destination.region).toBe("eu-west-1");
     expect(replicas[0].inputs.destination.kmsKeyId).toMatch(/^arn:aws:kms:eu-west-1:/);
   });
@@ -306,7 +311,8 @@ describe("refusing a deploy that would delete or replace a file system", () => {
 
   it("redeploying the same config passes", async () => {
     const again = await planWith("prod", () => {}, deployed());
-    expect(ofType(again, EFS)).toHaveLength(5);
+    expect(ofType(again, EFS)).toHaveLength(3);
+    expect(ofType(again, "aws:ebs/volume:Volume")).toHaveLength(2);
   });
 
   it("removing a volume is refused with the file system it would delete, and nothing is registered", async () => {

@@ -158,7 +158,8 @@ describe("backup config errors name the key and the fix", () => {
 
 describe("refusing changes that would delete or replace a file system", () => {
   const volumes = () => volumesOf(configWith("prod"));
-  const deployed = () => Object.fromEntries(volumes().map((v) => [v.id, { fileSystemId: `fs-${v.key}`, performanceMode: v.performanceMode, backup: v.backup }]));
+  const deployed = () =>
+    Object.fromEntries(volumes().map((v) => [v.id, v.type === "efs" ? { type: "efs", fileSystemId: `fs-${v.key}`, performanceMode: v.performanceMode, backup: v.backup } : { type: "ebs", volumeId: `vol-${v.key}`, backup: v.backup }]));
 
   it("the same volumes as deployed pass; a first deploy passes", () => {
     expect(volumeChangeProblems(volumes(), deployed(), [])).toEqual([]);
@@ -174,9 +175,17 @@ describe("refusing changes that would delete or replace a file system", () => {
   });
 
   it("a performance mode change, which AWS can only make with a new file system, is refused", () => {
-    const current = volumes().map((v) => (v.id === "neo4j:/data" ? { ...v, performanceMode: "maxIO" as const } : v));
+    const current = volumes().map((v) => (v.id === "filesystem:/data" ? { ...v, performanceMode: "maxIO" as const } : v));
     expect(volumeChangeProblems(current, deployed(), [])).toEqual([
-      expect.stringMatching(/^servers\.neo4j\.volumes\.\/data\.performanceMode: changing generalPurpose → maxIO would replace file system fs-data and lose its data/),
+      expect.stringMatching(/^servers\.filesystem\.volumes\.\/data\.performanceMode: changing generalPurpose → maxIO would replace file system fs-data and lose its data/),
+    ]);
+  });
+
+  it("moving a deployed volume between EFS and EBS is refused: it would be new, empty storage", () => {
+    // A deploy from before EBS volumes existed recorded no type: its neo4j data is on EFS.
+    const before = { ...deployed(), "neo4j:/data": { fileSystemId: "fs-neo4j", performanceMode: "generalPurpose", backup: true } };
+    expect(volumeChangeProblems(volumes(), before, [])).toEqual([
+      expect.stringMatching(/^servers\.neo4j\.volumes\.\/data\.type: changing efs → ebs would create new, empty storage and delete file system fs-neo4j\. Keep efs; to move the data/),
     ]);
   });
 });

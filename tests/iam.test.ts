@@ -9,7 +9,8 @@ import { container, named } from "./support/plan";
  */
 const ACCOUNT = "123456789012";
 const SERVERS = ["filesystem", "gmail", "graphiti", "neo4j", "rag", "resend", "vectordb"];
-const WITH_VOLUMES = ["filesystem", "gmail", "neo4j", "rag", "vectordb"];
+/** Servers with EFS volumes; neo4j and vectordb keep theirs on EBS, on their own hosts. */
+const WITH_VOLUMES = ["filesystem", "gmail", "rag"];
 
 let prod: Plan;
 beforeAll(async () => {
@@ -25,7 +26,7 @@ const logStream = (server: string) => `arn:aws:logs:us-east-1:${ACCOUNT}:log-gro
 
 /** A server's file system: its ARN, the task role its policy admits, and the ARNs of its two access points. */
 function fileSystemOf(server: string) {
-  const key = server === "vectordb" ? "qdrant-storage" : server === "gmail" || server === "rag" ? "app-data" : "data";
+  const key = server === "gmail" || server === "rag" ? "app-data" : "data";
   const [, tasks, restore] = policy(`${server}-${key}-efs-policy`).Statement;
   return {
     arn: tasks.Resource as string,
@@ -101,12 +102,12 @@ describe.each(SERVERS)("%s", (server) => {
 
 describe("file system guards", () => {
   it("a mount without TLS is denied even for the owner", async () => {
-    const fs = fileSystemOf("neo4j");
+    const fs = fileSystemOf("gmail");
     const verdict = await decide({
       principal: fs.taskRole,
       action: "elasticfilesystem:ClientMount",
       resource: fs.arn,
-      identityPolicies: taskPolicies("neo4j"),
+      identityPolicies: taskPolicies("gmail"),
       resourcePolicy: fs.resourcePolicy,
       context: { "elasticfilesystem:AccessPointArn": fs.accessPoint, "aws:SecureTransport": "false" },
     });
@@ -114,13 +115,13 @@ describe("file system guards", () => {
   });
 
   it("root access goes through the restore access point only", async () => {
-    const fs = fileSystemOf("neo4j");
+    const fs = fileSystemOf("gmail");
     const rootAccess = (accessPoint: string) =>
       decide({
         principal: fs.taskRole,
         action: "elasticfilesystem:ClientRootAccess",
         resource: fs.arn,
-        identityPolicies: taskPolicies("neo4j"),
+        identityPolicies: taskPolicies("gmail"),
         resourcePolicy: fs.resourcePolicy,
         context: { "elasticfilesystem:AccessPointArn": accessPoint, "aws:SecureTransport": "true" },
       });
@@ -134,5 +135,23 @@ describe("file system guards", () => {
     expect(await pull("filesystem", "filesystem")).toBe("Allowed");
     expect(await pull("filesystem", "resend")).toBe("ImplicitlyDenied");
     expect(await pull("gmail", "resend")).toBe("ImplicitlyDenied");
+  });
+});
+
+describe("database hosts", () => {
+  const hostRole = (server: string) => `arn:aws:iam::${ACCOUNT}:role/${server}-host-role`;
+  const hostPolicies = (server: string) => [{ name: `${server}-host-attach-volumes`, policy: policy(`${server}-host-attach-volumes`) }];
+
+  it("a host attaches its own volume, to its own instances only, and never another database's volume", async () => {
+    const own = JSON.parse(named(prod, "neo4j-host-attach-volumes").inputs.policy).Statement[0].Resource[0] as string;
+    const other = JSON.parse(named(prod, "vectordb-host-attach-volumes").inputs.policy).Statement[0].Resource[0] as string;
+    expect(own).toMatch(/^arn:aws:ec2:us-east-1:123456789012:volume\/vol-/);
+    const attach = (resource: string, context: Record<string, string> = {}) =>
+      decide({ principal: hostRole("neo4j"), action: "ec2:AttachVolume", resource, identityPolicies: hostPolicies("neo4j"), context });
+    expect(await attach(own)).toBe("Allowed");
+    expect(await attach(other)).toBe("ImplicitlyDenied");
+    const instance = `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc`;
+    expect(await attach(instance, { "aws:ResourceTag/mcp-stack:host": "neo4j-host" })).toBe("Allowed");
+    expect(await attach(instance, { "aws:ResourceTag/mcp-stack:host": "vectordb-host" })).toBe("ImplicitlyDenied");
   });
 });

@@ -160,7 +160,25 @@ const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string
       [service({ deploymentCircuitBreaker: { enable: true, rollback: false } }), "a failed deploy would not roll back"],
       [service({ deploymentMinimumHealthyPercent: 50 }), "deploys drop to 50 % healthy tasks"],
     ],
-    passes: [[service()], [service({ deploymentMinimumHealthyPercent: 50 }), { minimumHealthyPercent: 50 }]],
+    passes: [
+      [service()],
+      [service({ deploymentMinimumHealthyPercent: 50 }), { minimumHealthyPercent: 50 }],
+      // A database on its own host: stop-before-start.
+      [service({ deploymentMinimumHealthyPercent: 0, deploymentMaximumPercent: 100, capacityProviderStrategies: [{ capacityProvider: "mcp-dev-neo4j", weight: 1 }] })],
+    ],
+  },
+  "database-single-writer-storage": {
+    fails: [
+      [[{ ...task({ name: "neo4j", image: "neo4j:5.26" }), name: "neo4j-task" }], "neo4j-task: runs neo4j with its store on EFS"],
+      [
+        [{ ...task({ name: "vectordb", image: "qdrant/qdrant:v1.12.4-unprivileged" }, { volumes: [{ name: "ebs-data", hostPath: "/mnt/mcp/data" }] }), name: "vectordb-task" }, { ...service({ deploymentMaximumPercent: 200 }), name: "vectordb-service", propertyDeps: { taskDefinition: ["vectordb-task"] } }],
+        "vectordb-service: a deploy starts a second qdrant on the same store",
+      ],
+    ],
+    passes: [
+      [[{ ...task({ name: "neo4j", image: "neo4j:5.26" }, { volumes: [{ name: "ebs-data", hostPath: "/mnt/mcp/data" }] }), name: "neo4j-task" }, { ...service({ deploymentMaximumPercent: 100, deploymentMinimumHealthyPercent: 0 }), name: "neo4j-service", propertyDeps: { taskDefinition: ["neo4j-task"] } }]],
+      [[{ ...task(), name: "gmail-task" }, { ...service({ deploymentMaximumPercent: 200 }), name: "gmail-service", propertyDeps: { taskDefinition: ["gmail-task"] } }]],
+    ],
   },
   "ecs-image-pinned": {
     fails: [

@@ -42,7 +42,7 @@ describe("the Markdown plan report", () => {
   });
 
   it("shows RPO and RTO achieved against the targets and that no policy is violated", () => {
-    expect(section("Backups")).toMatch(/\| neo4j:\/data \| encrypted \(KMS key\), protected \| yes: hourly, daily, weekly \| 60 min ✓ \| 3\+60\+8 = 71 min ✓ \| 1440 min \|/);
+    expect(section("Backups")).toMatch(/\| neo4j:\/data \| EBS 20 GB, encrypted \(KMS key\), protected \| yes: hourly, daily, weekly \| 60 min ✓ \| 3\+60\+8 = 71 min ✓ \| 1440 min \|/);
     expect(section("Policy violations")).toContain("None: every rule of the policy pack passes.");
   });
 
@@ -68,7 +68,7 @@ describe("the Markdown plan report", () => {
     expect(report).toContain("```mermaid\n" + diagram + "\n```");
     expect(diagram).toContain('alb -->|"/gmail"| gmail');
     expect(diagram).toContain("graphiti --> neo4j");
-    expect(diagram).toContain("neo4j_data_efs -. backup .-> vault");
+    expect(diagram).toContain("neo4j_data_ebs -. backup .-> vault");
     const parsed = parseMermaid(diagram);
     expect(parsed.stderr).toBe("");
     expect(parsed.stdout.trim()).toBe("flowchart-v2");

@@ -76,9 +76,9 @@ describe("network", () => {
 });
 
 describe("platform", () => {
-  it("ECS cluster with Container Insights and both Fargate capacity providers", () => {
+  it("ECS cluster with Container Insights, both Fargate capacity providers and the databases' hosts", () => {
     expect(ofType(prod, T.cluster)[0].inputs.settings).toEqual([{ name: "containerInsights", value: "enabled" }]);
-    expect(named(prod, "platform-capacity").inputs.capacityProviders).toEqual(["FARGATE", "FARGATE_SPOT"]);
+    expect(named(prod, "platform-capacity").inputs.capacityProviders).toEqual(["FARGATE", "FARGATE_SPOT", "mcp-prod-neo4j", "mcp-prod-vectordb"]);
   });
 
   it("one public ALB in the public subnets that drops invalid headers, with the configured idle timeout", () => {
@@ -315,14 +315,19 @@ describe("services", () => {
     }
   });
 
-  it("roll out at 100–200 % with a circuit breaker that rolls back, on the latest platform", () => {
-    for (const name of ALL) {
+  it("roll out at 100–200 % with a circuit breaker that rolls back, on the latest platform; databases stop before they start", () => {
+    for (const name of PUBLIC) {
       expect(childOf(prod, name, T.service)!.inputs).toMatchObject({
         deploymentMinimumHealthyPercent: 100,
         deploymentMaximumPercent: 200,
         deploymentCircuitBreaker: { enable: true, rollback: true },
         platformVersion: "LATEST",
       });
+    }
+    for (const name of INTERNAL) {
+      const service = childOf(prod, name, T.service)!.inputs;
+      expect(service).toMatchObject({ deploymentMinimumHealthyPercent: 0, deploymentMaximumPercent: 100, deploymentCircuitBreaker: { enable: true, rollback: true } });
+      expect(service.platformVersion).toBeUndefined();
     }
   });
 

@@ -1,12 +1,16 @@
 import * as aws from "@pulumi/aws";
-import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
-import { SECRET_LOOKING_NAME } from "../../config/rules";
-import { containersOf, isPinnedImage } from "./support";
+import { validateResourceOfType, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
+import { BLOCK_STORAGE_DATABASES, SECRET_LOOKING_NAME } from "../../config/rules";
+import { containersOf, isPinnedImage, resourcesOfType } from "./support";
+
+/** Services placed on an EC2 capacity provider (a server's own host), not on Fargate. */
+const onOwnHost = (service: { capacityProviderStrategies?: { capacityProvider: string }[] }) =>
+  (service.capacityProviderStrategies ?? []).some((s) => !s.capacityProvider.startsWith("FARGATE"));
 
 /** Values that look like credentials whatever their variable is called (AWS keys, OpenAI/Resend/Stripe-style keys, private keys). */
 const SECRET_LOOKING_VALUE = /(AKIA[0-9A-Z]{16}|\b(sk|rk|re|pk)_[A-Za-z0-9_-]{16,}|\bsk-[A-Za-z0-9_-]{20,}|-----BEGIN [A-Z ]*PRIVATE KEY-----)/;
 
-export const ecsPolicies: ResourceValidationPolicy[] = [
+export const ecsPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   {
     name: "ecs-no-public-ip",
     description: "ECS services run tasks without public IP addresses. Security Hub ECS.2 / ECS.16.",
@@ -122,6 +126,8 @@ export const ecsPolicies: ResourceValidationPolicy[] = [
       const { minimumHealthyPercent = 100 } = args.getConfig<{ minimumHealthyPercent?: number }>();
       const breaker = service.deploymentCircuitBreaker;
       if (!breaker?.enable || !breaker.rollback) reportViolation(`${args.name}: a failed deploy would not roll back; set deploymentCircuitBreaker: { enable: true, rollback: true }.`);
+      // A single-writer store (a database on its host's EBS volume) is deployed stop-before-start instead.
+      if (onOwnHost(service) && (service.deploymentMaximumPercent ?? 200) <= 100) return;
       if ((service.deploymentMinimumHealthyPercent ?? 100) < minimumHealthyPercent) {
         reportViolation(`${args.name}: deploys drop to ${service.deploymentMinimumHealthyPercent} % healthy tasks; keep deploymentMinimumHealthyPercent at ${minimumHealthyPercent} or more.`);
       }
@@ -136,5 +142,26 @@ export const ecsPolicies: ResourceValidationPolicy[] = [
         if (c.image && !isPinnedImage(c.image)) reportViolation(`${args.name}: container ${c.name} runs ${c.image}; pin a version tag (not latest) or a digest.`);
       }
     }),
+  },
+  {
+    name: "database-single-writer-storage",
+    description: "Databases keep their store on a block volume of their own host, never on EFS (NFS), and never run two copies on it: stop-before-start deploys.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+      const tasks = resourcesOfType(args.resources, "aws:ecs/taskDefinition:TaskDefinition");
+      for (const task of tasks) {
+        const database = containersOf(task.props).map((c) => (c.image ? BLOCK_STORAGE_DATABASES.exec(c.image)?.[2] : undefined)).find(Boolean);
+        if (!database || task.name.endsWith("-restore-task")) continue;
+        if ((task.props.volumes ?? []).some((v: any) => v.efsVolumeConfiguration)) {
+          reportViolation(`${task.name}: runs ${database} with its store on EFS, which ${database} does not support (NFS); give the volume type: ebs.`, task.urn);
+        }
+        const services = resourcesOfType(args.resources, "aws:ecs/service:Service").filter((s) => (s.propertyDependencies.taskDefinition ?? []).some((d) => d.urn === task.urn));
+        for (const service of services) {
+          if ((service.props.deploymentMaximumPercent ?? 200) > 100) {
+            reportViolation(`${service.name}: a deploy starts a second ${database} on the same store; set deploymentMaximumPercent: 100 and deploymentMinimumHealthyPercent: 0.`, service.urn);
+          }
+        }
+      }
+    },
   },
 ];

@@ -1,0 +1,163 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ServerConfig } from "../config/schema";
+import { BACKUP_TAG_KEY, backupTagValue, type VolumeSpec } from "../decisions/backup";
+import { hostInstanceType, hostUserData } from "../decisions/host";
+import type { Protection } from "../decisions/protection";
+
+export interface DatabaseHostArgs {
+  stack: string;
+  region: string;
+  accountId: pulumi.Input<string>;
+  server: ServerConfig;
+  volumes: VolumeSpec[];
+  clusterName: pulumi.Input<string>;
+  vpcId: pulumi.Input<string>;
+  /** The host lives in the first private subnet, and its volumes in that subnet's AZ. */
+  privateSubnetIds: pulumi.Input<string[]>;
+  kmsKeyArn: pulumi.Input<string>;
+  protection: Protection;
+}
+
+export interface HostedVolume {
+  spec: VolumeSpec;
+  volume: aws.ebs.Volume;
+}
+
+/**
+ * The EC2 host of one server whose data must live on a block device (a database): encrypted gp3 volumes that outlive
+ * any instance, in the AZ of the first private subnet; an Auto Scaling group of exactly one ECS-optimized instance
+ * there, which attaches the volumes at boot; and the capacity provider the server's service places its task on.
+ */
+export class DatabaseHost extends pulumi.ComponentResource {
+  readonly capacityProvider: aws.ecs.CapacityProvider;
+  readonly volumes: HostedVolume[];
+  readonly autoScalingGroup: aws.autoscaling.Group;
+
+  constructor(name: string, args: DatabaseHostArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mcp-stack:index:DatabaseHost", name, {}, opts);
+    const parent = { parent: this };
+    const server = args.volumes[0].server;
+    const subnetId = pulumi.output(args.privateSubnetIds).apply((ids) => ids[0]);
+    const availabilityZone = aws.ec2.getSubnetOutput({ id: subnetId }, parent).availabilityZone;
+
+    this.volumes = args.volumes.map((spec) => ({
+      spec,
+      volume: new aws.ebs.Volume(
+        `${server}-${spec.key}-ebs`,
+        {
+          availabilityZone,
+          size: spec.sizeGiB,
+          type: "gp3",
+          encrypted: true,
+          kmsKeyId: args.kmsKeyArn,
+          tags: {
+            Name: `mcp-${args.stack}-${server}-${spec.key}`,
+            "mcp-stack:server": server,
+            "mcp-stack:volume": spec.path,
+            ...(spec.backup ? { [BACKUP_TAG_KEY]: backupTagValue(args.stack) } : {}),
+          },
+        },
+        // The data outlives every instance and every deploy.
+        { parent: this, protect: args.protection.protectStateful, retainOnDelete: args.protection.retainStatefulOnDelete },
+      ),
+    }));
+
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `EC2 host of mcp-stack ${args.stack} ${server}: ECS agent, SSM, attach its own volumes`,
+        assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+      },
+      parent,
+    );
+    ["service-role/AmazonEC2ContainerServiceforEC2Role", "AmazonSSMManagedInstanceCore"].forEach((policy, i) =>
+      new aws.iam.RolePolicyAttachment(`${name}-role-${i === 0 ? "ecs" : "ssm"}`, { role: role.name, policyArn: `arn:aws:iam::aws:policy/${policy}` }, parent),
+    );
+    new aws.iam.RolePolicy(`${name}-attach-volumes`, { role: role.id, policy: attachPolicy(name, args, this.volumes) }, parent);
+    const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, parent);
+
+    const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: `mcp-stack ${server} host: no inbound, outbound to ECS, ECR, SSM and EC2` }, parent);
+    new aws.vpc.SecurityGroupEgressRule(`${name}-egress`, { securityGroupId: group.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "AWS APIs and image pulls" }, parent);
+
+    const userData = pulumi
+      .all([args.clusterName, ...this.volumes.map((v) => v.volume.id)])
+      .apply(([cluster, ...ids]) => Buffer.from(hostUserData(cluster, args.region, this.volumes.map((v, i) => ({ spec: v.spec, volumeId: ids[i] })))).toString("base64"));
+    const template = new aws.ec2.LaunchTemplate(
+      `${name}-template`,
+      {
+        // The current ECS-optimized Amazon Linux 2023 AMI, resolved by EC2 at each launch (EC2 user guide, "Use a
+        // Systems Manager parameter instead of an AMI ID").
+        imageId: `resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023${args.server.architecture === "arm64" ? "/arm64" : ""}/recommended/image_id`,
+        instanceType: hostInstanceType(args.server),
+        iamInstanceProfile: { arn: profile.arn },
+        vpcSecurityGroupIds: [group.id],
+        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 30, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+        userData,
+        tagSpecifications: [{ resourceType: "instance", tags: { Name: `mcp-${args.stack}-${server}-host`, "mcp-stack:host": name, "mcp-stack:server": server } }],
+      },
+      parent,
+    );
+    this.autoScalingGroup = new aws.autoscaling.Group(
+      `${name}-asg`,
+      {
+        minSize: 1,
+        maxSize: 1,
+        desiredCapacity: 1,
+        vpcZoneIdentifiers: [subnetId],
+        launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+        healthCheckType: "EC2",
+        // ECS requires it on groups behind a capacity provider (ECS developer guide, "Auto Scaling group capacity providers").
+        tags: [{ key: "AmazonECSManaged", value: "true", propagateAtLaunch: true }],
+      },
+      { parent: this, dependsOn: this.volumes.map((v) => v.volume) },
+    );
+    this.capacityProvider = new aws.ecs.CapacityProvider(
+      `${name}-capacity`,
+      {
+        name: `mcp-${args.stack}-${server}`,
+        autoScalingGroupProvider: {
+          autoScalingGroupArn: this.autoScalingGroup.arn,
+          // The group is fixed at one instance: ECS neither scales it nor protects it from scale-in.
+          managedScaling: { status: "DISABLED" },
+          managedTerminationProtection: "DISABLED",
+        },
+      },
+      parent,
+    );
+    this.registerOutputs({ capacityProvider: this.capacityProvider.name });
+  }
+}
+
+/** Attach and detach only this server's volumes, only to this host's instances; use the volume key through EC2. */
+function attachPolicy(host: string, args: DatabaseHostArgs, volumes: HostedVolume[]) {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "AttachOwnVolumes", Effect: "Allow", Action: ["ec2:AttachVolume", "ec2:DetachVolume"], Resource: volumes.map((v) => v.volume.arn) },
+      {
+        Sid: "ToOwnInstances",
+        Effect: "Allow",
+        Action: ["ec2:AttachVolume", "ec2:DetachVolume"],
+        Resource: pulumi.interpolate`arn:aws:ec2:${args.region}:${args.accountId}:instance/*`,
+        Condition: { StringEquals: { "aws:ResourceTag/mcp-stack:host": host } },
+      },
+      // Restored volumes (the restore runbook) are new volumes of the stack's backups.
+      {
+        Sid: "AttachRestoredVolumes",
+        Effect: "Allow",
+        Action: ["ec2:AttachVolume", "ec2:DetachVolume"],
+        Resource: pulumi.interpolate`arn:aws:ec2:${args.region}:${args.accountId}:volume/*`,
+        Condition: { StringEquals: { "aws:ResourceTag/mcp-stack:restore-for": host } },
+      },
+      {
+        Sid: "UseVolumeKeyThroughEc2",
+        Effect: "Allow",
+        Action: ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*"],
+        Resource: args.kmsKeyArn,
+        Condition: { StringEquals: { "kms:ViaService": `ec2.${args.region}.amazonaws.com` } },
+      },
+    ],
+  });
+}
