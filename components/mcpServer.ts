@@ -154,7 +154,7 @@ export class McpServer extends pulumi.ComponentResource {
         availabilityZoneRebalancing: "ENABLED",
         // `pulumi up` waits for the rollout: a first rollout that never becomes healthy fails the update. A later one
         // that the circuit breaker rolls back ends steady on the old revision, which the provider reports as success
-        // (terraform-provider-aws #20858): the deploy workflow checks the running revision afterwards.
+        // (terraform-provider-aws #20858); README › Deploy safety says how on-call sees it.
         waitForSteadyState: true,
         enableEcsManagedTags: true,
         propagateTags: "SERVICE",

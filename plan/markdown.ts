@@ -1,3 +1,4 @@
+import { firstDeployChecklist } from "./firstDeploy";
 import type { Plan } from "../engine/offline";
 import type { Violation } from "../engine/policyCheck";
 import { backupReport, RULE_HEADER, VOLUME_HEADER } from "./backupSummary";
@@ -96,6 +97,10 @@ export function renderMarkdown({ plan, environment, violations, diff }: Markdown
     "```mermaid",
     stackDiagram(plan),
     "```",
+    "",
+    `## Before the first deploy of ${plan.stack}`,
+    "",
+    ...firstDeployChecklist(plan).map((item, i) => `${i + 1}. ${item}`),
     "",
   );
   return out.join("\n");

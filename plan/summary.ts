@@ -1,3 +1,4 @@
+import { firstDeployChecklist } from "./firstDeploy";
 import * as path from "node:path";
 import { PROJECT_DIR, type Plan, type PlannedResource } from "../engine/offline";
 import { backupSection } from "./backupSummary";
@@ -139,6 +140,12 @@ export function componentRows(plan: Plan): string[][] {
     });
 }
 
+/** The checklist closes the plan: the last thing a reader sees before running pulumi up. */
+export function firstDeploySection(plan: Plan): string[] {
+  const items = firstDeployChecklist(plan);
+  return [`Before the first deploy of ${plan.stack}`, ...(items.length ? items.map((item, i) => `${i + 1}. ${item}`) : ["nothing left to do"])];
+}
+
 export function renderSummary(plan: Plan, environment: string): string {
   const components = componentRows(plan);
   const custom = plan.resources.filter(isLeaf);
@@ -173,5 +180,7 @@ export function renderSummary(plan: Plan, environment: string): string {
     "",
     `Load balancer: ${plan.outputs.albDnsName}`,
     `Overview dashboard: ${plan.outputs.dashboardUrl}`,
+    "",
+    ...firstDeploySection(plan),
   ].join("\n");
 }
