@@ -105,7 +105,7 @@ const alarm = (server: string, key: string): Fixture => ({ type: "aws:cloudwatch
 const publicService: Fixture = { ...service({ loadBalancers: [{ containerPort: 8080 }], tags: { "mcp-stack:server": "gmail" } }), name: "gmail-service", parent: "gmail" };
 const ALL_ALARMS = ["down", "unhealthy", "latency", "errors", "cpu", "memory"];
 const fileSystem = (tags: Record<string, string>): Fixture => ({ type: "aws:efs/fileSystem:FileSystem", name: "gmail-app-data-efs", props: { encrypted: true, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k", tags } });
-const selection: Fixture = { type: "aws:backup/selection:Selection", name: "backup-selection", props: { resources: ["arn:aws:elasticfilesystem:*:*:file-system/*"], conditions: [{ stringEquals: [{ key: "aws:ResourceTag/mcp-stack:backup", value: "mcp-dev" }] }] } };
+const selection: Fixture = { type: "aws:backup/selection:Selection", name: "backup-selection", props: { resources: ["arn:aws:elasticfilesystem:*:*:file-system/*", "arn:aws:ec2:*:*:volume/*"], conditions: [{ stringEquals: [{ key: "aws:ResourceTag/mcp-stack:backup", value: "mcp-dev" }] }] } };
 const routingListener: Fixture = { type: LISTENER, name: "platform-https", stack: "prod", props: { protocol: "HTTPS" }, loadBalancerArnFrom: ["platform-alb"] };
 const listenerRule = (name: string, actions: any[], paths = ["/gmail", "/gmail/*"]): Fixture => ({
   type: "aws:lb/listenerRule:ListenerRule",
@@ -240,8 +240,11 @@ const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string
     passes: [[fileSystem({})]],
   },
   "efs-selected-by-backup-plan": {
-    fails: [[[fileSystem({}), selection], "gmail-app-data-efs: no backup plan selects it"]],
-    passes: [[[fileSystem({ "mcp-stack:backup": "mcp-dev" }), selection]], [[fileSystem({ "mcp-stack:backup-exempt": "scratch space" }), selection]]],
+    fails: [
+      [[fileSystem({}), selection], "gmail-app-data-efs: no backup plan selects it"],
+      [[{ type: "aws:ebs/volume:Volume", name: "neo4j-data-ebs", props: { tags: { "mcp-stack:backup": "mcp-prod" } } }, selection], "neo4j-data-ebs: no backup plan selects it"],
+    ],
+    passes: [[[fileSystem({ "mcp-stack:backup": "mcp-dev" }), selection]], [[fileSystem({ "mcp-stack:backup-exempt": "scratch space" }), selection]], [[{ type: "aws:ebs/volume:Volume", name: "neo4j-data-ebs", props: { tags: { "mcp-stack:backup": "mcp-dev" } } }, selection]]],
   },
   "efs-access-point-enforces-user-and-root": {
     fails: [

@@ -5,6 +5,7 @@ import { resourcesOfType } from "./support";
 
 const FILE_SYSTEM = "aws:efs/fileSystem:FileSystem";
 const SELECTION = "aws:backup/selection:Selection";
+const EBS_VOLUME = "aws:ebs/volume:Volume";
 
 export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   {
@@ -17,17 +18,18 @@ export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] 
   },
   {
     name: "efs-selected-by-backup-plan",
-    description: "Every EFS file system is selected by an AWS Backup plan through its tags. Security Hub EFS.2.",
+    description: "Every EFS file system and EBS volume is selected by an AWS Backup plan through its tags. Security Hub EFS.2.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { exemptTag: { type: "string", default: "mcp-stack:backup-exempt", description: "A tag that marks a file system deliberately left out of backups (its value says why)." } } },
     validateStack: (args, reportViolation) => {
       const { exemptTag = "mcp-stack:backup-exempt" } = args.getConfig<{ exemptTag?: string }>();
       const selections = resourcesOfType(args.resources, SELECTION).map((s) => s.props as SelectionShape);
-      for (const fs of resourcesOfType(args.resources, FILE_SYSTEM)) {
+      for (const fs of [...resourcesOfType(args.resources, FILE_SYSTEM), ...resourcesOfType(args.resources, EBS_VOLUME)]) {
         const tags: Record<string, string> = fs.props.tags ?? {};
         if (tags[exemptTag]) continue;
-        // The ARN is not known before the file system exists; its shape is all a selection's patterns look at.
-        const resource = { arn: `arn:aws:elasticfilesystem:region:account:file-system/${fs.name}`, tags };
+        // The ARN is not known before the volume exists; its shape is all a selection's patterns look at.
+        const arn = fs.type === EBS_VOLUME ? `arn:aws:ec2:region:account:volume/${fs.name}` : `arn:aws:elasticfilesystem:region:account:file-system/${fs.name}`;
+        const resource = { arn, tags };
         if (!selections.some((s) => selectionPicks(s, resource))) {
           reportViolation(`${fs.name}: no backup plan selects it; mark its volume backup: true (tag mcp-stack:backup) or tag it ${exemptTag} with the reason.`, fs.urn);
         }
