@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { parseStackConfig } from "../config/load";
 import { containerCommand } from "../decisions/tasks";
+import { freePort } from "./support/net";
 import { rawConfigOf } from "./support/stackConfig";
 
 /**
@@ -15,17 +15,6 @@ import { rawConfigOf } from "./support/stackConfig";
  * loopback stand-ins, driven by the official MCP SDK client over Streamable HTTP.
  */
 const root = path.resolve(__dirname, "..");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once("error", reject);
-  });
-}
 
 async function waitForHealth(url: string, bridge: ChildProcess, timeoutMs = 20000): Promise<number> {
   const deadline = Date.now() + timeoutMs;

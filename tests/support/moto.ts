@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "./net";
 
 /**
  * moto, the AWS emulator the machine image carries, as a server on a loopback port for one test file. `available`
@@ -15,17 +15,6 @@ export function motoAvailability(): { available: true } | { available: false; wh
   if (probe.error) return { available: false, why: "python3 is not installed" };
   if (probe.status !== 0) return { available: false, why: "moto is not installed (pip install 'moto[server]')" };
   return { available: true };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once("error", reject);
-  });
 }
 
 export async function startMoto(timeoutMs = 20000): Promise<Moto> {
