@@ -5,6 +5,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
   setupFilesAfterEnv: ["<rootDir>/tests/support/pulumiStacks.ts"],
+  globalSetup: "<rootDir>/tests/support/globalSetup.ts",
   reporters: ["default", "<rootDir>/tests/support/summaryReporter.js"],
   testTimeout: 30000,
   // Jest's default (cores − 1) is one worker on a 2-core machine; the main process mostly waits, so use both cores.

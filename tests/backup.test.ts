@@ -1,6 +1,7 @@
+import { shippedPlan } from "./support/shippedPlans";
 import { ConfigError } from "../config/errors";
 import { selectionPicks, type SelectionShape } from "../decisions/backupSelection";
-import { OfflineRunError, planStack, runOffline, type Plan, type PlannedResource } from "../engine/offline";
+import { OfflineRunError, runOffline, type Plan, type PlannedResource } from "../engine/offline";
 import { selfReferenceName } from "../program";
 import { renderSummary } from "../plan/summary";
 import { childOf, childrenOf, container, named, ofType, T } from "./support/plan";
@@ -14,8 +15,8 @@ const EFS_VOLUMES = { filesystem: "/data", gmail: "/app/data", rag: "/app/data" 
 let prod: Plan;
 let dev: Plan;
 beforeAll(async () => {
-  prod = await planStack("prod");
-  dev = await planStack("dev");
+  prod = await shippedPlan("prod");
+  dev = await shippedPlan("dev");
 });
 
 function planWith(stack: string, change: (raw: Record<string, any>) => void, deployedOutputs?: Record<string, unknown>): Promise<Plan> {

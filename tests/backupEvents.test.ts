@@ -1,6 +1,7 @@
+import { shippedPlan } from "./support/shippedPlans";
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { planStack, type Plan } from "../engine/offline";
+import type { Plan } from "../engine/offline";
 import { named } from "./support/plan";
 import { motoAvailability, motoClientConfig, startMoto, type Moto } from "./support/moto";
 
@@ -33,7 +34,7 @@ function jobEvent(state: string, vault: string) {
 
 let prod: Plan;
 beforeAll(async () => {
-  prod = await planStack("prod");
+  prod = await shippedPlan("prod");
 });
 
 describeWithMoto("backup job events through the planned EventBridge rules (moto)", () => {

@@ -1,3 +1,4 @@
+import { shippedPlan } from "./support/shippedPlans";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,7 +7,7 @@ import { parseStackConfig } from "../config/load";
 import { ConfigError } from "../config/errors";
 import { hostInstanceType, swapCommand } from "../decisions/host";
 import { estimateCost } from "../plan/cost";
-import { planStack, type Plan } from "../engine/offline";
+import type { Plan } from "../engine/offline";
 import { childOf, container, named, ofType, T } from "./support/plan";
 import { rawConfigOf } from "./support/stackConfig";
 
@@ -17,8 +18,8 @@ import { rawConfigOf } from "./support/stackConfig";
 let prod: Plan;
 let dev: Plan;
 beforeAll(async () => {
-  prod = await planStack("prod");
-  dev = await planStack("dev");
+  prod = await shippedPlan("prod");
+  dev = await shippedPlan("dev");
 });
 
 describe("databases on EBS volumes of their own hosts", () => {

@@ -1,7 +1,8 @@
+import { shippedPlan } from "./support/shippedPlans";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { discoverOAuthProtectedResourceMetadata } from "@modelcontextprotocol/sdk/client/auth.js";
-import { planStack, runOffline, type Plan, type PlannedResource } from "../engine/offline";
+import { runOffline, type Plan, type PlannedResource } from "../engine/offline";
 import { albRuleFor } from "./support/awsSemantics";
 import { named, ofType, T } from "./support/plan";
 import { configMapOf, rawConfigOf } from "./support/stackConfig";
@@ -53,7 +54,7 @@ async function withListener<T>(plan: Plan, run: (f: typeof fetch) => Promise<T>,
 
 let prod: Plan;
 beforeAll(async () => {
-  prod = await planStack("prod");
+  prod = await shippedPlan("prod");
 });
 
 describe("OAuth protected-resource discovery through the planned listener rules", () => {

@@ -1,4 +1,5 @@
-import { planStack, runOffline, type Plan } from "../engine/offline";
+import { shippedPlan } from "./support/shippedPlans";
+import { runOffline, type Plan } from "../engine/offline";
 import { firstDeployChecklist } from "../plan/firstDeploy";
 import { renderSummary } from "../plan/summary";
 import { configMapOf, rawConfigOf } from "./support/stackConfig";
@@ -6,7 +7,7 @@ import { configMapOf, rawConfigOf } from "./support/stackConfig";
 /** The plan ends with what must be done before the first deploy, read back from the resources it would create. */
 let prod: Plan;
 beforeAll(async () => {
-  prod = await planStack("prod");
+  prod = await shippedPlan("prod");
 });
 
 describe("before the first deploy", () => {

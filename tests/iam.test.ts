@@ -1,5 +1,6 @@
+import { shippedPlan } from "./support/shippedPlans";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { planStack, type Plan } from "../engine/offline";
+import type { Plan } from "../engine/offline";
 import { container, named } from "./support/plan";
 
 /**
@@ -14,7 +15,7 @@ const WITH_VOLUMES = ["filesystem", "gmail", "rag"];
 
 let prod: Plan;
 beforeAll(async () => {
-  prod = await planStack("prod");
+  prod = await shippedPlan("prod");
 });
 
 const policy = (name: string) => JSON.parse(named(prod, name).inputs.policy);

@@ -1,7 +1,8 @@
+import { shippedPlan } from "./support/shippedPlans";
 import { parseStackConfig } from "../config/load";
 import { alarmDescription, alarmSpecsFor, type AlarmSpec } from "../decisions/alarms";
 import { GRID_COLUMNS, type Widget } from "../decisions/dashboards";
-import { planStack, runOffline, type Plan } from "../engine/offline";
+import { runOffline, type Plan } from "../engine/offline";
 import { alarmRows, timeToDetect } from "../plan/summary";
 import { childOf, childrenOf, named, ofType } from "./support/plan";
 import { configMapOf, rawConfigOf } from "./support/stackConfig";
@@ -72,7 +73,7 @@ describe("alarm specs (pure decisions)", () => {
 describe("alarms, topics and dashboards of the prod plan", () => {
   let prod: Plan;
   beforeAll(async () => {
-    prod = await planStack("prod");
+    prod = await shippedPlan("prod");
   });
 
   const alarmsOf = (server: string) => childrenOf(prod, server, ALARM);

@@ -1,3 +1,4 @@
+import { shippedPlan } from "./support/shippedPlans";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -341,7 +342,7 @@ describe("the shipped stacks", () => {
   });
 
   it("without the policy config the databases' writable root filesystems are mandatory violations", async () => {
-    const found = await checkPolicies(await planStack("dev"), {});
+    const found = await checkPolicies(await shippedPlan("dev"), {});
     expect(found.map((v) => [v.policy, v.resource, v.enforcementLevel])).toEqual([
       ["ecs-read-only-root-filesystem", "neo4j-task", "mandatory"],
       ["ecs-read-only-root-filesystem", "vectordb-task", "mandatory"],

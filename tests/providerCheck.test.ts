@@ -1,4 +1,5 @@
-import { planStack, type Plan } from "../engine/offline";
+import { shippedPlan } from "./support/shippedPlans";
+import type { Plan } from "../engine/offline";
 import { checkWithProvider, terraformAvailability, terraformTypeOf } from "../engine/providerCheck";
 import { named } from "./support/plan";
 
@@ -13,7 +14,7 @@ if (!terraform.available) console.log(`skipped the provider check: ${terraform.w
 describeWithTerraform("the hashicorp/aws provider's input checks over the plans", () => {
   let result: ReturnType<typeof checkWithProvider>;
   beforeAll(async () => {
-    const [prod, dev] = [await planStack("prod"), await planStack("dev")];
+    const [prod, dev] = [await shippedPlan("prod"), await shippedPlan("dev")];
     const prefixed = (plan: Plan) => plan.resources.map((r) => ({ ...r, name: `${plan.stack}-${r.name}` }));
     const selection = named(prod, "backup-restore-test-volumes");
     const before = { ...selection, name: "before-restore-test-volumes", inputs: { ...selection.inputs, protectedResourceArns: ["*"] } };

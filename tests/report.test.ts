@@ -1,6 +1,7 @@
+import { shippedPlan } from "./support/shippedPlans";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { planStack, runOffline, type Plan } from "../engine/offline";
+import { runOffline, type Plan } from "../engine/offline";
 import { checkPolicies, readPolicyConfig } from "../engine/policyCheck";
 import { estimateCost, totalOf } from "../plan/cost";
 import { stackDiagram } from "../plan/diagram";
@@ -15,8 +16,8 @@ let prod: Plan;
 let dev: Plan;
 let report: string;
 beforeAll(async () => {
-  prod = await planStack("prod");
-  dev = await planStack("dev");
+  prod = await shippedPlan("prod");
+  dev = await shippedPlan("dev");
   report = renderMarkdown({ plan: prod, environment: "prod", violations: await checkPolicies(prod, readPolicyConfig()) });
 });
 

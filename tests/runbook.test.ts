@@ -1,7 +1,8 @@
+import { shippedPlan } from "./support/shippedPlans";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { planStack, type Plan } from "../engine/offline";
+import type { Plan } from "../engine/offline";
 
 /** The README's restore runbooks: valid bash, and every stack output they read exists for that kind of volume. */
 const readme = readFileSync(path.resolve(__dirname, "../README.md"), "utf8");
@@ -10,7 +11,7 @@ const blocks = [...runbook.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1])
 
 let prod: Plan;
 beforeAll(async () => {
-  prod = await planStack("prod");
+  prod = await shippedPlan("prod");
 });
 
 /** `out ".volumes[\"$VOLUME\"].restore.command"` → ["restore", "command"]; top-level `out .backupRoleArn` → ["backupRoleArn"]. */

@@ -1,10 +1,11 @@
+import { shippedPlan } from "./support/shippedPlans";
 import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { contentTag } from "../components/serverImage";
 import { PROJECT_DIR } from "../config/rules";
-import { OfflineRunError, planStack, runOffline, type Plan } from "../engine/offline";
+import { OfflineRunError, runOffline, type Plan } from "../engine/offline";
 import { ConfigError } from "../config/errors";
 import { childOf, childrenOf, container, named, ofType, serverNames, T } from "./support/plan";
 import { configMapOf, rawConfigOf } from "./support/stackConfig";
@@ -17,8 +18,8 @@ const INTERNAL = ["neo4j", "vectordb"];
 let dev: Plan;
 let prod: Plan;
 beforeAll(async () => {
-  dev = await planStack("dev");
-  prod = await planStack("prod");
+  dev = await shippedPlan("dev");
+  prod = await shippedPlan("prod");
 });
 
 function planWith(stack: string, change: (raw: Record<string, any>) => void): Promise<Plan> {
