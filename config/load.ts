@@ -1,15 +1,55 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, describeIssues } from "./errors";
-import { stackConfigSchema, type StackConfig } from "./schema";
+import { ConfigError, describeIssues, keyPath } from "./errors";
+import type { z } from "zod";
+import { stackRulesSchema, stackShapeSchema, type StackConfig } from "./schema";
 
 /** The top-level keys of the `mcp-stack:` namespace that the schema reads. */
 const OBJECT_KEYS = ["network", "ingress", "alerts", "backup", "retiredVolumes", "servers"] as const;
+export const TOP_LEVEL_KEYS = ["environment", ...OBJECT_KEYS, "secretValues"] as const;
 
-/** Validates a raw config object (keys as in Pulumi.<stack>.yaml, without the `mcp-stack:` prefix). */
+/**
+ * Validates a raw config object (keys as in Pulumi.<stack>.yaml, without the `mcp-stack:` prefix) and reports every
+ * problem in one run. The cross-field rules need input that passed the schema, so the keys the schema refused are set
+ * aside (defaults take their place) until the rest passes, and the rules then check that rest; what they report about
+ * a key that was set aside is a consequence, not news, and is left out.
+ */
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
-  const result = stackConfigSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(describeIssues(result.error.issues));
-  return result.data;
+  const issues: z.core.$ZodIssue[] = [];
+  const setAside: PropertyKey[][] = [];
+  /** Objects set aside whole because a required key of theirs was: the rules about their siblings are consequences too. */
+  const escalated: PropertyKey[][] = [];
+  const within = (p: PropertyKey[], q: PropertyKey[]) => keyPath(p).startsWith(keyPath(q)) || keyPath(q).startsWith(keyPath(p));
+  const related = (p: PropertyKey[]) => setAside.some((q) => within(p, q)) || escalated.some((q) => within(p, q.slice(0, -1)));
+  let rest = raw;
+  for (let round = 0; round < 10; round++) {
+    const shape = stackShapeSchema.safeParse(rest);
+    if (shape.success) {
+      const rules = stackRulesSchema.safeParse(shape.data);
+      if (rules.success && !issues.length) return shape.data as StackConfig;
+      if (!rules.success) issues.push(...rules.error.issues.filter((i) => !related(i.path)));
+      break;
+    }
+    // A key that is required where it was set aside: its object goes too, so that defaults (or a plain "required") apply.
+    // An unknown key's issue names its object; it is the key that goes.
+    const refused = shape.error.issues.flatMap((i): { issue: z.core.$ZodIssue; path: PropertyKey[] }[] => (i.code === "unrecognized_keys" ? i.keys.map((key) => ({ issue: i, path: [...i.path, key] })) : [{ issue: i, path: i.path }]));
+    const next = refused.map(({ issue, path }) => (related(path) ? { issue: undefined, path: path.slice(0, -1) } : { issue, path }));
+    issues.push(...new Set(next.flatMap(({ issue }) => (issue ? [issue] : []))));
+    setAside.push(...next.map(({ path }) => path).filter((p) => p.length > 0));
+    escalated.push(...next.filter(({ issue, path }) => !issue && path.length > 0).map(({ path }) => path));
+    rest = withoutPaths(rest, setAside);
+  }
+  throw new ConfigError(describeIssues(issues));
+}
+
+/** A copy of `raw` without the values at `paths` (an unrecognized key's path names its object: the key goes). */
+function withoutPaths(raw: Record<string, unknown>, paths: PropertyKey[][]): Record<string, unknown> {
+  const copy = structuredClone(raw);
+  for (const path of paths) {
+    let node: any = copy;
+    for (const part of path.slice(0, -1)) node = node?.[part as string];
+    if (node && typeof node === "object") delete node[path[path.length - 1] as string];
+  }
+  return copy;
 }
 
 export interface LoadedConfig {
@@ -23,6 +63,7 @@ export interface LoadedConfig {
 /** Reads the stack's config the way `pulumi up` provides it: through pulumi.Config only. */
 export function loadConfig(): LoadedConfig {
   const cfg = new pulumi.Config("mcp-stack");
+  const problems = [...unknownKeyProblems(Object.keys(pulumi.runtime.allConfig())), ...plainSecretProblems(cfg)];
   const raw: Record<string, unknown> = { environment: readJson(cfg, "environment", "string") };
   for (const key of OBJECT_KEYS) raw[key] = readJson(cfg, key, "object");
   // Only the names of secret values are validated; the values never enter the validated config.
@@ -30,8 +71,16 @@ export function loadConfig(): LoadedConfig {
   raw.secretValues = Object.fromEntries(secretNames.map((name) => [name, "[secret]"]));
 
   const region = new pulumi.Config("aws").get("region");
-  if (!region) throw new ConfigError(["aws:region: is required; set it with `pulumi config set aws:region us-east-1`"]);
-  const config = parseStackConfig(raw);
+  if (!region) problems.push("aws:region: is required; set it with `pulumi config set aws:region us-east-1`");
+  else if (!AWS_REGION.test(region)) problems.push(`aws:region: "${region}" is not an AWS region name; use one such as us-east-1 or eu-west-1`);
+  let config: StackConfig | undefined;
+  try {
+    config = parseStackConfig(raw);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (problems.length || !config || !region) throw new ConfigError(problems);
   checkRecoveryRegion(config, region);
   return {
     config,
@@ -58,4 +107,53 @@ function readJson(cfg: pulumi.Config, key: string, kind: "string" | "object"): u
   } catch {
     throw new ConfigError([`${key}: mcp-stack:${key} must be valid YAML/JSON`]);
   }
+}
+
+/** Region names: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-5 … */
+export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+
+/**
+ * Keys of the `mcp-stack:` namespace the program does not read: a typo there (`mcp-stack:alert`) would silently drop
+ * the paging subscriptions or the backup settings. Each names the closest known key.
+ */
+export function unknownKeyProblems(configKeys: string[]): string[] {
+  return configKeys
+    .filter((key) => key.startsWith("mcp-stack:"))
+    .map((key) => key.slice("mcp-stack:".length))
+    .filter((key) => !(TOP_LEVEL_KEYS as readonly string[]).includes(key))
+    .sort()
+    .map((key) => {
+      const closest = [...TOP_LEVEL_KEYS].sort((a, b) => distance(key, a) - distance(key, b))[0];
+      const hint = distance(key, closest) <= Math.max(2, Math.floor(closest.length / 3)) ? `did you mean mcp-stack:${closest}? ` : "";
+      return `mcp-stack:${key}: unknown key; ${hint}the keys are ${TOP_LEVEL_KEYS.map((k) => `mcp-stack:${k}`).join(", ")}`;
+    });
+}
+
+/** Levenshtein distance, for the suggestion. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/**
+ * `secretValues` must be a Pulumi secret (`secure:` in the stack file): a plain value would sit in clear in the
+ * repository and in every plan output. Pulumi marks a key secret when it was set with --secret (--path included).
+ */
+function plainSecretProblems(cfg: pulumi.Config): string[] {
+  const text = cfg.get("secretValues");
+  if (text === undefined) return [];
+  const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+  if (!isSecret) throw new Error("@pulumi/pulumi no longer exports runtime.isConfigSecret; update config/load.ts");
+  if (isSecret("mcp-stack:secretValues")) return [];
+  const names = Object.keys((JSON.parse(text) as Record<string, unknown>) ?? {}).sort();
+  return names.map((name) => `secretValues.${name}: is in plain text in the stack file; remove it and set it with pulumi config set --secret --path 'mcp-stack:secretValues.${name}' <value> (the stack file then holds it encrypted, as secure:)`);
 }

@@ -151,12 +151,18 @@ function checkServer(config: StackConfig, name: string, s: Server, fail: Fail) {
  */
 export const BLOCK_STORAGE_DATABASES = /(^|\/)(neo4j|qdrant|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|valkey|elasticsearch|opensearch)(:|@|$)/;
 
+/** Paths a volume must not cover: the task's own /tmp, and the container's system directories. */
+const RESERVED_MOUNT_PATHS = ["/", "/tmp", "/proc", "/sys", "/dev", "/etc", "/usr", "/bin", "/sbin", "/lib", "/run"];
+
 function checkStorage(name: string, s: Server, fail: Fail) {
   const at = (...rest: Path): Path => ["servers", name, ...rest];
   const volumes = Object.entries(s.volumes);
   const ebs = volumes.filter(([, v]) => v.type === "ebs");
   const database = s.image ? BLOCK_STORAGE_DATABASES.exec(s.image)?.[2] : undefined;
   for (const [volumePath, v] of volumes) {
+    const reserved = RESERVED_MOUNT_PATHS.find((r) => volumePath === r || (r !== "/" && volumePath.startsWith(`${r}/`)));
+    if (reserved === "/tmp") fail(at("volumes", volumePath), "the task mounts its own writable /tmp there (read-only root filesystem); keep data elsewhere, such as /data");
+    else if (reserved) fail(at("volumes", volumePath), `would hide the container's ${reserved === "/" ? "whole filesystem" : `system directory ${reserved}`}; mount data elsewhere, such as /data`);
     if (database && v.type === "efs") {
       fail(at("volumes", volumePath, "type"), `${database} does not support network file systems and EFS is NFS: set type: ebs (an EBS volume on the server's own host, one writer)`);
     }

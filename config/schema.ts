@@ -243,7 +243,11 @@ function applyStackDefaults(c: z.output<typeof stackObject>) {
   return { ...c, network, servers, backup };
 }
 
-export const stackConfigSchema = stackObject.transform(applyStackDefaults).superRefine(checkStackRules);
+/** The schema and its defaults, without the cross-field rules. */
+export const stackShapeSchema = stackObject.transform(applyStackDefaults);
+/** The cross-field rules alone, over a config that passed stackShapeSchema. */
+export const stackRulesSchema = z.custom<z.output<typeof stackShapeSchema>>().superRefine(checkStackRules);
+export const stackConfigSchema = stackShapeSchema.superRefine(checkStackRules);
 
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ServerConfig = StackConfig["servers"][string];

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parse as parseYaml } from "yaml";
 import { createMocks } from "./mocks";
 
@@ -146,6 +147,20 @@ async function drainRpcs(): Promise<void> {
 const nameOfUrn = (urn: string) => urn.split("::").pop()!;
 const typeOfUrn = (urn: string) => urn.split("::")[2]?.split("$").pop();
 
+/** What every plan output shows in place of a secret input (a secret value, a registry password …). */
+export const SECRET_INPUT = "[secret]";
+
+/** Secret values arrive wrapped with Pulumi's secret signature: they are recorded as SECRET_INPUT, never in clear. */
+function maskSecrets(value: unknown): any {
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return SECRET_INPUT;
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, maskSecrets(v)]));
+  }
+  return value;
+}
+
 /** Wraps the mock monitor so every registration is recorded with its parent and resource options. */
 function recordRegistrations(): PlannedResource[] {
   const records: PlannedResource[] = [];
@@ -161,7 +176,7 @@ function recordRegistrations(): PlannedResource[] {
       parent: isStackChild ? undefined : nameOfUrn(parentUrn),
       parentType: isStackChild ? undefined : typeOfUrn(parentUrn),
       custom: req.getCustom(),
-      inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+      inputs: pulumi.runtime.deserializeProperties(Struct.fromJavaScript(maskSecrets(req.getObject().toJavaScript()))),
       options: {
         protect: !!req.getProtect(),
         retainOnDelete: !!req.getRetainondelete(),

@@ -210,3 +210,26 @@ describe("combinations AWS refuses at deploy time", () => {
     ]);
   });
 });
+
+describe("the config contract has no silent holes", () => {
+  it("schema problems and cross-field problems come in one run", () => {
+    const problems = problemsOf((r) => {
+      r.servers.gmail.scalling = { min: 1 };
+      r.servers.rag.route = { path: "/gmail" };
+      r.servers.graphiti.memory = 100000;
+    });
+    expect(problems).toEqual([
+      "servers.gmail.scalling: unknown key; check the spelling against the config reference in README.md",
+      "servers.graphiti.memory: 100000 MiB is not valid; with cpu 512 Fargate accepts memory 1024–4096 in steps of 1024",
+      'servers.rag.route.path: "/gmail" is already routed to gmail; give each server its own path',
+    ]);
+  });
+
+  it.each([
+    ["/tmp", "servers.gmail.volumes./tmp: the task mounts its own writable /tmp there (read-only root filesystem); keep data elsewhere, such as /data"],
+    ["/etc/gmail", "servers.gmail.volumes./etc/gmail: would hide the container's system directory /etc; mount data elsewhere, such as /data"],
+    ["/", "servers.gmail.volumes./: would hide the container's whole filesystem; mount data elsewhere, such as /data"],
+  ])("a volume over %s is refused", (volumePath, message) => {
+    expect(problemsOf((r) => (r.servers.gmail.volumes = { [volumePath]: {} }))).toEqual([message]);
+  });
+});
