@@ -17,6 +17,7 @@ import { alarmSpecsFor, loadBalancerAlarmSpecs } from "./decisions/alarms";
 import { READ_SCOPE, WRITE_SCOPE } from "./decisions/auth";
 import { restoreCommand, volumeCoverage, volumesOf, volumesOfServer, type VolumeCoverage } from "./decisions/backup";
 import { dependencyOrder } from "./decisions/dependencies";
+import { exposureOf } from "./decisions/exposure";
 import { runsOnHost } from "./decisions/deploy";
 import { ebsRestoreCommand } from "./decisions/host";
 import { protectionFor } from "./decisions/protection";
@@ -79,7 +80,18 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
   for (const [, s] of enabled) if (s.route?.host) hostNames.add(s.route.host);
   const platform = new Platform(
     "platform",
-    { stack, region, accountId, ingress: config.ingress, protection, vpcId: network.vpcId, publicSubnetIds: network.publicSubnetIds, hostNames: [...hostNames] },
+    {
+      stack,
+      region,
+      accountId,
+      ingress: config.ingress,
+      protection,
+      vpcId: network.vpcId,
+      publicSubnetIds: network.publicSubnetIds,
+      privateSubnetIds: network.privateSubnetIds,
+      exposure: exposureOf(config),
+      hostNames: [...hostNames],
+    },
     opts,
   );
 

@@ -4,12 +4,17 @@ import type { Severity } from "../config/schema";
 import { alarmDescription, alarmName, metricOf, type AlarmSpec } from "../decisions/alarms";
 import { dimensionsFor, type ScopeValues } from "../decisions/metrics";
 
+/** Set on a paused server's service and alarms: the pack and mcp-ops read it. */
+export const PAUSED_TAG = "mcp-stack:paused";
+
 export interface AlarmContext {
   stack: string;
   owner: string;
   scope: ScopeValues<pulumi.Input<string>>;
   topics: Record<Severity, aws.sns.Topic>;
   parent: pulumi.Resource;
+  /** A paused server's alarms keep their state but notify no one (actions disabled). */
+  paused?: boolean;
 }
 
 /** One CloudWatch alarm from its spec, notifying (and clearing on) the topic of its severity. */
@@ -25,7 +30,8 @@ export function createAlarm(spec: AlarmSpec, ctx: AlarmContext, opts?: pulumi.Cu
     treatMissingData: spec.treatMissingData,
     alarmActions: [topic],
     okActions: [topic],
-    tags: { severity: spec.severity, "mcp-stack:server": ctx.owner },
+    actionsEnabled: !ctx.paused,
+    tags: { severity: spec.severity, "mcp-stack:server": ctx.owner, ...(ctx.paused ? { [PAUSED_TAG]: "true" } : {}) },
   };
   const stat = (s: { stat: string }) => (/^p\d/.test(s.stat) ? { extendedStatistic: s.stat } : { statistic: s.stat });
   const args: aws.cloudwatch.MetricAlarmArgs = spec.metric

@@ -10,7 +10,7 @@ import { containerCommand, containerEnvironment, containerHealthCheck, taskSize 
 import { trafficPolicyFor } from "../decisions/traffic";
 import type { Severity } from "../config/schema";
 import { alarmName, type AlarmSpec } from "../decisions/alarms";
-import { createAlarm, type AlarmContext } from "./alarms";
+import { createAlarm, PAUSED_TAG, type AlarmContext } from "./alarms";
 import { executionRolePolicy, taskAssumeRolePolicy } from "./iamPolicies";
 import type { Platform } from "./platform";
 import type { VolumeSpec } from "../decisions/backup";
@@ -126,7 +126,7 @@ export class McpServer extends pulumi.ComponentResource {
 
     // Target-group alarms exist before the service so that its deployments can roll back on them.
     const scope: AlarmContext["scope"] = { loadBalancer: platform.alb.arnSuffix, targetGroup: this.targetGroup?.arnSuffix, cluster: platform.cluster.name };
-    const alarmContext = (s: AlarmContext["scope"]): AlarmContext => ({ stack: args.stack, owner: name, scope: s, topics: args.topics, parent: this });
+    const alarmContext = (s: AlarmContext["scope"]): AlarmContext => ({ stack: args.stack, owner: name, scope: s, topics: args.topics, parent: this, paused: server.paused });
     const early = args.alarms.filter((spec) => spec.scope !== "service").map((spec) => ({ spec, alarm: createAlarm(spec, alarmContext(scope)) }));
     const gates = early.filter(({ spec }) => spec.gatesDeployments);
 
@@ -169,7 +169,7 @@ export class McpServer extends pulumi.ComponentResource {
             ? [{ portName: name, discoveryName: name, clientAlias: [{ port: this.port, dnsName: name }] }]
             : undefined,
         },
-        tags: { "mcp-stack:server": name },
+        tags: { "mcp-stack:server": name, ...(server.paused ? { [PAUSED_TAG]: "true" } : {}) },
       },
       {
         parent: this,

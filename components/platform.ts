@@ -2,7 +2,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
 import type { Protection } from "../decisions/protection";
+import type { Exposure } from "../decisions/exposure";
 import { ACCESS_LOG_PREFIX, createAccessLogBucket } from "./accessLogs";
+
+/** One security-group rule source per allowed network: IPv4 or IPv6 CIDR, or managed prefix list. */
+function sourcesOf(exposure: Exposure): { cidrIpv4?: string; cidrIpv6?: string; prefixListId?: string }[] {
+  return [...exposure.cidrs.map((cidr) => (cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr })), ...exposure.prefixLists.map((prefixListId) => ({ prefixListId }))];
+}
 
 export interface PlatformArgs {
   stack: string;
@@ -12,6 +18,10 @@ export interface PlatformArgs {
   protection: Protection;
   vpcId: pulumi.Input<string>;
   publicSubnetIds: pulumi.Input<string[]>;
+  /** An internal load balancer lives in the private subnets. */
+  privateSubnetIds: pulumi.Input<string[]>;
+  /** Who may reach the load balancer (decisions/exposure.ts). */
+  exposure: Exposure;
   /** Host names to point at the ALB when ingress.hostedZoneId is set (the domain and host routes). */
   hostNames: string[];
 }
@@ -46,16 +56,20 @@ export class Platform extends pulumi.ComponentResource {
 
     this.albSecurityGroup = new aws.ec2.SecurityGroup(
       `${name}-alb-sg`,
-      { vpcId: args.vpcId, description: "mcp-stack ALB: listener ports from anywhere, server ports to tasks only" },
+      { vpcId: args.vpcId, description: `mcp-stack ALB: listener ports from ${args.exposure.kind === "internet" ? "anywhere" : args.exposure.kind === "vpc" ? "the VPC" : "the allowlist"}, server ports to tasks only` },
       parent,
     );
     const listenerPorts = ingress.domain ? [443, 80] : [80];
+    const sources = sourcesOf(args.exposure);
     for (const port of listenerPorts) {
-      new aws.vpc.SecurityGroupIngressRule(
-        `${name}-alb-in-${port}`,
-        { securityGroupId: this.albSecurityGroup.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: "0.0.0.0/0", description: `clients on ${port}` },
-        parent,
-      );
+      sources.forEach((source, i) => {
+        new aws.vpc.SecurityGroupIngressRule(
+          // The internet's rule keeps the name it always had; each allowlisted source gets its own.
+          args.exposure.kind === "internet" ? `${name}-alb-in-${port}` : `${name}-alb-in-${port}-${i}`,
+          { securityGroupId: this.albSecurityGroup.id, ipProtocol: "tcp", fromPort: port, toPort: port, ...source, description: `clients on ${port}` },
+          parent,
+        );
+      });
     }
 
     if (ingress.auth === "cognito") {
@@ -74,8 +88,8 @@ export class Platform extends pulumi.ComponentResource {
       `${name}-alb`,
       {
         loadBalancerType: "application",
-        internal: false,
-        subnets: args.publicSubnetIds,
+        internal: ingress.internal,
+        subnets: ingress.internal ? args.privateSubnetIds : args.publicSubnetIds,
         securityGroups: [this.albSecurityGroup.id],
         idleTimeout: ingress.idleTimeoutSeconds,
         dropInvalidHeaderFields: true,
@@ -85,7 +99,7 @@ export class Platform extends pulumi.ComponentResource {
         xffHeaderProcessingMode: "append",
         accessLogs: { bucket: logs.bucket.id, prefix: ACCESS_LOG_PREFIX, enabled: true },
         // Read by the policy pack: an unauthenticated prod endpoint must be an explicit, documented opt-out.
-        tags: { "mcp-stack:auth": ingress.auth ?? "none", ...(ingress.unauthenticatedReason ? { "mcp-stack:unauthenticated-reason": ingress.unauthenticatedReason.slice(0, 256) } : {}) },
+        tags: { "mcp-stack:auth": ingress.auth ?? "none", "mcp-stack:exposure": args.exposure.kind, ...(ingress.unauthenticatedReason ? { "mcp-stack:unauthenticated-reason": ingress.unauthenticatedReason.slice(0, 256) } : {}) },
       },
       { parent: this, dependsOn: [logs.policy] },
     );

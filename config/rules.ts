@@ -5,6 +5,7 @@ import { FARGATE_MEMORY_BY_CPU, fargateMemoryHint } from "./fargate";
 import { MAX_SERVER_NAME_LENGTH, SERVER_NAME } from "./names";
 import { dependencyOrder } from "../decisions/dependencies";
 import { checkBackupRules } from "./backupRules";
+import { exposureOf } from "../decisions/exposure";
 import type { StackConfig } from "./schema";
 
 /** The project directory: build contexts are relative to it. */
@@ -50,7 +51,8 @@ function checkNetwork({ network }: StackConfig, fail: Fail) {
   }
 }
 
-function checkIngress({ ingress, environment }: StackConfig, fail: Fail) {
+function checkIngress(config: StackConfig, fail: Fail) {
+  const { ingress, environment } = config;
   if (ingress.domain && !ingress.certificateArn) fail(["ingress", "certificateArn"], "is required when ingress.domain is set (an ACM certificate for the domain)");
   if (ingress.certificateArn && !ingress.domain) fail(["ingress", "domain"], "is required when ingress.certificateArn is set");
   if (ingress.hostedZoneId && !ingress.domain) fail(["ingress", "hostedZoneId"], "needs ingress.domain to create a DNS record for");
@@ -63,8 +65,18 @@ function checkIngress({ ingress, environment }: StackConfig, fail: Fail) {
   if (environment === "prod" && ingress.auth === undefined) {
     fail(["ingress", "auth"], "prod serves MCP on the internet: set ingress.auth: cognito, or ingress.auth: none with ingress.unauthenticatedReason saying who protects the endpoints");
   }
-  if (environment === "prod" && ingress.auth === "none" && !ingress.unauthenticatedReason) {
-    fail(["ingress", "unauthenticatedReason"], "is required with ingress.auth: none in prod: an explicit, documented opt-out (the policy pack flags it)");
+  const undecidedProd = environment === "prod" && ingress.auth === undefined; // reported just above
+  if (!undecidedProd && exposureOf(config).kind === "internet" && ingress.auth !== "cognito" && !ingress.unauthenticatedReason) {
+    fail(
+      ["ingress", "unauthenticatedReason"],
+      "the MCP routes would be open to the whole internet without a token: restrict who can reach them (ingress.internal: true, ingress.allowedCidrs or ingress.allowedPrefixLists), validate tokens (ingress.auth: cognito), or say why that is fine here in ingress.unauthenticatedReason (the policy pack flags it on every preview)",
+    );
+  }
+  if (ingress.internal && config.network.vpcId && !ingress.allowedCidrs?.length && !ingress.allowedPrefixLists?.length) {
+    fail(["ingress", "allowedCidrs"], "an internal load balancer in an existing VPC needs the networks that may reach it (the VPC's CIDR, a VPN's): set ingress.allowedCidrs or ingress.allowedPrefixLists");
+  }
+  if (ingress.unauthenticatedReason && (ingress.auth === "cognito" || exposureOf(config).kind !== "internet")) {
+    fail(["ingress", "unauthenticatedReason"], `does not apply: the routes ${ingress.auth === "cognito" ? "validate tokens" : "are not open to the whole internet"}; remove it`);
   }
   if (ingress.auth !== "cognito") {
     if (ingress.authDomainPrefix) fail(["ingress", "authDomainPrefix"], "only applies with ingress.auth: cognito");
@@ -123,6 +135,7 @@ function checkServer(config: StackConfig, name: string, s: Server, fail: Fail) {
   }
 
   checkStorage(name, s, fail);
+  checkSessions(name, s, fail);
 
   s.dependsOn.forEach((dep, i) => {
     const target = config.servers[dep];
@@ -150,6 +163,19 @@ function checkServer(config: StackConfig, name: string, s: Server, fail: Fail) {
  * corruption); the others document the same for their data directories.
  */
 export const BLOCK_STORAGE_DATABASES = /(^|\/)(neo4j|qdrant|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|valkey|elasticsearch|opensearch)(:|@|$)/;
+
+/**
+ * Stateful MCP sessions live in one task's memory. ALB stickiness is a cookie (ELB user guide, "Sticky sessions"), and
+ * many MCP clients keep no cookies, so with several tasks a client's next request may reach a task without its session.
+ */
+function checkSessions(name: string, s: Server, fail: Fail) {
+  const exposed = s.transport === "stdio" ? s.bridge : s.transport;
+  if (exposed === "streamable-http" || s.scaling.max <= 1 || s.sharedSessionState || s.clientsKeepCookies) return;
+  fail(
+    ["servers", name, "scaling", "max"],
+    `${s.scaling.max} tasks of a ${exposed} server lose sessions for clients that keep no cookies (ALB stickiness is a cookie); set max: 1, or sharedSessionState: true if the server keeps its sessions in a store all tasks share, or clientsKeepCookies: true if every client keeps the ALB cookie`,
+  );
+}
 
 /** Paths a volume must not cover: the task's own /tmp, and the container's system directories. */
 const RESERVED_MOUNT_PATHS = ["/", "/tmp", "/proc", "/sys", "/dev", "/etc", "/usr", "/bin", "/sbin", "/lib", "/run"];

@@ -50,7 +50,8 @@ const healthCheck = z.strictObject({
 });
 
 const scaling = z.strictObject({
-  min: z.number().int().min(0).default(1),
+  /** At least 1: a server is stopped with `paused: true`, which keeps its route answering and its alarms quiet. */
+  min: z.number().int().min(1, "must be at least 1; to stop a server, set paused: true (it keeps its data, secrets, logs and route, and its alarms stop paging)").default(1),
   max: z.number().int().min(1).optional(),
   cpuPercent: percent.default(60),
   memoryPercent: percent.default(70),
@@ -120,6 +121,12 @@ const serverInput = z.strictObject({
   dependsOn: z.array(z.string()).default([]),
   user: z.string().regex(/^[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)?$/, "must be a user or uid[:gid] such as 1000:1000").optional(),
   readOnlyRootFilesystem: z.boolean().default(true),
+  /** Stop the server without losing anything: no tasks, its route answers 503, its alarms do not page; false resumes it. */
+  paused: z.boolean().default(false),
+  /** Stateful sessions (streamable-http-stateful, sse) live in a store every task shares, so any task can serve them. */
+  sharedSessionState: z.boolean().default(false),
+  /** Every client of this server keeps the ALB's stickiness cookie, so its requests return to the task holding its session. */
+  clientsKeepCookies: z.boolean().default(false),
   /** EC2 instance type of the host of a server with ebs volumes; the smallest that fits cpu and memory when absent. */
   instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.large").optional(),
 });
@@ -156,8 +163,14 @@ const ingress = z.strictObject({
   maxListenerRules: z.number().int().min(1).max(1000).default(100),
   /** none: the MCP endpoints are open; cognito: the ALB accepts only Cognito-issued bearer tokens with the mcp/read scope. */
   auth: z.enum(["none", "cognito"], { message: "must be none or cognito" }).optional(),
-  /** Why a prod stack serves MCP without authentication (required for auth: none in prod). */
+  /** Why the stack serves MCP to the whole internet without a token (required then, in every environment). */
   unauthenticatedReason: z.string().min(10, "must say in a sentence who protects the endpoints instead").optional(),
+  /** An internal load balancer (private subnets): reachable only from the VPC, a VPN or peered networks. */
+  internal: z.boolean().default(false),
+  /** Only these IPv4/IPv6 CIDRs may reach the load balancer at all (its security group); the whole internet when absent. */
+  allowedCidrs: z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}\/(\d|[12]\d|3[0-2])|[0-9a-fA-F:]+\/\d{1,3})$/, "must be a CIDR block such as 203.0.113.0/24")).optional(),
+  /** Only these managed prefix lists (pl-…, e.g. a corporate network's) may reach the load balancer. */
+  allowedPrefixLists: z.array(z.string().regex(/^pl-[0-9a-f]+$/, "must be a managed prefix list id such as pl-0123456789abcdef0")).optional(),
   /** Cognito hosted domain prefix for the token endpoint; mcp-<stack>-<account id> when absent. */
   authDomainPrefix: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "must be lowercase letters, digits and hyphens").optional(),
   waf: z

@@ -35,5 +35,8 @@ export function scalingPlanFor(server: ServerConfig): ScalingPlan {
     policy("memory", "ECSServiceAverageMemoryUtilization", server.scaling.memoryPercent),
   ];
   if (!server.internal) policies.push(policy("requests", "ALBRequestCountPerTarget", server.scaling.requestsPerTarget));
+  // Paused: Application Auto Scaling moves the service into its new range at once, here 0 tasks (RegisterScalableTarget:
+  // "it changes the resource's current capacity to a value that is inside of this range"); resuming moves it back up.
+  if (server.paused) return { min: 0, max: 0, desired: 0, policies };
   return { min: server.scaling.min, max: server.scaling.max, desired: server.scaling.min, policies };
 }

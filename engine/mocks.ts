@@ -25,7 +25,7 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
     }
     case "aws:lb/loadBalancer:LoadBalancer": {
       const suffix = `app/${physical}/${shortHash(physical, 16)}`;
-      return { name: physical, arnSuffix: suffix, arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:loadbalancer/${suffix}`, dnsName: `${physical}-1234567890.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" };
+      return { name: physical, arnSuffix: suffix, arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:loadbalancer/${suffix}`, dnsName: `${inputs.internal ? "internal-" : ""}${physical}-1234567890.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" };
     }
     case "aws:lb/targetGroup:TargetGroup": {
       const suffix = `targetgroup/${physical}/${shortHash(physical, 16)}`;

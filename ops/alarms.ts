@@ -63,8 +63,13 @@ export async function alarmHistory(cloudwatch: CloudWatchClient, stack: string, 
 
 const RANK: Record<string, number> = { P1: 1, P2: 2, P3: 3, P4: 4 };
 
-/** A server's state: its most severe alarm in ALARM, else INSUFFICIENT_DATA if its health can't be told, else OK. */
+/**
+ * A server's state: PAUSED when the stack disabled its alarms' actions (servers.<name>.paused), else its most severe
+ * alarm in ALARM, else INSUFFICIENT_DATA if its health can't be told, else OK.
+ */
 export function serverState(alarms: StackAlarm[]): string {
+  const metric = alarms.filter((a) => a.metric);
+  if (metric.length && metric.every((a) => a.metric!.ActionsEnabled === false)) return "PAUSED";
   const firing = alarms.filter((a) => a.state === "ALARM" && a.severity).sort((a, b) => RANK[a.severity!] - RANK[b.severity!]);
   if (firing.length) return `ALARM ${firing[0].severity}`;
   const health = alarms.find((a) => a.name.endsWith("-health"));

@@ -1,3 +1,4 @@
+import { reachOf, type Exposure } from "../decisions/exposure";
 import { firstDeployChecklist } from "./firstDeploy";
 import * as path from "node:path";
 import { PROJECT_DIR, type Plan, type PlannedResource } from "../engine/offline";
@@ -40,6 +41,18 @@ export interface ServerRow {
   platform: string;
   deploy: string;
   traffic: string;
+  /** Who can reach the route, and whether it needs a token; paused servers say so. */
+  reach: string;
+}
+
+/** Who can reach the stack's load balancer, read back from its scheme and its security group's client rules. */
+function exposureOfPlan(plan: Plan): Exposure {
+  const lb = plan.resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer")?.inputs ?? {};
+  const rules = plan.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.name.startsWith("platform-alb-in-"));
+  const cidrs = [...new Set(rules.flatMap((r) => [r.inputs.cidrIpv4, r.inputs.cidrIpv6].filter(Boolean)))] as string[];
+  const prefixLists = [...new Set(rules.map((r) => r.inputs.prefixListId).filter(Boolean))] as string[];
+  const kind = lb.internal ? "vpc" : cidrs.includes("0.0.0.0/0") || cidrs.includes("::/0") ? "internet" : "allowlist";
+  return { kind, cidrs, prefixLists };
 }
 
 /** What each server would run as, read back from the resources the plan would create. */
@@ -56,6 +69,9 @@ export function serverRows(plan: Plan): ServerRow[] {
       const tg = find("aws:lb/targetGroup:TargetGroup");
       const container = JSON.parse(task.containerDefinitions ?? "[{}]")[0];
       const url = plan.outputs.servers?.[component.name]?.url as string | undefined;
+      const rule = own.find((r) => r.name === `${component.name}-rule`)?.inputs;
+      const paused = service.tags?.["mcp-stack:paused"] === "true";
+      const reach = rule ? reachOf(exposureOfPlan(plan), (rule.actions ?? []).some((a: any) => a.type === "jwt-validation")) : "dependent servers only";
       const alias = service.serviceConnectConfiguration?.services?.[0]?.clientAlias?.[0];
       const template = plan.resources.find((r) => r.name === `${component.name}-host-template`)?.inputs;
       const capacity = template
@@ -72,12 +88,13 @@ export function serverRows(plan: Plan): ServerRow[] {
         traffic: tg
           ? `${tg.stickiness?.enabled ? "sticky" : "no stickiness"}, drain ${tg.deregistrationDelay} s, unhealthy after ${tg.healthCheck?.unhealthyThreshold}×${tg.healthCheck?.interval} s`
           : `container check every ${container.healthCheck?.interval} s ×${container.healthCheck?.retries}`,
+        reach: paused ? `PAUSED (0 tasks${rule ? ", the ALB answers 503" : ""})` : reach,
       };
     });
 }
 
-export const SERVER_HEADER = ["server", "route", "size", "tasks", "platform", "deploy", "traffic"];
-export const serverCells = (s: ServerRow) => [s.name, s.route, s.size, s.tasks, s.platform, s.deploy, s.traffic];
+export const SERVER_HEADER = ["server", "route", "reached by", "size", "tasks", "platform", "deploy", "traffic"];
+export const serverCells = (s: ServerRow) => [s.name, s.route, s.reach, s.size, s.tasks, s.platform, s.deploy, s.traffic];
 export const ALARM_HEADER = ["sev", "alarm", "metric", "threshold", "datapoints", "missing data", "topic"];
 
 const COMPARE: Record<string, string> = { GreaterThanThreshold: ">", LessThanThreshold: "<", GreaterThanOrEqualToThreshold: "≥", LessThanOrEqualToThreshold: "≤" };

@@ -166,7 +166,7 @@ describe("WAF limits", () => {
 describe("authentication settings", () => {
   it.each([
     ["prod without a choice", "prod", (raw: any) => delete raw.ingress.auth, "ingress.auth: prod serves MCP on the internet: set ingress.auth: cognito, or ingress.auth: none with ingress.unauthenticatedReason"],
-    ["prod opting out without a reason", "prod", (raw: any) => (raw.ingress.auth = "none"), "ingress.unauthenticatedReason: is required with ingress.auth: none in prod"],
+    ["prod opting out without a reason", "prod", (raw: any) => (raw.ingress.auth = "none"), "ingress.unauthenticatedReason: the MCP routes would be open to the whole internet without a token: restrict who can reach them"],
     ["cognito without HTTPS", "dev", (raw: any) => (raw.ingress.auth = "cognito"), "ingress.auth: cognito needs HTTPS: the ALB validates bearer tokens only on an HTTPS listener"],
     ["an unknown mode", "dev", (raw: any) => (raw.ingress.auth = "basic"), "ingress.auth: must be none or cognito"],
     ["a Cognito domain Cognito refuses", "prod", (raw: any) => (raw.ingress.authDomainPrefix = "my-cognito-mcp"), "ingress.authDomainPrefix: must not contain aws, amazon or cognito"],

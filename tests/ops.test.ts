@@ -95,6 +95,16 @@ describe("mcp-ops status", () => {
     expect(JSON.parse(d.stdout[0]).servers).toEqual([{ server: "rag", state: "ALARM P3", firing: ["P3 cpu"], insufficient: 0, running: 2, desired: 2, deployment: "COMPLETED" }]);
   });
 
+  it("a paused server (its alarms' actions disabled by the stack) shows PAUSED and does not fail the gate", async () => {
+    cw.reset();
+    const paused = (a: MetricAlarm): MetricAlarm => ({ ...a, ActionsEnabled: false });
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [paused(alarm("gmail", "down", "P1", "ALARM")), paused(alarm("gmail", "cpu", "P3", "INSUFFICIENT_DATA", "svc"))] });
+    ecs.on(DescribeServicesCommand).resolves({ services: [service("gmail", 0, 0)] as any[] });
+    const d = deps();
+    expect(await runOps(["status", "--stack", "prod", "--outputs", outputsFile, "--server", "gmail", "--json"], d)).toBe(0);
+    expect(JSON.parse(d.stdout[0]).servers[0]).toMatchObject({ server: "gmail", state: "PAUSED", running: 0, desired: 0 });
+  });
+
   it("finds the stack by its ECS tags when no outputs are given, across pages", async () => {
     ecs.on(ListClustersCommand).resolvesOnce({ clusterArns: ["arn:aws:ecs:us-east-1:1:cluster/other"], nextToken: "n" }).resolves({ clusterArns: ["arn:aws:ecs:us-east-1:1:cluster/platform-cluster-1a2b3c4"] });
     ecs.on(DescribeClustersCommand).resolves({

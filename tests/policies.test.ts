@@ -122,6 +122,12 @@ const albSg: Fixture = { type: "aws:ec2/securityGroup:SecurityGroup", name: "pla
 const egressOf = (name: string, props: Record<string, any>): Fixture => ({ type: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", name, props, propertyDeps: { securityGroupId: ["platform-alb-sg"] } });
 const toTasks = egressOf("gmail-alb-to-tasks", { ipProtocol: "tcp", fromPort: 8080, toPort: 8080, referencedSecurityGroupId: "sg-1" });
 const toIdp = egressOf("platform-alb-to-idp", { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" });
+/** A load balancer with its security group and the rule that admits clients on 443 from `cidr`. */
+const reachable = (stack: string, over: Record<string, any> = {}, cidr = "0.0.0.0/0"): Fixture[] => [
+  { ...alb(over, stack), propertyDeps: { securityGroups: ["platform-alb-sg"] } },
+  { ...albSg, stack },
+  { type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "platform-alb-in-443", stack, props: { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: cidr }, propertyDeps: { securityGroupId: ["platform-alb-sg"] } },
+];
 const jwtRule: Fixture = { type: "aws:lb/listenerRule:ListenerRule", name: "gmail-rule", props: { actions: [{ type: "jwt-validation" }, { type: "forward" }] } };
 
 /** For every policy: fixtures that violate it (with the message they get) and fixtures that pass. */
@@ -266,16 +272,21 @@ const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string
     passes: [[{ type: "aws:cloudwatch/logGroup:LogGroup", props: { retentionInDays: 14 } }]],
   },
   "mcp-auth-required": {
-    fails: [[[alb({}, "prod"), routingListener, listenerRule("gmail-rule", [forwardToTg])], "gmail-rule: forwards MCP requests without authentication in stack prod"]],
+    fails: [
+      [[...reachable("prod"), routingListener, listenerRule("gmail-rule", [forwardToTg])], "gmail-rule: forwards MCP requests from the whole internet without authentication in stack prod"],
+      [[...reachable("dev"), { ...routingListener, stack: "dev" }, { ...listenerRule("gmail-rule", [forwardToTg]), stack: "dev" }], "gmail-rule: forwards MCP requests from the whole internet without authentication in stack dev"],
+    ],
     passes: [
-      [[alb({}, "prod"), routingListener, listenerRule("gmail-rule", [jwt, forwardToTg]), listenerRule("gmail-rule-discovery", [forwardToTg], ["/gmail/.well-known/oauth-*"])]],
-      [[alb({ tags: { "mcp-stack:unauthenticated-reason": "behind the corporate VPN and an IP allow-list" } }, "prod"), routingListener, listenerRule("gmail-rule", [forwardToTg])]],
-      [[{ ...alb({}, "dev") }, { ...routingListener, stack: "dev" }, { ...listenerRule("gmail-rule", [forwardToTg]), stack: "dev" }]],
+      [[...reachable("prod"), routingListener, listenerRule("gmail-rule", [jwt, forwardToTg]), listenerRule("gmail-rule-discovery", [forwardToTg], ["/.well-known/oauth-protected-resource/gmail"])]],
+      [[...reachable("prod", { tags: { "mcp-stack:unauthenticated-reason": "behind the corporate VPN and an IP allow-list" } }), routingListener, listenerRule("gmail-rule", [forwardToTg])]],
+      [[...reachable("prod", {}, "203.0.113.0/24"), routingListener, listenerRule("gmail-rule", [forwardToTg])]],
+      [[...reachable("prod", { internal: true }, "10.0.0.0/16"), routingListener, listenerRule("gmail-rule", [forwardToTg])]],
+      [[...reachable("dev"), { ...routingListener, stack: "dev" }, { ...listenerRule("gmail-rule", [forwardToTg]), stack: "dev" }], { stacks: ["prod"] }],
     ],
   },
   "mcp-auth-opt-out": {
-    fails: [[[alb({ tags: { "mcp-stack:unauthenticated-reason": "behind the corporate VPN" } }, "prod")], 'platform-alb: serves MCP without authentication by explicit opt-out ("behind the corporate VPN")']],
-    passes: [[[alb({}, "prod")]], [[alb({ tags: { "mcp-stack:unauthenticated-reason": "a dev stack" } }, "dev")]]],
+    fails: [[reachable("prod", { tags: { "mcp-stack:unauthenticated-reason": "behind the corporate VPN" } }), 'platform-alb: serves MCP without authentication by explicit opt-out ("behind the corporate VPN")']],
+    passes: [[reachable("prod")], [reachable("dev", { tags: { "mcp-stack:unauthenticated-reason": "an office allowlist" } }, "203.0.113.0/24")]],
   },
   "mcp-public-service-alarms": {
     fails: [[[publicService, ...ALL_ALARMS.filter((k) => k !== "latency").map((k) => alarm("gmail", k))], "gmail-service: public MCP service without its latency alarm(s)"]],

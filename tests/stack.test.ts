@@ -68,7 +68,10 @@ describe("network", () => {
   });
 
   it("an existing VPC is used by id: no new VPC, ALB in its public subnets, tasks in its private ones", async () => {
-    const plan = await planWith("dev", (r) => (r.network = { vpcId: "vpc-0abc", publicSubnetIds: ["subnet-0a", "subnet-0b"], privateSubnetIds: ["subnet-1a", "subnet-1b"] }));
+    const plan = await planWith("dev", (r) => {
+      r.network = { vpcId: "vpc-0abc", publicSubnetIds: ["subnet-0a", "subnet-0b"], privateSubnetIds: ["subnet-1a", "subnet-1b"] };
+      r.ingress = { internal: false, allowedCidrs: ["203.0.113.0/24"] };
+    });
     expect(ofType(plan, T.vpc)).toHaveLength(0);
     expect(ofType(plan, T.loadBalancer)[0].inputs.subnets).toEqual(["subnet-0a", "subnet-0b"]);
     expect(childOf(plan, "gmail", T.service)!.inputs.networkConfiguration.subnets).toEqual(["subnet-1a", "subnet-1b"]);
@@ -279,6 +282,8 @@ describe("target groups and routes", () => {
     const plan = await planWith("dev", (r) => {
       r.servers.gmail.transport = "streamable-http-stateful";
       r.servers.rag.transport = "sse";
+      // Two tasks each: their clients keep the stickiness cookie (config refuses it otherwise).
+      r.servers.gmail.clientsKeepCookies = r.servers.rag.clientsKeepCookies = true;
       r.ingress.idleTimeoutSeconds = 600;
     });
     expect(childOf(plan, "gmail", T.targetGroup)!.inputs).toMatchObject({ stickiness: { enabled: true, type: "lb_cookie" }, deregistrationDelay: 300 });
@@ -621,6 +626,6 @@ describe("authentication: ingress.auth", () => {
   it("dev has no authentication: no user pool, rules forward directly", () => {
     expect(dev.resources.some((r) => r.type === "aws:cognito/userPool:UserPool")).toBe(false);
     expect(named(dev, "gmail-rule").inputs.actions).toEqual([{ type: "forward", targetGroupArn: expect.any(String) }]);
-    expect(named(dev, "platform-alb").inputs.tags).toEqual({ "mcp-stack:auth": "none" });
+    expect(named(dev, "platform-alb").inputs.tags).toEqual({ "mcp-stack:auth": "none", "mcp-stack:exposure": "vpc" });
   });
 });

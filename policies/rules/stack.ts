@@ -23,38 +23,51 @@ const forwardsWithoutToken = (rule: PolicyResource) => {
   return !discovery && actions.some((a) => a.type === "forward") && !actions.some((a) => a.type === "jwt-validation" || a.type === "authenticate-oidc" || a.type === "authenticate-cognito");
 };
 
-/** Production stacks whose public MCP routes must authenticate (policy config `stacks`). */
-const authStacks = { stacks: { type: "array" as const, items: { type: "string" as const }, default: ["prod", "production"] } };
+/** Stacks whose internet-facing MCP routes must authenticate or opt out (policy config `stacks`; "*" is every stack). */
+const authStacks = { stacks: { type: "array" as const, items: { type: "string" as const }, default: ["*"] } };
+const covers = (stacks: string[], urn: string) => stacks.includes("*") || stacks.includes(stackOfUrn(urn));
+
+/**
+ * A load balancer the whole internet can reach: internet-facing, and its security group admits 0.0.0.0/0 or ::/0 (an
+ * allowlist of networks, or an internal scheme, is a restriction the pack accepts instead of a token).
+ */
+function openToInternet(lb: PolicyResource, resources: PolicyResource[]): boolean {
+  if (lb.props.internal) return false;
+  const groups = (lb.propertyDependencies.securityGroups ?? []).map((g) => g.urn);
+  return resourcesOfType(resources, INGRESS_RULE).some(
+    (r) => (r.propertyDependencies.securityGroupId ?? []).some((g) => groups.includes(g.urn)) && (r.props.cidrIpv4 === "0.0.0.0/0" || r.props.cidrIpv6 === "::/0"),
+  );
+}
 
 const serverOf = (r: PolicyResource): string | undefined => r.props.tags?.["mcp-stack:server"];
 
 export const stackPolicies: StackValidationPolicy[] = [
   {
     name: "mcp-auth-required",
-    description: "In production stacks every public MCP route validates a bearer token at the load balancer, unless the load balancer carries a documented opt-out (ingress.auth: none with unauthenticatedReason).",
+    description: "Every MCP route the whole internet can reach validates a bearer token at the load balancer, unless the load balancer carries a documented opt-out (unauthenticatedReason). In every stack by default.",
     enforcementLevel: "mandatory",
     configSchema: { properties: authStacks },
     validateStack: (args, reportViolation) => {
-      const { stacks = ["prod", "production"] } = args.getConfig<{ stacks?: string[] }>();
+      const { stacks = ["*"] } = args.getConfig<{ stacks?: string[] }>();
       for (const rule of resourcesOfType(args.resources, LISTENER_RULE)) {
         const lb = loadBalancerOf(rule);
-        if (!stacks.includes(stackOfUrn(rule.urn)) || !lb || lb.props.internal || lb.props.tags?.[OPT_OUT_TAG]) continue;
+        if (!covers(stacks, rule.urn) || !lb || !openToInternet(lb, args.resources) || lb.props.tags?.[OPT_OUT_TAG]) continue;
         if (forwardsWithoutToken(rule)) {
-          reportViolation(`${rule.name}: forwards MCP requests without authentication in stack ${stackOfUrn(rule.urn)}; set ingress.auth: cognito, or opt out explicitly with ingress.auth: none and ingress.unauthenticatedReason.`, rule.urn);
+          reportViolation(`${rule.name}: forwards MCP requests from the whole internet without authentication in stack ${stackOfUrn(rule.urn)}; restrict who can reach it (ingress.internal, ingress.allowedCidrs), set ingress.auth: cognito, or opt out explicitly with ingress.unauthenticatedReason.`, rule.urn);
         }
       }
     },
   },
   {
     name: "mcp-auth-opt-out",
-    description: "Flags a production load balancer that serves MCP without authentication by explicit opt-out, with its reason, on every preview.",
+    description: "Flags a load balancer that serves MCP to the whole internet without authentication by explicit opt-out, with its reason, on every preview.",
     enforcementLevel: "advisory",
     configSchema: { properties: authStacks },
     validateStack: (args, reportViolation) => {
-      const { stacks = ["prod", "production"] } = args.getConfig<{ stacks?: string[] }>();
+      const { stacks = ["*"] } = args.getConfig<{ stacks?: string[] }>();
       for (const lb of resourcesOfType(args.resources, LOAD_BALANCER)) {
         const reason = lb.props.tags?.[OPT_OUT_TAG];
-        if (reason && !lb.props.internal && stacks.includes(stackOfUrn(lb.urn))) {
+        if (reason && openToInternet(lb, args.resources) && covers(stacks, lb.urn)) {
           reportViolation(`${lb.name}: serves MCP without authentication by explicit opt-out ("${reason}"); revisit with ingress.auth: cognito.`, lb.urn);
         }
       }
