@@ -14,7 +14,8 @@ import { Platform } from "./components/platform";
 import { StackSecrets } from "./components/secrets";
 import type { LoadedConfig } from "./config/load";
 import { alarmSpecsFor, loadBalancerAlarmSpecs } from "./decisions/alarms";
-import { READ_SCOPE, WRITE_SCOPE } from "./decisions/auth";
+import { clientsOf, resourceServerScopes } from "./decisions/auth";
+import type { AuthClient } from "./components/auth";
 import { restoreCommand, volumeCoverage, volumesOf, volumesOfServer, type VolumeCoverage } from "./decisions/backup";
 import { dependencyOrder } from "./decisions/dependencies";
 import { exposureOf } from "./decisions/exposure";
@@ -35,7 +36,7 @@ export interface StackOutputs {
   backupRoleArn?: pulumi.Output<string>;
   privateSubnetIds: pulumi.Output<string[]>;
   /** With ingress.auth: cognito: where machine clients get tokens (client credentials) and who issues them. */
-  auth?: { issuer: pulumi.Output<string>; tokenUrl: pulumi.Output<string>; clientId: pulumi.Output<string>; clientSecret: pulumi.Output<string>; scopes: string[] };
+  auth?: { issuer: pulumi.Output<string>; tokenUrl: pulumi.Output<string>; clients: Record<string, AuthClient> };
   /** The recovery targets and, per volume, the rules that cover it and the RPO/RTO they achieve. */
   recovery: { rpoMinutes: number; rtoMinutes: number; volumes: Record<string, Omit<VolumeCoverage, "volume">> };
 }
@@ -105,7 +106,9 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
   const alerting = new Alerting("alerting", { stack, notify: config.alerts.notify, accountId }, opts);
 
   const auth =
-    config.ingress.auth === "cognito" ? new Auth("auth", { stack, region, accountId, domainPrefix: config.ingress.authDomainPrefix, protection }, opts) : undefined;
+    config.ingress.auth === "cognito"
+      ? new Auth("auth", { stack, region, accountId, domainPrefix: config.ingress.authDomainPrefix, protection, scopes: resourceServerScopes(config), clients: clientsOf(config) }, opts)
+      : undefined;
 
   const volumes = volumesOf(config);
   const replicaRegion = config.backup.replication?.region;
@@ -215,7 +218,7 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
     privateSubnetIds: network.privateSubnetIds,
     // Absent, not undefined: Pulumi warns about undefined stack outputs.
     ...(backup ? { backupVaultName: backup.vault.name, backupRoleArn: backup.role.arn } : {}),
-    ...(auth ? { auth: { issuer: auth.issuer, tokenUrl: auth.tokenUrl, clientId: auth.clientId, clientSecret: auth.clientSecret, scopes: [READ_SCOPE, WRITE_SCOPE] } } : {}),
+    ...(auth ? { auth: { issuer: auth.issuer, tokenUrl: auth.tokenUrl, clients: auth.clients } } : {}),
     recovery: {
       rpoMinutes: config.backup.rpoMinutes,
       rtoMinutes: config.backup.rtoMinutes,

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { READ_SCOPE, RESOURCE_SERVER, SCOPES, WRITE_SCOPE } from "../decisions/auth";
+import { RESOURCE_SERVER } from "../decisions/auth";
 import type { Protection } from "../decisions/protection";
 
 export interface AuthArgs {
@@ -9,19 +9,28 @@ export interface AuthArgs {
   accountId: pulumi.Input<string>;
   domainPrefix?: string;
   protection: Protection;
+  /** The resource server's scopes (decisions/auth.ts resourceServerScopes). */
+  scopes: { scopeName: string; scopeDescription: string }[];
+  /** App clients by name, with the full scopes each may request (decisions/auth.ts clientsOf). */
+  clients: Record<string, string[]>;
+}
+
+export interface AuthClient {
+  clientId: pulumi.Output<string>;
+  clientSecret: pulumi.Output<string>;
+  scopes: string[];
 }
 
 /**
- * OAuth for the public MCP endpoints: a Cognito user pool as the authorization server, a resource server with the
- * mcp/read and mcp/write scopes, a hosted domain for the token endpoint, and an app client for machine-to-machine
- * clients (client credentials). The ALB validates every request's bearer token against it (jwt-validation).
+ * OAuth for the public MCP endpoints: a Cognito user pool as the authorization server, a resource server with a read
+ * and a write scope per server, a hosted domain for the token endpoint, and one app client per consumer (client
+ * credentials) with only the scopes it needs. The ALB validates every request's bearer token against it (jwt-validation).
  */
 export class Auth extends pulumi.ComponentResource {
   readonly issuer: pulumi.Output<string>;
   readonly jwksUrl: pulumi.Output<string>;
   readonly tokenUrl: pulumi.Output<string>;
-  readonly clientId: pulumi.Output<string>;
-  readonly clientSecret: pulumi.Output<string>;
+  readonly clients: Record<string, AuthClient> = {};
 
   constructor(name: string, args: AuthArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:index:Auth", name, {}, opts);
@@ -39,7 +48,7 @@ export class Auth extends pulumi.ComponentResource {
     );
     const resourceServer = new aws.cognito.ResourceServer(
       `${name}-resource-server`,
-      { userPoolId: pool.id, identifier: RESOURCE_SERVER, name: `mcp-stack ${args.stack} MCP servers`, scopes: SCOPES.map((s) => ({ ...s })) },
+      { userPoolId: pool.id, identifier: RESOURCE_SERVER, name: `mcp-stack ${args.stack} MCP servers`, scopes: args.scopes },
       parent,
     );
     const domain = new aws.cognito.UserPoolDomain(
@@ -47,27 +56,28 @@ export class Auth extends pulumi.ComponentResource {
       { userPoolId: pool.id, domain: args.domainPrefix ?? pulumi.interpolate`mcp-${args.stack}-${args.accountId}` },
       parent,
     );
-    const client = new aws.cognito.UserPoolClient(
-      `${name}-m2m-client`,
-      {
-        userPoolId: pool.id,
-        name: `mcp-${args.stack}-m2m`,
-        generateSecret: true,
-        allowedOauthFlowsUserPoolClient: true,
-        allowedOauthFlows: ["client_credentials"],
-        allowedOauthScopes: [READ_SCOPE, WRITE_SCOPE],
-        supportedIdentityProviders: ["COGNITO"],
-        accessTokenValidity: 60,
-        tokenValidityUnits: { accessToken: "minutes" },
-        preventUserExistenceErrors: "ENABLED",
-      },
-      { parent: this, dependsOn: [resourceServer] },
-    );
+    for (const [clientName, scopes] of Object.entries(args.clients)) {
+      const client = new aws.cognito.UserPoolClient(
+        `${name}-client-${clientName}`,
+        {
+          userPoolId: pool.id,
+          name: `mcp-${args.stack}-${clientName}`,
+          generateSecret: true,
+          allowedOauthFlowsUserPoolClient: true,
+          allowedOauthFlows: ["client_credentials"],
+          allowedOauthScopes: scopes,
+          supportedIdentityProviders: ["COGNITO"],
+          accessTokenValidity: 60,
+          tokenValidityUnits: { accessToken: "minutes" },
+          preventUserExistenceErrors: "ENABLED",
+        },
+        { parent: this, dependsOn: [resourceServer] },
+      );
+      this.clients[clientName] = { clientId: client.id, clientSecret: pulumi.secret(client.clientSecret), scopes };
+    }
     this.issuer = pulumi.interpolate`https://cognito-idp.${args.region}.amazonaws.com/${pool.id}`;
     this.jwksUrl = pulumi.interpolate`${this.issuer}/.well-known/jwks.json`;
     this.tokenUrl = pulumi.interpolate`https://${domain.domain}.auth.${args.region}.amazoncognito.com/oauth2/token`;
-    this.clientId = client.id;
-    this.clientSecret = pulumi.secret(client.clientSecret);
-    this.registerOutputs({ issuer: this.issuer, tokenUrl: this.tokenUrl, clientId: this.clientId });
+    this.registerOutputs({ issuer: this.issuer, tokenUrl: this.tokenUrl });
   }
 }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServerConfig, StackConfig } from "../config/schema";
 import { deploymentSettingsFor } from "../decisions/deploy";
 import type { Protection } from "../decisions/protection";
-import { authEnvironment, jwtValidation, protectedResourceMetadata, type AuthSettings } from "../decisions/auth";
+import { authEnvironment, jwtValidation, protectedResourceMetadata, requiredScopeOf, type AuthSettings } from "../decisions/auth";
 import { discoveryConditions, discoveryPriority, prefixRewrite, routeConditions, serverUrl } from "../decisions/routing";
 import { scalingPlanFor } from "../decisions/scaling";
 import { containerCommand, containerEnvironment, containerHealthCheck, taskSize } from "../decisions/tasks";
@@ -382,9 +382,9 @@ export class McpServer extends pulumi.ComponentResource {
   /** Plain environment, plus, behind Cognito, what the server needs to re-validate tokens and publish its OAuth metadata. */
   private environmentOf({ server, auth, config, platform }: McpServerArgs) {
     const plain: { name: string; value: pulumi.Input<string> }[] = containerEnvironment(server);
-    if (!auth || server.internal) return plain;
+    if (!auth || server.internal || server.transport === "stdio") return plain;
     const resource = platform.alb.dnsName.apply((dns) => serverUrl(server, config.ingress, dns));
-    const extra = Object.entries(authEnvironment(auth, resource)).map(([name, value]) => ({ name, value }));
+    const extra = Object.entries(authEnvironment(auth, this.serverName, server, resource)).map(([name, value]) => ({ name, value }));
     return [...plain, ...extra].sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -399,7 +399,7 @@ export class McpServer extends pulumi.ComponentResource {
         priority: rulePriority,
         conditions: routeConditions(route),
         // Behind Cognito the ALB rejects requests without a valid bearer token carrying mcp/read before they reach a task.
-        actions: auth ? [{ type: "jwt-validation", order: 1, jwtValidation: jwtValidation(auth) }, { ...forward, order: 2 }] : [forward],
+        actions: auth ? [{ type: "jwt-validation", order: 1, jwtValidation: jwtValidation(auth, requiredScopeOf(this.serverName, server)) }, { ...forward, order: 2 }] : [forward],
         transforms: rewrite ? [{ type: "url-rewrite", urlRewriteConfig: { rewrite } }] : undefined,
       },
       { parent: this },
@@ -413,7 +413,7 @@ export class McpServer extends pulumi.ComponentResource {
   private createDiscoveryRule({ server, platform, rulePriority, config }: McpServerArgs, auth: AuthSettings<pulumi.Output<string>>) {
     const metadata = pulumi
       .all([platform.alb.dnsName, auth.issuer])
-      .apply(([dns, issuer]) => protectedResourceMetadata(serverUrl(server, config.ingress, dns), issuer));
+      .apply(([dns, issuer]) => protectedResourceMetadata(serverUrl(server, config.ingress, dns), issuer, this.serverName));
     return new aws.lb.ListenerRule(
       `${this.serverName}-rule-discovery`,
       {

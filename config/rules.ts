@@ -6,6 +6,7 @@ import { MAX_SERVER_NAME_LENGTH, SERVER_NAME } from "./names";
 import { dependencyOrder } from "../decisions/dependencies";
 import { checkBackupRules } from "./backupRules";
 import { exposureOf } from "../decisions/exposure";
+import { MAX_SCOPES_PER_RESOURCE_SERVER } from "../decisions/auth";
 import type { StackConfig } from "./schema";
 
 /** The project directory: build contexts are relative to it. */
@@ -78,10 +79,26 @@ function checkIngress(config: StackConfig, fail: Fail) {
   if (ingress.unauthenticatedReason && (ingress.auth === "cognito" || exposureOf(config).kind !== "internet")) {
     fail(["ingress", "unauthenticatedReason"], `does not apply: the routes ${ingress.auth === "cognito" ? "validate tokens" : "are not open to the whole internet"}; remove it`);
   }
+  if (ingress.auth === "cognito") checkClients(config, fail);
   if (ingress.auth !== "cognito") {
+    if (ingress.clients) fail(["ingress", "clients"], "only applies with ingress.auth: cognito");
     if (ingress.authDomainPrefix) fail(["ingress", "authDomainPrefix"], "only applies with ingress.auth: cognito");
   } else if (ingress.authDomainPrefix && /aws|amazon|cognito/.test(ingress.authDomainPrefix)) {
     fail(["ingress", "authDomainPrefix"], "must not contain aws, amazon or cognito (Cognito refuses such domains)");
+  }
+}
+
+/** Client scopes name routed servers; every routed server has two scopes, within Cognito's 100 per resource server. */
+function checkClients(config: StackConfig, fail: Fail) {
+  const routed = Object.entries(config.servers).filter(([, s]) => s.enabled && !s.internal).map(([name]) => name);
+  if (routed.length * 2 > MAX_SCOPES_PER_RESOURCE_SERVER) {
+    fail(["servers"], `${routed.length} routed servers need ${routed.length * 2} scopes (read and write each), above Cognito's ${MAX_SCOPES_PER_RESOURCE_SERVER} per resource server; route at most ${MAX_SCOPES_PER_RESOURCE_SERVER / 2} servers through one stack with cognito`);
+  }
+  for (const [client, { scopes }] of Object.entries(config.ingress.clients ?? {})) {
+    scopes.forEach((scope, i) => {
+      const server = scope.replace(/\.(read|write)$/, "");
+      if (!routed.includes(server)) fail(["ingress", "clients", client, "scopes", i], `"${server}" is not a routed server of this stack (routed: ${routed.sort().join(", ")})`);
+    });
   }
 }
 

@@ -121,6 +121,8 @@ const serverInput = z.strictObject({
   dependsOn: z.array(z.string()).default([]),
   user: z.string().regex(/^[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)?$/, "must be a user or uid[:gid] such as 1000:1000").optional(),
   readOnlyRootFilesystem: z.boolean().default(true),
+  /** The scope the ALB requires on this server's route (with ingress.auth: cognito): mcp/<name>.read or mcp/<name>.write. */
+  requiredScope: z.enum(["read", "write"], { message: "must be read or write" }).default("read"),
   /** Stop the server without losing anything: no tasks, its route answers 503, its alarms do not page; false resumes it. */
   paused: z.boolean().default(false),
   /** Stateful sessions (streamable-http-stateful, sse) live in a store every task shares, so any task can serve them. */
@@ -171,6 +173,16 @@ const ingress = z.strictObject({
   allowedCidrs: z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}\/(\d|[12]\d|3[0-2])|[0-9a-fA-F:]+\/\d{1,3})$/, "must be a CIDR block such as 203.0.113.0/24")).optional(),
   /** Only these managed prefix lists (pl-…, e.g. a corporate network's) may reach the load balancer. */
   allowedPrefixLists: z.array(z.string().regex(/^pl-[0-9a-f]+$/, "must be a managed prefix list id such as pl-0123456789abcdef0")).optional(),
+  /**
+   * App clients (client credentials), one per consumer, each with only the scopes it needs (`gmail.read`,
+   * `resend.write` …). One read-only client `default` when absent.
+   */
+  clients: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "must be a client name of lowercase letters, digits and hyphens"),
+      z.strictObject({ scopes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.(read|write)$/, "must be <server>.read or <server>.write")).min(1) }),
+    )
+    .optional(),
   /** Cognito hosted domain prefix for the token endpoint; mcp-<stack>-<account id> when absent. */
   authDomainPrefix: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "must be lowercase letters, digits and hyphens").optional(),
   waf: z

@@ -78,6 +78,9 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
       return { name: physical, arn: `arn:aws:autoscaling:${region}:${MOCK_ACCOUNT_ID}:autoScalingGroup:${shortHash(name, 8)}-uuid:autoScalingGroupName/${physical}` };
     case "aws:iam/instanceProfile:InstanceProfile":
       return { name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${physical}` };
+    case "aws:cognito/userPoolClient:UserPoolClient":
+      // Stands for the secret Cognito generates: it must never reach a plan output in clear.
+      return { id: `client-${shortHash(name, 20)}`, clientSecret: `offline-client-secret-${shortHash(name, 12)}` };
     case "aws:backup/vault:Vault":
       return { name: physical, arn: `arn:aws:backup:${inputs.region ?? region}:${MOCK_ACCOUNT_ID}:backup-vault:${physical}` };
     case "aws:backup/plan:Plan":

@@ -110,11 +110,12 @@ export async function runOffline(stack: string, config: StackConfigMap, options:
   await pulumi.runtime.setMocks(createMocks(region, options.deployedOutputs ?? {}), PROJECT, stack, false, "organization");
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   const resources = recordRegistrations();
+  const stackOutputs = recordStackOutputs();
   // Imported after setMocks, as under `pulumi up` the program runs after the runtime is set up.
   const { program } = await import("../program");
   // The init never throws: a throw inside Pulumi's Stack rejects promises nobody observes.
   let failure: { error: unknown } | undefined;
-  const outputs =
+  const returned =
     (await pulumi.runtime.runInPulumiStack(async () => {
       try {
         return await program();
@@ -124,6 +125,8 @@ export async function runOffline(stack: string, config: StackConfigMap, options:
       }
     })) ?? {};
   await drainRpcs();
+  // The stack's outputs as the engine would store them, secrets masked; what the program returned otherwise.
+  const outputs = stackOutputs.value ?? returned;
   const registered = resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
   if (failure) throw new OfflineRunError(failure.error, registered);
   return { stack, region, resources: registered, outputs, millis: performance.now() - started };
@@ -159,6 +162,20 @@ function maskSecrets(value: unknown): any {
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, maskSecrets(v)]));
   }
   return value;
+}
+
+/** Wraps the mock monitor to keep the stack's own outputs as they are registered, secret values masked. */
+function recordStackOutputs(): { value?: Record<string, any> } {
+  const record: { value?: Record<string, any> } = {};
+  const monitor = pulumi.runtime.getMonitor() as any;
+  const register = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req: any, callback: (err: unknown, resp: any) => void) => {
+    if (typeOfUrn(req.getUrn()) === "pulumi:pulumi:Stack") {
+      record.value = pulumi.runtime.deserializeProperties(Struct.fromJavaScript(maskSecrets(req.getOutputs().toJavaScript())));
+    }
+    return register(req, callback);
+  };
+  return record;
 }
 
 /** Wraps the mock monitor so every registration is recorded with its parent and resource options. */

@@ -165,8 +165,8 @@ describe("WAF limits", () => {
 
 describe("authentication settings", () => {
   it.each([
-    ["prod without a choice", "prod", (raw: any) => delete raw.ingress.auth, "ingress.auth: prod serves MCP on the internet: set ingress.auth: cognito, or ingress.auth: none with ingress.unauthenticatedReason"],
-    ["prod opting out without a reason", "prod", (raw: any) => (raw.ingress.auth = "none"), "ingress.unauthenticatedReason: the MCP routes would be open to the whole internet without a token: restrict who can reach them"],
+    ["prod without a choice", "prod", (raw: any) => (delete raw.ingress.auth, delete raw.ingress.clients), "ingress.auth: prod serves MCP on the internet: set ingress.auth: cognito, or ingress.auth: none with ingress.unauthenticatedReason"],
+    ["prod opting out without a reason", "prod", (raw: any) => ((raw.ingress.auth = "none"), delete raw.ingress.clients), "ingress.unauthenticatedReason: the MCP routes would be open to the whole internet without a token: restrict who can reach them"],
     ["cognito without HTTPS", "dev", (raw: any) => (raw.ingress.auth = "cognito"), "ingress.auth: cognito needs HTTPS: the ALB validates bearer tokens only on an HTTPS listener"],
     ["an unknown mode", "dev", (raw: any) => (raw.ingress.auth = "basic"), "ingress.auth: must be none or cognito"],
     ["a Cognito domain Cognito refuses", "prod", (raw: any) => (raw.ingress.authDomainPrefix = "my-cognito-mcp"), "ingress.authDomainPrefix: must not contain aws, amazon or cognito"],
@@ -178,6 +178,7 @@ describe("authentication settings", () => {
   it("prod may opt out explicitly, with a reason", () => {
     const raw = rawConfigOf("prod");
     raw.ingress.auth = "none";
+    delete raw.ingress.clients;
     raw.ingress.unauthenticatedReason = "reachable only through the corporate VPN";
     expect(parseStackConfig(raw).ingress.auth).toBe("none");
   });
@@ -195,11 +196,17 @@ describe("the ALB's listener rule quota", () => {
   });
 
   it("with Cognito each route needs a discovery rule too; a raised quota lets them through", () => {
-    expect(problemsOf((raw) => manyServers(raw, 46), "prod")).toEqual([expect.stringContaining("51 routed servers need 102 listener rules (a route and an OAuth discovery rule each)")]);
+    const withQuota = (quota: number) => (raw: any) => (manyServers(raw, 26), (raw.ingress.maxListenerRules = quota));
+    expect(problemsOf(withQuota(60), "prod")).toEqual([expect.stringContaining("31 routed servers need 62 listener rules (a route and an OAuth discovery rule each)")]);
     const raw = rawConfigOf("prod");
-    manyServers(raw, 46);
-    raw.ingress.maxListenerRules = 200;
+    withQuota(100)(raw);
     expect(() => parseStackConfig(raw)).not.toThrow();
+  });
+
+  it("with Cognito at most 50 routed servers: two scopes each, and a resource server holds 100", () => {
+    expect(problemsOf((raw) => ((raw.ingress.maxListenerRules = 1000), manyServers(raw, 46)), "prod")).toEqual([
+      "servers: 51 routed servers need 102 scopes (read and write each), above Cognito's 100 per resource server; route at most 50 servers through one stack with cognito",
+    ]);
   });
 });
 

@@ -64,7 +64,7 @@ describe("OAuth protected-resource discovery through the planned listener rules"
       for (const name of PUBLIC) {
         const url = prod.outputs.servers[name].url;
         const metadata = await discoverOAuthProtectedResourceMetadata(url, undefined, f);
-        expect(metadata).toMatchObject({ resource: url, authorization_servers: [issuer], scopes_supported: ["mcp/read", "mcp/write"] });
+        expect(metadata).toMatchObject({ resource: url, authorization_servers: [issuer], scopes_supported: [`mcp/${name}.read`, `mcp/${name}.write`] });
         // The MCP endpoint itself still demands a token.
         expect((await f(url, { method: "POST" })).status).toBe(401);
       }

@@ -347,6 +347,7 @@ describe("the shipped stacks", () => {
   it("a prod stack that opts out of authentication gets the advisory flag with its reason, and nothing mandatory", async () => {
     const raw = rawConfigOf("prod");
     raw.ingress.auth = "none";
+    delete raw.ingress.clients;
     raw.ingress.unauthenticatedReason = "reachable only through the corporate VPN";
     const found = await checkPolicies(await runOffline("prod", configMapOf("prod", raw)), readPolicyConfig());
     expect(found.map((v) => [v.policy, v.enforcementLevel, v.resource])).toEqual([["mcp-auth-opt-out", "advisory", "platform-alb"]]);

@@ -582,45 +582,51 @@ describe("images: pulled, or built and pushed to the stack's ECR", () => {
 });
 
 describe("authentication: ingress.auth", () => {
-  it("prod uses Cognito: a user pool for machines, a resource server with mcp/read and mcp/write, a token domain, an M2M client", () => {
+  it("prod uses Cognito: a user pool for machines, a read and a write scope per server, a token domain, a client per consumer", () => {
     expect(named(prod, "auth-pool").inputs).toMatchObject({ name: "mcp-prod", adminCreateUserConfig: { allowAdminCreateUserOnly: true }, deletionProtection: "ACTIVE" });
     expect(named(prod, "auth-pool").options).toMatchObject({ protect: true, retainOnDelete: true });
-    expect(named(prod, "auth-resource-server").inputs).toMatchObject({ identifier: "mcp", scopes: [{ scopeName: "read" }, { scopeName: "write" }] });
+    const scopes = named(prod, "auth-resource-server").inputs.scopes.map((s: any) => s.scopeName);
+    expect(named(prod, "auth-resource-server").inputs.identifier).toBe("mcp");
+    expect(scopes).toEqual(PUBLIC.flatMap((n) => [`${n}.read`, `${n}.write`]));
     expect(named(prod, "auth-domain").inputs.domain).toBe("mcp-prod-123456789012");
-    expect(named(prod, "auth-m2m-client").inputs).toMatchObject({
+    // Each consumer gets only what it needs; a write scope brings its server's read scope (every route checks one).
+    expect(named(prod, "auth-client-assistants").inputs).toMatchObject({
       generateSecret: true,
       allowedOauthFlowsUserPoolClient: true,
       allowedOauthFlows: ["client_credentials"],
-      allowedOauthScopes: ["mcp/read", "mcp/write"],
+      allowedOauthScopes: ["mcp/filesystem.read", "mcp/gmail.read", "mcp/graphiti.read", "mcp/rag.read"],
     });
+    expect(named(prod, "auth-client-mailer").inputs.allowedOauthScopes).toEqual(["mcp/resend.read", "mcp/resend.write"]);
     expect(prod.outputs.auth).toMatchObject({
       issuer: expect.stringMatching(/^https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\/us-east-1_[0-9A-F]{9}$/),
       tokenUrl: "https://mcp-prod-123456789012.auth.us-east-1.amazoncognito.com/oauth2/token",
-      scopes: ["mcp/read", "mcp/write"],
+      clients: { mailer: { scopes: ["mcp/resend.read", "mcp/resend.write"], clientSecret: "[secret]" } },
     });
   });
 
-  it("the ALB validates the bearer token (issuer, JWKS, mcp/read scope) before forwarding (discovery: tests/discovery.test.ts)", () => {
+  it("the ALB validates the bearer token (issuer, JWKS, the route's own scope) before forwarding (discovery: tests/discovery.test.ts)", () => {
     const issuer = prod.outputs.auth.issuer;
     for (const name of PUBLIC) {
       const rule = named(prod, `${name}-rule`).inputs;
+      const scope = name === "resend" ? "mcp/resend.write" : `mcp/${name}.read`;
       expect(rule.actions).toEqual([
-        { type: "jwt-validation", order: 1, jwtValidation: { issuer, jwksEndpoint: `${issuer}/.well-known/jwks.json`, additionalClaims: [{ format: "space-separated-values", name: "scope", values: ["mcp/read"] }] } },
+        { type: "jwt-validation", order: 1, jwtValidation: { issuer, jwksEndpoint: `${issuer}/.well-known/jwks.json`, additionalClaims: [{ format: "space-separated-values", name: "scope", values: [scope] }] } },
         { type: "forward", order: 2, targetGroupArn: expect.stringMatching(/:targetgroup\//) },
       ]);
     }
   });
 
-  it("public servers learn the issuer, JWKS, scopes and their resource URL; internal ones do not", () => {
+  it("public servers that speak HTTP learn the issuer, JWKS, their scopes and resource URL; bridged and internal ones do not", () => {
     const env = Object.fromEntries(container(prod, "gmail").environment.map((e: any) => [e.name, e.value]));
     expect(env).toMatchObject({
       MCP_AUTH_ISSUER: prod.outputs.auth.issuer,
       MCP_AUTH_JWKS_URL: `${prod.outputs.auth.issuer}/.well-known/jwks.json`,
-      MCP_AUTH_READ_SCOPE: "mcp/read",
-      MCP_AUTH_WRITE_SCOPE: "mcp/write",
+      MCP_AUTH_REQUIRED_SCOPE: "mcp/gmail.read",
+      MCP_AUTH_WRITE_SCOPE: "mcp/gmail.write",
       MCP_RESOURCE_URL: "https://mcp.example.com/gmail/mcp",
     });
-    expect(container(prod, "neo4j").environment.some((e: any) => e.name === "MCP_AUTH_ISSUER")).toBe(false);
+    // Nothing in a bridged server would read them: exporting them would imply a control that is not there.
+    for (const name of ["neo4j", "resend", "filesystem"]) expect(container(prod, name).environment.some((e: any) => e.name.startsWith("MCP_AUTH_"))).toBe(false);
   });
 
   it("dev has no authentication: no user pool, rules forward directly", () => {
