@@ -8,6 +8,7 @@ import { createAlarm } from "./components/alarms";
 import { Dashboards } from "./components/dashboards";
 import { Edge } from "./components/edge";
 import { DatabaseHost } from "./components/databaseHost";
+import { Logs } from "./components/logs";
 import { McpServer } from "./components/mcpServer";
 import { Network } from "./components/network";
 import { Platform } from "./components/platform";
@@ -104,6 +105,7 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
   );
 
   const alerting = new Alerting("alerting", { stack, notify: config.alerts.notify, accountId }, opts);
+  const logs = new Logs("logs", { stack, region, accountId, protection }, opts);
 
   const auth =
     config.ingress.auth === "cognito"
@@ -161,6 +163,7 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
           replica: replicaRegion && storage?.replicaKey ? { region: replicaRegion, kmsKeyArn: storage.replicaKey.arn } : undefined,
           auth: auth ? { issuer: auth.issuer, jwksUrl: auth.jwksUrl } : undefined,
           host: hosts.get(name),
+          logKeyArn: logs.key.arn,
         },
         opts,
       ),

@@ -19,6 +19,7 @@ import { createRestoreTask, createServerVolumes, RESTORE_IMAGE, type MountedVolu
 /** The container that makes the task's /tmp writable for any user before the server starts. */
 export const TMP_INIT_CONTAINER = "tmp-permissions";
 import { createServerImage, type BuiltImage } from "./serverImage";
+import { dataProtectionPolicy } from "./logs";
 import type { DatabaseHost, HostedVolume } from "./databaseHost";
 import { hostMountPath, VOLUMES_MOUNTED_ATTRIBUTE } from "../decisions/host";
 
@@ -48,6 +49,8 @@ export interface McpServerArgs {
   replica?: { region: string; kmsKeyArn: pulumi.Input<string> };
   /** With ingress.auth: cognito, the authorization server the ALB validates bearer tokens against. */
   auth?: AuthSettings<pulumi.Output<string>>;
+  /** The key of the stack's server log groups (components/logs.ts). */
+  logKeyArn: pulumi.Input<string>;
   /** For a server with EBS volumes: the EC2 host that holds them and runs its one task. */
   host?: DatabaseHost;
 }
@@ -202,12 +205,19 @@ export class McpServer extends pulumi.ComponentResource {
     this.registerOutputs({ serviceName: this.service.name, logGroupName: this.logGroup.name });
   }
 
-  private createLogGroup({ stack, protection }: McpServerArgs) {
-    return new aws.cloudwatch.LogGroup(
+  /** Under the stack's logs key, with sensitive data masked as it is ingested; retention per server or per environment. */
+  private createLogGroup({ stack, protection, server, logKeyArn }: McpServerArgs) {
+    const logGroup = new aws.cloudwatch.LogGroup(
       `${this.serverName}-logs`,
-      { name: `/mcp-stack/${stack}/${this.serverName}`, retentionInDays: protection.logRetentionDays },
+      { name: `/mcp-stack/${stack}/${this.serverName}`, retentionInDays: server.logRetentionDays ?? protection.logRetentionDays, kmsKeyId: logKeyArn },
       { parent: this, retainOnDelete: protection.retainStatefulOnDelete },
     );
+    new aws.cloudwatch.LogDataProtectionPolicy(
+      `${this.serverName}-logs-data-protection`,
+      { logGroupName: logGroup.name, policyDocument: dataProtectionPolicy(`mcp-${stack}-${this.serverName}`) },
+      { parent: this },
+    );
+    return logGroup;
   }
 
   /** Tasks accept traffic only on their own port, only from the ALB (public) or from dependent servers (internal). */

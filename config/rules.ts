@@ -13,7 +13,7 @@ import type { StackConfig } from "./schema";
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 /** Names of the stack-level components; a server of the same name would clash with their resources. */
-export const RESERVED_NAMES = ["network", "platform", "secrets", "alerting", "dashboards", "monitoring", "backup", "storage", "edge"];
+export const RESERVED_NAMES = ["network", "platform", "secrets", "alerting", "dashboards", "monitoring", "backup", "storage", "edge", "logs", "auth"];
 
 type Ctx = z.RefinementCtx;
 type Path = (string | number)[];

@@ -7,6 +7,9 @@ import { checkStackRules } from "./rules";
  * (`scalling:`) is an error naming the key instead of a silently ignored setting.
  */
 
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
 export const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const port = z.number().int().min(1, "must be a port between 1 and 65535").max(65535, "must be a port between 1 and 65535");
@@ -121,6 +124,11 @@ const serverInput = z.strictObject({
   dependsOn: z.array(z.string()).default([]),
   user: z.string().regex(/^[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)?$/, "must be a user or uid[:gid] such as 1000:1000").optional(),
   readOnlyRootFilesystem: z.boolean().default(true),
+  /** Days its log group keeps events; the environment's (prod 90, staging 30, dev 14) when absent. Keep it short for payloads. */
+  logRetentionDays: z
+    .number()
+    .refine((d) => LOG_RETENTION_DAYS.includes(d), `must be one of CloudWatch Logs' retention periods: ${[1, 3, 5, 7, 14, 30, 60, 90, 180, 365].join(", ")} … days`)
+    .optional(),
   /** The scope the ALB requires on this server's route (with ingress.auth: cognito): mcp/<name>.read or mcp/<name>.write. */
   requiredScope: z.enum(["read", "write"], { message: "must be read or write" }).default("read"),
   /** Stop the server without losing anything: no tasks, its route answers 503, its alarms do not page; false resumes it. */

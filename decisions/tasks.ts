@@ -28,7 +28,8 @@ export function containerCommand(server: ServerConfig): string[] | undefined {
   if (output === "sse") args.push("--ssePath", server.mcpPath);
   else args.push("--streamableHttpPath", server.mcpPath);
   if (output === "streamable-http-stateful") args.push("--stateful");
-  args.push("--healthEndpoint", server.healthCheck.path, "--logLevel", "info");
+  // supergateway logs every JSON-RPC message in full at info (e-mails, file contents): only errors of its own here.
+  args.push("--healthEndpoint", server.healthCheck.path, "--logLevel", "none");
   return args;
 }
 

@@ -196,6 +196,24 @@ describe("task definitions", () => {
     expect(container(dev, "gmail").environment).toEqual([{ name: "MCP_SERVER_NAME", value: "gmail-tools" }]);
   });
 
+  it("log groups are encrypted with the stack's logs key, which only CloudWatch Logs of this account and region may use, and mask sensitive data", () => {
+    const key = named(prod, "logs-key");
+    for (const name of ALL) expect(childOf(prod, name, T.logGroup)!.inputs.kmsKeyId).toMatch(/^arn:aws:kms:us-east-1:123456789012:key\//);
+    expect(key.options).toMatchObject({ protect: true, retainOnDelete: true });
+    const [, logsService] = JSON.parse(key.inputs.policy).Statement;
+    expect(logsService).toMatchObject({ Principal: { Service: "logs.us-east-1.amazonaws.com" }, Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*" } } });
+    const policy = JSON.parse(named(prod, "resend-logs-data-protection").inputs.policyDocument);
+    expect(policy.Statement.map((s: any) => Object.keys(s.Operation)[0])).toEqual(["Audit", "Deidentify"]);
+    expect(policy.Statement[1].DataIdentifier).toContain("arn:aws:dataprotection::aws:data-identifier/EmailAddress");
+  });
+
+  it("a server's log retention can be shorter than the environment's, in CloudWatch's periods only", async () => {
+    const plan = await planWith("prod", (r) => (r.servers.resend.logRetentionDays = 7));
+    expect(childOf(plan, "resend", T.logGroup)!.inputs.retentionInDays).toBe(7);
+    const error = (await planWith("prod", (r) => (r.servers.resend.logRetentionDays = 10)).catch((e) => e)) as OfflineRunError;
+    expect((error.cause as ConfigError).problems).toEqual([expect.stringMatching(/^servers\.resend\.logRetentionDays: must be one of CloudWatch Logs' retention periods/)]);
+  });
+
   it("logs to its own log group with retention; log groups survive deletion in prod", () => {
     for (const name of ALL) {
       const logs = childOf(prod, name, T.logGroup)!;
@@ -255,7 +273,7 @@ describe("task definitions", () => {
   it("stdio servers run behind supergateway with the generated command and a heap sized to the task", () => {
     expect(container(prod, "resend").command).toEqual([
       "supergateway", "--stdio", "resend-mcp", "--outputTransport", "streamableHttp", "--port", "8000",
-      "--streamableHttpPath", "/mcp", "--healthEndpoint", "/health", "--logLevel", "info",
+      "--streamableHttpPath", "/mcp", "--healthEndpoint", "/health", "--logLevel", "none",
     ]);
     expect(container(prod, "filesystem").command.slice(0, 3)).toEqual(["supergateway", "--stdio", "mcp-server-filesystem /data"]);
     expect(container(prod, "filesystem").environment).toContainEqual({ name: "NODE_OPTIONS", value: "--max-old-space-size=768" });
