@@ -7,6 +7,7 @@ import { dependencyOrder } from "../decisions/dependencies";
 import { checkBackupRules } from "./backupRules";
 import { exposureOf } from "../decisions/exposure";
 import { MAX_SCOPES_PER_RESOURCE_SERVER } from "../decisions/auth";
+import { bridgeLockDir, PINNED_PACKAGE } from "../decisions/bridge";
 import type { StackConfig } from "./schema";
 
 /** The project directory: build contexts are relative to it. */
@@ -224,6 +225,13 @@ function checkBuildContext(build: NonNullable<Server["build"]>, at: Path, fail: 
   if (!existsSync(dir)) return fail([...at, "context"], `directory ${build.context} does not exist in the project`);
   const dockerfile = path.join(dir, build.dockerfile ?? "Dockerfile");
   if (!existsSync(dockerfile)) fail([...at, build.dockerfile ? "dockerfile" : "context"], `${path.relative(PROJECT_DIR, dockerfile)} does not exist`);
+  const spec = build.args.MCP_PACKAGE;
+  if (spec === undefined) return;
+  if (!PINNED_PACKAGE.test(spec)) {
+    fail([...at, "args", "MCP_PACKAGE"], `"${spec}" is not pinned: give one version (name@1.2.3), a tarball URL, or git+https://…#<full commit sha>, so a rebuild installs the same code`);
+  } else if (!existsSync(path.join(dir, "locks", bridgeLockDir(spec), "package-lock.json"))) {
+    fail([...at, "args", "MCP_PACKAGE"], `${spec} has no lockfile in ${build.context}/locks/${bridgeLockDir(spec)}: run npm run bridge:lock -- ${spec} and commit it`);
+  }
 }
 
 function isUnpinned(image: string): boolean {

@@ -5,6 +5,8 @@ import * as path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { parseStackConfig } from "../config/load";
+import { ConfigError } from "../config/errors";
+import { bridgeLockDir, SUPERGATEWAY_VERSION } from "../decisions/bridge";
 import { containerCommand } from "../decisions/tasks";
 import { freePort } from "./support/net";
 import { rawConfigOf } from "./support/stackConfig";
@@ -134,5 +136,51 @@ describe("bridged packages in the shipped stack files", () => {
       const [, name, version] = /^(@?[^@]+)@(\d+\.\d+\.\d+)$/.exec(spec)!;
       expect(lock.packages[`node_modules/${name}`]?.version).toBe(version);
     }
+  });
+});
+
+describe("the bridge image's supply chain", () => {
+  const locks = path.join(root, "bridge", "locks");
+  it.each(["resend-mcp@2.22.0", "@modelcontextprotocol/server-filesystem@2026.8.31"])("%s installs from a committed lockfile: exact versions, integrity hashes, no install scripts", (spec) => {
+    const dir = path.join(locks, bridgeLockDir(spec));
+    const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
+    const [, name, version] = /^(@?[^@]+)@(.+)$/.exec(spec)!;
+    expect(manifest.dependencies).toEqual({ [name]: version, supergateway: SUPERGATEWAY_VERSION });
+    const lock = JSON.parse(readFileSync(path.join(dir, "package-lock.json"), "utf8"));
+    const installed = Object.entries(lock.packages as Record<string, any>).filter(([key]) => key !== "");
+    expect(installed.length).toBeGreaterThan(50);
+    for (const [key, entry] of installed) {
+      expect([key, typeof entry.integrity === "string" && entry.integrity.startsWith("sha512-")]).toEqual([key, true]);
+      expect([key, entry.hasInstallScript ?? false]).toEqual([key, false]);
+    }
+  });
+
+  it("the Dockerfile pins the base image's Node and Alpine versions and installs with npm ci --ignore-scripts from the lockfile", () => {
+    const dockerfile = readFileSync(path.join(root, "bridge", "Dockerfile"), "utf8");
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:\d+\.\d+\.\d+-alpine\d+\.\d+$/m);
+    expect(dockerfile).toContain("npm ci --omit=dev --ignore-scripts");
+    expect(dockerfile).not.toMatch(/npm install/);
+    expect(readFileSync(path.join(root, "bridge", ".dockerignore"), "utf8").split("\n")).toContain("!locks/");
+  });
+
+  it.each([
+    ["resend-mcp", "is not pinned"],
+    ["resend-mcp@^2.22.0", "is not pinned"],
+    ["resend-mcp@latest", "is not pinned"],
+    ["git+https://github.com/resend/mcp-send-email.git#main", "is not pinned"],
+    ["resend-mcp@2.21.0", "has no lockfile in bridge/locks/resend-mcp@2.21.0: run npm run bridge:lock -- resend-mcp@2.21.0"],
+  ])("MCP_PACKAGE %s is refused", (spec, message) => {
+    const raw = rawConfigOf("prod");
+    raw.servers.resend.build.args.MCP_PACKAGE = spec;
+    const problems = (() => {
+      try {
+        parseStackConfig(raw);
+        return [];
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+    })();
+    expect(problems).toEqual([expect.stringContaining(`servers.resend.build.args.MCP_PACKAGE: `)]);
+    expect(problems[0]).toContain(message);
   });
 });
