@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
 import type { Protection } from "../decisions/protection";
-import { MANAGED_RULE_GROUPS, rateLimitSpecs, rateRuleName, STACK_RATE_RULE, webAclName, type RateLimitSpec } from "../decisions/waf";
+import { MANAGED_RULE_GROUPS, rateLimitSpecs, rateRuleName, STACK_RATE_RULE, toolCallLimitSpecs, toolCallRuleName, webAclName, type RateLimitSpec, type ToolCallLimitSpec } from "../decisions/waf";
 
 export interface EdgeArgs {
   stack: string;
@@ -25,7 +25,7 @@ export class Edge extends pulumi.ComponentResource {
   constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:index:Edge", name, {}, opts);
     const waf = args.config.ingress.waf;
-    const rateRules = rateLimitSpecs(args.config).map(rateLimitRule);
+    const rateRules = [...rateLimitSpecs(args.config).map(rateLimitRule), ...toolCallLimitSpecs(args.config).map(toolCallLimitRule)];
     const stackLimit = {
       name: STACK_RATE_RULE,
       priority: 90,
@@ -75,22 +75,37 @@ export class Edge extends pulumi.ComponentResource {
   }
 }
 
-function rateLimitRule(spec: RateLimitSpec) {
+/** `/gmail` itself and everything under `/gmail/` (but not `/gmailx`), or the server's Host header. */
+function routeStatement(match: RateLimitSpec["match"]) {
   const uriPath = (searchString: string, positionalConstraint: string) => ({
     byteMatchStatement: { searchString, fieldToMatch: { uriPath: {} }, positionalConstraint, textTransformations: [{ priority: 0, type: "NONE" }] },
   });
-  // `/gmail` itself and everything under `/gmail/`, but not `/gmailx`.
-  const scopeDownStatement =
-    "path" in spec.match
-      ? { orStatement: { statements: [uriPath(spec.match.path, "EXACTLY"), uriPath(`${spec.match.path}/`, "STARTS_WITH")] } }
-      : {
-          byteMatchStatement: {
-            searchString: spec.match.host,
-            fieldToMatch: { singleHeader: { name: "host" } },
-            positionalConstraint: "EXACTLY",
-            textTransformations: [{ priority: 0, type: "LOWERCASE" }],
-          },
-        };
+  return "path" in match
+    ? { orStatement: { statements: [uriPath(match.path, "EXACTLY"), uriPath(`${match.path}/`, "STARTS_WITH")] } }
+    : {
+        byteMatchStatement: {
+          searchString: match.host,
+          fieldToMatch: { singleHeader: { name: "host" } },
+          positionalConstraint: "EXACTLY",
+          textTransformations: [{ priority: 0, type: "LOWERCASE" }],
+        },
+      };
+}
+
+function toolCallLimitRule(spec: ToolCallLimitSpec) {
+  // A body over the inspection limit counts as a tool call: an oversize body must not slip past the cap.
+  const toolCall = { byteMatchStatement: { searchString: "tools/call", fieldToMatch: { body: { oversizeHandling: "MATCH" } }, positionalConstraint: "CONTAINS", textTransformations: [{ priority: 0, type: "NONE" }] } };
+  return {
+    name: toolCallRuleName(spec.server),
+    priority: spec.priority,
+    action: { block: { customResponse: { responseCode: 429, customResponseBodyKey: "rate-limited" } } },
+    statement: { rateBasedStatement: { limit: spec.limit, evaluationWindowSec: 60, aggregateKeyType: "CONSTANT", scopeDownStatement: { andStatement: { statements: [routeStatement(spec.match), toolCall] } } } },
+    visibilityConfig: visibility(toolCallRuleName(spec.server)),
+  };
+}
+
+function rateLimitRule(spec: RateLimitSpec) {
+  const scopeDownStatement = routeStatement(spec.match);
   return {
     name: rateRuleName(spec.server),
     priority: spec.priority,

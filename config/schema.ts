@@ -115,6 +115,8 @@ const serverInput = z.strictObject({
   /** Expected traffic: a P4 alarm fires below it. Off by default for quiet servers. */
   minRequestsPerMinute: positiveInt.optional(),
   rateLimitPerMinute: z.number().int().min(10, "must be at least 10: WAF's smallest rate limit per 60 s window").optional(),
+  /** tools/call requests per minute from all clients together (a WAF cap for servers that call a rate-limited API). */
+  toolCallsPerMinute: z.number().int().min(10, "must be at least 10: WAF's smallest rate limit per 60 s window").optional(),
   healthCheck: healthCheck.prefault({}),
   environment: z.record(envVarName, z.string()).default({}),
   secrets: z.array(envVarName).default([]),

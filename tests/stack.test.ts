@@ -489,6 +489,7 @@ describe("edge: access logs and WAF", () => {
       "rate-limit-graphiti",
       "rate-limit-rag",
       "rate-limit-resend",
+      "tool-calls-resend",
       "rate-limit-per-ip",
       "AWSManagedRulesCommonRuleSet",
       "AWSManagedRulesKnownBadInputsRuleSet",
@@ -496,7 +497,7 @@ describe("edge: access logs and WAF", () => {
     ]);
     expect(acl.rules.filter((r: any) => r.action?.allow)).toEqual([]);
     const limits = Object.fromEntries(acl.rules.filter((r: any) => r.statement.rateBasedStatement).map((r: any) => [r.name, r.statement.rateBasedStatement.limit]));
-    expect(limits).toEqual({ "rate-limit-gmail": 100, "rate-limit-graphiti": 200, "rate-limit-rag": 150, "rate-limit-resend": 120, "rate-limit-per-ip": 1000 });
+    expect(limits).toEqual({ "rate-limit-gmail": 100, "rate-limit-graphiti": 200, "rate-limit-rag": 150, "rate-limit-resend": 120, "tool-calls-resend": 120, "rate-limit-per-ip": 1000 });
     const gmail = acl.rules.find((r: any) => r.name === "rate-limit-gmail");
     // WAF counts per evaluation window: with a 60 s window the per-minute limit is the limit itself.
     expect(gmail.statement.rateBasedStatement).toMatchObject({ evaluationWindowSec: 60, aggregateKeyType: "IP" });
@@ -518,6 +519,15 @@ describe("edge: access logs and WAF", () => {
     expect(counted("/gmail")).toEqual(["rate-limit-gmail", "rate-limit-per-ip"]);
     expect(counted("/gmail/mcp")).toEqual(["rate-limit-gmail", "rate-limit-per-ip"]);
     expect(counted("/gmailx/mcp")).toEqual(["rate-limit-per-ip"]);
+    // Resend's tool calls share one counter across all clients (a constant key): 120 a minute, Resend's 2 per second.
+    const call = (body: string) => wafPath(acl, { host, path: "/resend/mcp", body }).filter((s) => s.effect === "rate-counted").map((s) => s.rule);
+    expect(call('{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"send-email"}}')).toEqual(["rate-limit-resend", "tool-calls-resend", "rate-limit-per-ip"]);
+    expect(call('{"jsonrpc":"2.0","id":1,"method":"initialize"}')).toEqual(["rate-limit-resend", "rate-limit-per-ip"]);
+    expect(acl.rules.find((r: any) => r.name === "tool-calls-resend").statement.rateBasedStatement).toMatchObject({ limit: 120, aggregateKeyType: "CONSTANT", evaluationWindowSec: 60 });
+    // The common rule set's body rules only count: JSON-RPC bodies carry HTML, paths and URLs by design.
+    const common = acl.rules.find((r: any) => r.name === "AWSManagedRulesCommonRuleSet").statement.managedRuleGroupStatement;
+    expect(common.ruleActionOverrides.map((o: any) => o.name)).toEqual(["SizeRestrictions_BODY", "CrossSiteScripting_BODY", "GenericLFI_BODY", "GenericRFI_BODY", "EC2MetaDataSSRF_BODY"]);
+    expect(common.ruleActionOverrides.every((o: any) => "count" in o.actionToUse)).toBe(true);
     // The rule the old stack had: Allow is terminating, so a path ending in /health skipped everything after it.
     const bypass = { name: "always-allowed-paths", priority: 0, action: { allow: {} }, statement: { byteMatchStatement: { searchString: "/health", fieldToMatch: { uriPath: {} }, positionalConstraint: "ENDS_WITH", textTransformations: [] } } };
     expect(wafPath({ rules: [bypass, ...acl.rules] }, { host, path: "/gmail/send/health" })).toEqual([{ rule: "always-allowed-paths", effect: "allow" }]);
@@ -540,7 +550,7 @@ describe("edge: access logs and WAF", () => {
   it("the overview dashboard charts the WAF's blocks, one line per rate limit", () => {
     const body = JSON.parse(named(prod, "dashboards-overview").inputs.dashboardBody);
     const rateWidget = body.widgets.find((w: any) => w.properties.title === "WAF: blocked by rate limit (429)");
-    expect(rateWidget.properties.metrics.map((m: any[]) => m[7])).toEqual(["rate-limit-gmail", "rate-limit-graphiti", "rate-limit-rag", "rate-limit-resend", "rate-limit-per-ip"]);
+    expect(rateWidget.properties.metrics.map((m: any[]) => m[7])).toEqual(["rate-limit-gmail", "rate-limit-graphiti", "rate-limit-rag", "rate-limit-resend", "tool-calls-resend", "rate-limit-per-ip"]);
     expect(rateWidget.properties.metrics[0].slice(0, 6)).toEqual(["AWS/WAFV2", "BlockedRequests", "WebACL", "mcp-prod", "Region", "us-east-1"]);
   });
 

@@ -7,6 +7,7 @@ export interface Request {
   host: string;
   path: string;
   headers?: Record<string, string>;
+  body?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -20,7 +21,15 @@ export interface WafStep {
 }
 
 function byteMatches(s: any, req: Request): boolean {
-  const field = s.fieldToMatch.uriPath ? req.path : s.fieldToMatch.singleHeader ? (s.fieldToMatch.singleHeader.name === "host" ? req.host : req.headers?.[s.fieldToMatch.singleHeader.name] ?? "") : "";
+  const field = s.fieldToMatch.uriPath
+    ? req.path
+    : s.fieldToMatch.body
+      ? req.body ?? ""
+      : s.fieldToMatch.singleHeader
+        ? s.fieldToMatch.singleHeader.name === "host"
+          ? req.host
+          : req.headers?.[s.fieldToMatch.singleHeader.name] ?? ""
+        : "";
   const value = s.textTransformations?.some((t: any) => t.type === "LOWERCASE") ? field.toLowerCase() : field;
   const needle = s.searchString;
   switch (s.positionalConstraint) {
