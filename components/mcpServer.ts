@@ -97,6 +97,8 @@ export class McpServer extends pulumi.ComponentResource {
       subnetCount: args.subnetCount,
       taskSecurityGroupId: this.securityGroup.id,
       taskRole,
+      region: args.region,
+      accountId: args.accountId,
       kmsKeyArn: args.storageKeyArn,
       protection: args.protection,
       replica: args.replica,
@@ -105,14 +107,14 @@ export class McpServer extends pulumi.ComponentResource {
     this.volumes = storage.mounted;
     this.hostedVolumes = args.host?.volumes ?? [];
     const taskDefinition = this.createTaskDefinition(args, executionRole, taskRole, built);
-    if (this.volumes.length) {
+    if (storage.restoreRole) {
       this.restoreTask = createRestoreTask({
         stack: args.stack,
         server: name,
         region: args.region,
         mounted: this.volumes,
         executionRoleArn: executionRole.arn,
-        taskRoleArn: taskRole.arn,
+        taskRoleArn: storage.restoreRole.arn,
         logGroupName: this.logGroup.name,
         parent: this,
       });
@@ -307,7 +309,7 @@ export class McpServer extends pulumi.ComponentResource {
       linuxParameters: { initProcessEnabled: true },
       mountPoints: [
         { sourceVolume: "tmp", containerPath: "/tmp", readOnly: false },
-        ...[...this.volumes, ...hosted].map((v) => ({ sourceVolume: v.taskVolume, containerPath: v.spec.path, readOnly: false })),
+        ...[...this.volumes, ...hosted].map((v) => ({ sourceVolume: v.taskVolume, containerPath: v.spec.path, readOnly: v.spec.readOnly })),
       ],
       logConfiguration: {
         logDriver: "awslogs",

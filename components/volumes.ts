@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_TAG_KEY, backupTagValue, type VolumeSpec } from "../decisions/backup";
 import type { Protection } from "../decisions/protection";
+import { taskAssumeRolePolicy } from "./iamPolicies";
 
 export interface ServerVolumesArgs {
   stack: string;
@@ -14,6 +15,8 @@ export interface ServerVolumesArgs {
   /** The server's task security group: the only source NFS is admitted from. */
   taskSecurityGroupId: pulumi.Input<string>;
   taskRole: aws.iam.Role;
+  region: string;
+  accountId: pulumi.Input<string>;
   kmsKeyArn: pulumi.Input<string>;
   protection: Protection;
   replica?: { region: string; kmsKeyArn: pulumi.Input<string> };
@@ -32,6 +35,8 @@ export interface MountedVolume {
 
 export interface ServerVolumes {
   mounted: MountedVolume[];
+  /** The restore task's role: the only one that may mount a volume's root (through the restore access point). */
+  restoreRole?: aws.iam.Role;
   /** Tasks can only mount once a mount target exists in their subnet. */
   mountTargets: aws.efs.MountTarget[];
 }
@@ -45,6 +50,11 @@ export function createServerVolumes(args: ServerVolumesArgs): ServerVolumes {
   const { server, parent } = args;
   if (args.volumes.length === 0) return { mounted: [], mountTargets: [] };
   const opts = { parent };
+  const restoreRole = new aws.iam.Role(
+    `${server}-restore-role`,
+    { description: `Restore task of ${server} (mcp-stack ${args.stack}): swaps restored data in as root`, assumeRolePolicy: taskAssumeRolePolicy(args.region, args.accountId) },
+    opts,
+  );
 
   const nfsGroup = new aws.ec2.SecurityGroup(
     `${server}-efs-sg`,
@@ -111,7 +121,7 @@ export function createServerVolumes(args: ServerVolumesArgs): ServerVolumes {
 
     new aws.efs.FileSystemPolicy(
       `${base}-efs-policy`,
-      { fileSystemId: fileSystem.id, policy: fileSystemPolicy(fileSystem.arn, accessPoint.arn, restoreAccessPoint.arn, args.taskRole.arn) },
+      { fileSystemId: fileSystem.id, policy: fileSystemPolicy(fileSystem.arn, accessPoint.arn, restoreAccessPoint.arn, args.taskRole.arn, restoreRole.arn, spec.readOnly) },
       opts,
     );
 
@@ -125,16 +135,23 @@ export function createServerVolumes(args: ServerVolumesArgs): ServerVolumes {
     mounted.push({ spec, fileSystem, accessPoint, restoreAccessPoint, taskVolume: `efs-${spec.key}` });
   }
 
-  new aws.iam.RolePolicy(
-    `${server}-task-efs`,
-    { role: args.taskRole.id, policy: taskMountPolicy(mounted) },
-    opts,
-  );
-  return { mounted, mountTargets };
+  new aws.iam.RolePolicy(`${server}-task-efs`, { role: args.taskRole.id, policy: taskMountPolicy(mounted) }, opts);
+  new aws.iam.RolePolicy(`${server}-restore-efs`, { role: restoreRole.id, policy: restoreMountPolicy(mounted) }, opts);
+  return { mounted, mountTargets, restoreRole };
 }
 
-/** Only TLS connections, and only this server's task role: through the volume's access point, or as root through the restore one. */
-function fileSystemPolicy(fileSystemArn: pulumi.Input<string>, accessPointArn: pulumi.Input<string>, restoreAccessPointArn: pulumi.Input<string>, taskRoleArn: pulumi.Input<string>) {
+/** What the server's tasks may do through the volume's access point: mount, and write unless the volume is read-only. */
+const taskActions = (readOnly: boolean) => ["elasticfilesystem:ClientMount", ...(readOnly ? [] : ["elasticfilesystem:ClientWrite"])];
+
+/** Only TLS connections: the server's task role through the volume's access point, the restore role as root through the restore one. */
+function fileSystemPolicy(
+  fileSystemArn: pulumi.Input<string>,
+  accessPointArn: pulumi.Input<string>,
+  restoreAccessPointArn: pulumi.Input<string>,
+  taskRoleArn: pulumi.Input<string>,
+  restoreRoleArn: pulumi.Input<string>,
+  readOnly: boolean,
+) {
   return pulumi.jsonStringify({
     Version: "2012-10-17",
     Statement: [
@@ -143,14 +160,14 @@ function fileSystemPolicy(fileSystemArn: pulumi.Input<string>, accessPointArn: p
         Sid: "TasksThroughAccessPoint",
         Effect: "Allow",
         Principal: { AWS: taskRoleArn },
-        Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        Action: taskActions(readOnly),
         Resource: fileSystemArn,
         Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPointArn } },
       },
       {
         Sid: "RestoreTaskAsRoot",
         Effect: "Allow",
-        Principal: { AWS: taskRoleArn },
+        Principal: { AWS: restoreRoleArn },
         Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"],
         Resource: fileSystemArn,
         Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": restoreAccessPointArn } },
@@ -162,25 +179,26 @@ function fileSystemPolicy(fileSystemArn: pulumi.Input<string>, accessPointArn: p
 function taskMountPolicy(mounted: MountedVolume[]) {
   return pulumi.jsonStringify({
     Version: "2012-10-17",
-    Statement: mounted.flatMap(({ spec, fileSystem, accessPoint, restoreAccessPoint }) => {
-      const sid = spec.key.replace(/[^A-Za-z0-9]/g, "");
-      return [
-        {
-          Sid: `Mount${sid}`,
-          Effect: "Allow",
-          Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-          Resource: fileSystem.arn,
-          Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPoint.arn } },
-        },
-        {
-          Sid: `Restore${sid}`,
-          Effect: "Allow",
-          Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"],
-          Resource: fileSystem.arn,
-          Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": restoreAccessPoint.arn } },
-        },
-      ];
-    }),
+    Statement: mounted.map(({ spec, fileSystem, accessPoint }) => ({
+      Sid: `Mount${spec.key.replace(/[^A-Za-z0-9]/g, "")}`,
+      Effect: "Allow",
+      Action: taskActions(spec.readOnly),
+      Resource: fileSystem.arn,
+      Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPoint.arn } },
+    })),
+  });
+}
+
+function restoreMountPolicy(mounted: MountedVolume[]) {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: mounted.map(({ spec, fileSystem, restoreAccessPoint }) => ({
+      Sid: `Restore${spec.key.replace(/[^A-Za-z0-9]/g, "")}`,
+      Effect: "Allow",
+      Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"],
+      Resource: fileSystem.arn,
+      Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": restoreAccessPoint.arn } },
+    })),
   });
 }
 

@@ -71,6 +71,8 @@ const volume = z.strictObject({
   type: z.enum(["efs", "ebs"], { message: "must be efs or ebs" }).default("efs"),
   /** Size of an ebs volume (gp3, 1–16384 GiB); it can grow later, never shrink. */
   sizeGiB: z.number().int().min(1).max(16384, "must be at most 16384 GiB (gp3)").default(20),
+  /** Mounted read-only: with efs, the file system policy does not even grant ClientWrite to the server's tasks. */
+  readOnly: z.boolean().default(false),
   /** Selected by the backup plan; the server's `backup` flag (default true) when absent. */
   backup: z.boolean().optional(),
   /** The POSIX user the access point enforces for every file operation and that owns its root directory. */

@@ -16,6 +16,7 @@ export interface VolumeSpec {
   /** efs: a file system shared by the server's tasks; ebs: a block volume on the server's EC2 host. */
   type: "efs" | "ebs";
   sizeGiB: number;
+  readOnly: boolean;
 }
 
 /** `/app/data` → `app-data`, `/` → `root`. */
@@ -29,7 +30,7 @@ export function volumesOfServer(name: string, server: ServerConfig): VolumeSpec[
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([path, v]) => {
       const [uid, gid] = v.owner.split(":").map(Number);
-      return { id: `${name}:${path}`, server: name, path, key: volumeKey(path), backup: v.backup, uid, gid, performanceMode: v.performanceMode, type: v.type, sizeGiB: v.sizeGiB };
+      return { id: `${name}:${path}`, server: name, path, key: volumeKey(path), backup: v.backup, uid, gid, performanceMode: v.performanceMode, type: v.type, sizeGiB: v.sizeGiB, readOnly: v.readOnly };
     });
 }
 

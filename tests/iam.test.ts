@@ -96,8 +96,27 @@ describe.each(SERVERS)("%s", (server) => {
         resourcePolicy: fs.resourcePolicy,
         context: { "elasticfilesystem:AccessPointArn": fs.accessPoint, "aws:SecureTransport": "true" },
       });
-      expect([other, verdict]).toEqual([other, other === server ? "Allowed" : expect.stringMatching(/Denied$/)]);
+      // The filesystem server's volume is read-only: not even its own tasks may write it.
+      expect([other, verdict]).toEqual([other, other === server && server !== "filesystem" ? "Allowed" : expect.stringMatching(/Denied$/)]);
     }
+  });
+});
+
+describe("a read-only volume", () => {
+  it("the filesystem server's tasks may mount their volume but not write it: the file system policy grants no ClientWrite", async () => {
+    const fs = fileSystemOf("filesystem");
+    const as = (action: string) =>
+      decide({
+        principal: fs.taskRole,
+        action,
+        resource: fs.arn,
+        identityPolicies: taskPolicies("filesystem"),
+        resourcePolicy: fs.resourcePolicy,
+        context: { "elasticfilesystem:AccessPointArn": fs.accessPoint, "aws:SecureTransport": "true" },
+      });
+    expect(await as("elasticfilesystem:ClientMount")).toBe("Allowed");
+    expect(await as("elasticfilesystem:ClientWrite")).toBe("ImplicitlyDenied");
+    expect(container(prod, "filesystem").mountPoints).toContainEqual({ sourceVolume: "efs-data", containerPath: "/data", readOnly: true });
   });
 });
 
@@ -115,19 +134,24 @@ describe("file system guards", () => {
     expect(verdict).toBe("ExplicitlyDenied");
   });
 
-  it("root access goes through the restore access point only", async () => {
+  it("root access goes through the restore access point only, and only for the restore task's own role", async () => {
     const fs = fileSystemOf("gmail");
-    const rootAccess = (accessPoint: string) =>
+    const restoreRole = named(prod, "gmail-restore-task").inputs.taskRoleArn as string;
+    expect(restoreRole).toMatch(/:role\/gmail-restore-role/);
+    const restorePolicies = [{ name: "gmail-restore-efs", policy: policy("gmail-restore-efs") }];
+    const rootAccess = (principal: string, identityPolicies: any[], accessPoint: string) =>
       decide({
-        principal: fs.taskRole,
+        principal,
         action: "elasticfilesystem:ClientRootAccess",
         resource: fs.arn,
-        identityPolicies: taskPolicies("gmail"),
+        identityPolicies,
         resourcePolicy: fs.resourcePolicy,
         context: { "elasticfilesystem:AccessPointArn": accessPoint, "aws:SecureTransport": "true" },
       });
-    expect(await rootAccess(fs.restoreAccessPoint)).toBe("Allowed");
-    expect(await rootAccess(fs.accessPoint)).toBe("ImplicitlyDenied");
+    expect(await rootAccess(restoreRole, restorePolicies, fs.restoreAccessPoint)).toBe("Allowed");
+    expect(await rootAccess(restoreRole, restorePolicies, fs.accessPoint)).toBe("ImplicitlyDenied");
+    // The application's role cannot, even through the restore access point.
+    expect(await rootAccess(fs.taskRole, taskPolicies("gmail"), fs.restoreAccessPoint)).toBe("ImplicitlyDenied");
   });
 
   it("built images are pulled from the server's own repository only", async () => {
