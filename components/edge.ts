@@ -11,6 +11,9 @@ export interface EdgeArgs {
   protection: Protection;
 }
 
+/** Credentials and session handles never reach the WAF logs: tokens, cookies, MCP session ids, SSE session query strings. */
+const REDACTED_FIELDS = [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }, { singleHeader: { name: "mcp-session-id" } }, { queryString: {} }];
+
 const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
 
 /**
@@ -68,7 +71,7 @@ export class Edge extends pulumi.ComponentResource {
     );
     new aws.wafv2.WebAclLoggingConfiguration(
       `${name}-waf-logging`,
-      { resourceArn: this.webAcl.arn, logDestinationConfigs: [logs.arn], redactedFields: [{ singleHeader: { name: "authorization" } }] },
+      { resourceArn: this.webAcl.arn, logDestinationConfigs: [logs.arn], redactedFields: REDACTED_FIELDS },
       { parent: this },
     );
     this.registerOutputs({ webAclArn: this.webAcl.arn });

@@ -128,6 +128,14 @@ const reachable = (stack: string, over: Record<string, any> = {}, cidr = "0.0.0.
   { ...albSg, stack },
   { type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "platform-alb-in-443", stack, props: { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: cidr }, propertyDeps: { securityGroupId: ["platform-alb-sg"] } },
 ];
+const bucket: Fixture = { type: "aws:s3/bucket:Bucket", name: "platform-alb-logs", props: {} };
+const privateBlock: Fixture = { type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name: "platform-alb-logs-private", props: { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, propertyDeps: { bucket: ["platform-alb-logs"] } };
+const tlsOnly: Fixture = {
+  type: "aws:s3/bucketPolicy:BucketPolicy",
+  name: "platform-alb-logs-policy",
+  props: { policy: JSON.stringify({ Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] }) },
+  propertyDeps: { bucket: ["platform-alb-logs"] },
+};
 const jwtRule: Fixture = { type: "aws:lb/listenerRule:ListenerRule", name: "gmail-rule", props: { actions: [{ type: "jwt-validation" }, { type: "forward" }] } };
 
 /** For every policy: fixtures that violate it (with the message they get) and fixtures that pass. */
@@ -241,6 +249,33 @@ const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string
   "alb-reaches-token-issuer": {
     fails: [[[{ ...alb(), propertyDeps: { securityGroups: ["platform-alb-sg"] } }, albSg, toTasks, jwtRule], "platform-alb: validates bearer tokens but its security group has no HTTPS egress"]],
     passes: [[[{ ...alb(), propertyDeps: { securityGroups: ["platform-alb-sg"] } }, albSg, toTasks, jwtRule, toIdp]], [[{ ...alb(), propertyDeps: { securityGroups: ["platform-alb-sg"] } }, albSg, toTasks, { ...jwtRule, props: { actions: [{ type: "forward" }] } }]]],
+  },
+  "kms-key-rotation": {
+    fails: [[{ type: "aws:kms/key:Key", name: "logs-key", props: { enableKeyRotation: false } }, "logs-key: does not rotate"]],
+    passes: [[{ type: "aws:kms/key:Key", props: { enableKeyRotation: true } }]],
+  },
+  "server-logs-encrypted": {
+    fails: [[{ type: "aws:cloudwatch/logGroup:LogGroup", name: "gmail-logs", props: { name: "/mcp-stack/dev/gmail" } }, "gmail-logs: holds a server's logs without a customer-managed key"]],
+    passes: [[{ type: "aws:cloudwatch/logGroup:LogGroup", props: { name: "/mcp-stack/dev/gmail", kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/1" } }], [{ type: "aws:cloudwatch/logGroup:LogGroup", props: { name: "aws-waf-logs-mcp-dev" } }]],
+  },
+  "s3-private-and-tls-only": {
+    fails: [
+      [[bucket, { ...tlsOnly }], "platform-alb-logs: does not block public access"],
+      [[bucket, { ...privateBlock }], "platform-alb-logs: accepts requests without TLS"],
+    ],
+    passes: [[[bucket, privateBlock, tlsOnly]]],
+  },
+  "ecr-scan-on-push": {
+    fails: [[{ type: "aws:ecr/repository:Repository", name: "resend-repo", props: {} }, "resend-repo: does not scan pushed images"]],
+    passes: [[{ type: "aws:ecr/repository:Repository", props: { imageScanningConfiguration: { scanOnPush: true } } }]],
+  },
+  "bridge-logs-no-payloads": {
+    fails: [[task({ command: ["supergateway", "--stdio", "resend-mcp", "--logLevel", "info"] }), "container gmail runs supergateway logging message payloads; pass --logLevel none"]],
+    passes: [[task({ command: ["supergateway", "--stdio", "resend-mcp", "--logLevel", "none"] })], [task({ command: ["node", "server.js", "--logLevel", "info"] })]],
+  },
+  "cognito-token-lifetime": {
+    fails: [[{ type: "aws:cognito/userPoolClient:UserPoolClient", name: "auth-client-mailer", props: { accessTokenValidity: 24, tokenValidityUnits: { accessToken: "hours" } } }, "auth-client-mailer: access tokens live 1440 minutes"]],
+    passes: [[{ type: "aws:cognito/userPoolClient:UserPoolClient", props: { accessTokenValidity: 60, tokenValidityUnits: { accessToken: "minutes" } } }]],
   },
   "efs-encrypted-with-kms": {
     fails: [[{ type: "aws:efs/fileSystem:FileSystem", props: { encrypted: true } }, "is not encrypted with a KMS key"]],

@@ -537,7 +537,7 @@ describe("edge: access logs and WAF", () => {
     expect(named(prod, "edge-waf-logs").inputs).toMatchObject({ name: "aws-waf-logs-mcp-prod", retentionInDays: 90 });
     const logging = named(prod, "edge-waf-logging").inputs;
     expect(logging.logDestinationConfigs[0]).toMatch(/:log-group:aws-waf-logs-mcp-prod$/);
-    expect(logging.redactedFields).toEqual([{ singleHeader: { name: "authorization" } }]);
+    expect(logging.redactedFields).toEqual([{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }, { singleHeader: { name: "mcp-session-id" } }, { queryString: {} }]);
   });
 
   it("managed rules can count instead of block, and the stack-wide per-IP limit is configurable", async () => {

@@ -8,6 +8,7 @@ export interface ContainerDefinition {
   readonlyRootFilesystem?: boolean;
   environment?: { name: string; value: string }[];
   logConfiguration?: { logDriver?: string };
+  command?: string[];
 }
 
 /** `containerDefinitions` is a JSON string in the task definition's inputs. */
