@@ -20,6 +20,7 @@ import { createRestoreTask, createServerVolumes, RESTORE_IMAGE, type MountedVolu
 export const TMP_INIT_CONTAINER = "tmp-permissions";
 import { createServerImage, type BuiltImage } from "./serverImage";
 import { dataProtectionPolicy } from "./logs";
+import { pinnedImage } from "./images";
 import type { DatabaseHost, HostedVolume } from "./databaseHost";
 import { hostMountPath, VOLUMES_MOUNTED_ATTRIBUTE } from "../decisions/host";
 
@@ -113,6 +114,7 @@ export class McpServer extends pulumi.ComponentResource {
         server: name,
         region: args.region,
         mounted: this.volumes,
+        image: pinnedImage(RESTORE_IMAGE, args.protection.imagesByDigest, this),
         executionRoleArn: executionRole.arn,
         taskRoleArn: storage.restoreRole.arn,
         logGroupName: this.logGroup.name,
@@ -295,7 +297,7 @@ export class McpServer extends pulumi.ComponentResource {
     const hosted = this.hostedVolumes.map((v) => ({ spec: v.spec, taskVolume: `ebs-${v.spec.key}` }));
     const container = {
       name,
-      image: built?.image ?? server.image,
+      image: built?.image ?? pinnedImage(server.image!, args.protection.imagesByDigest, this),
       essential: true,
       command: containerCommand(server),
       user: server.user,
@@ -321,7 +323,7 @@ export class McpServer extends pulumi.ComponentResource {
     // the server's image runs as. It comes second: the server is the task's first container.
     const tmpPermissions = {
       name: TMP_INIT_CONTAINER,
-      image: RESTORE_IMAGE,
+      image: pinnedImage(RESTORE_IMAGE, args.protection.imagesByDigest, this),
       essential: false,
       user: "0",
       readonlyRootFilesystem: true,

@@ -207,6 +207,8 @@ export const RESTORE_IMAGE = "public.ecr.aws/docker/library/busybox:1.37.0";
 
 export interface RestoreTaskArgs {
   stack: string;
+  /** RESTORE_IMAGE, by digest where the stack runs images by digest. */
+  image: pulumi.Input<string>;
   server: string;
   region: string;
   mounted: MountedVolume[];
@@ -224,7 +226,7 @@ export interface RestoreTaskArgs {
 export function createRestoreTask(args: RestoreTaskArgs): aws.ecs.TaskDefinition {
   const container = {
     name: "restore",
-    image: RESTORE_IMAGE,
+    image: args.image,
     essential: true,
     // It only moves files between EFS mounts.
     readonlyRootFilesystem: true,

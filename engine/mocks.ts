@@ -90,7 +90,11 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
   }
 }
 
-export function createMocks(region: string, deployedOutputs: Record<string, unknown> = {}): pulumi.runtime.Mocks {
+/**
+ * `resolvedImages` collects, per image reference the program resolved to a digest, the digest the mock answered: the
+ * plan shows the tag it came from, since offline digests are stand-ins.
+ */
+export function createMocks(region: string, deployedOutputs: Record<string, unknown> = {}, resolvedImages: Map<string, string> = new Map()): pulumi.runtime.Mocks {
   const azs = ["a", "b", "c", "d", "e", "f"].map((z) => `${region}${z}`);
   return {
     newResource(args) {
@@ -119,6 +123,12 @@ export function createMocks(region: string, deployedOutputs: Record<string, unkn
         case "aws:ec2/getSubnet:getSubnet":
           // A VPC's subnets are laid out one per AZ in order; the first private one is in the first AZ.
           return { id: args.inputs.id, availabilityZone: azs[0], availabilityZoneId: "use1-az1", vpcId: "vpc-offline", cidrBlock: "10.0.0.0/19" };
+        case "docker:index/getRegistryImage:getRegistryImage": {
+          // Stands for the digest the registry reports for the tag at deploy time (never a real one).
+          const sha256Digest = `sha256:${createHash("sha256").update(`registry:${args.inputs.name}`).digest("hex")}`;
+          resolvedImages.set(sha256Digest, args.inputs.name);
+          return { id: args.inputs.name, name: args.inputs.name, sha256Digest };
+        }
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
           return { names: azs, zoneIds: azs.map((_, i) => `use1-az${i + 1}`), id: region };
         default:

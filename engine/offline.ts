@@ -32,6 +32,8 @@ export interface Plan {
   resources: PlannedResource[];
   outputs: Record<string, any>;
   millis: number;
+  /** Offline digest → the image reference it stands for (tags the program resolves to digests at deploy time). */
+  resolvedImages?: Record<string, string>;
 }
 
 /** The program failed (an invalid config, a bug): what was registered before it did comes along. */
@@ -107,7 +109,8 @@ export async function runOffline(stack: string, config: StackConfigMap, options:
   const started = performance.now();
   const region = config.values["aws:region"] ?? "us-east-1";
   // "organization" is what Pulumi names the org of self-managed backends; the program reads its own stack by org/project/stack.
-  await pulumi.runtime.setMocks(createMocks(region, options.deployedOutputs ?? {}), PROJECT, stack, false, "organization");
+  const resolvedImages = new Map<string, string>();
+  await pulumi.runtime.setMocks(createMocks(region, options.deployedOutputs ?? {}, resolvedImages), PROJECT, stack, false, "organization");
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   const resources = recordRegistrations();
   const stackOutputs = recordStackOutputs();
@@ -129,7 +132,7 @@ export async function runOffline(stack: string, config: StackConfigMap, options:
   const outputs = stackOutputs.value ?? returned;
   const registered = resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
   if (failure) throw new OfflineRunError(failure.error, registered);
-  return { stack, region, resources: registered, outputs, millis: performance.now() - started };
+  return { stack, region, resources: registered, outputs, millis: performance.now() - started, resolvedImages: Object.fromEntries(resolvedImages) };
 }
 
 /** Plans `Pulumi.<stack>.yaml` of the project (or another stack file). */

@@ -10,6 +10,8 @@ const ZERO_CERTIFICATE = /certificate\/0{8}-0{4}-0{4}-0{4}-0{12}$/;
 
 const ofType = (plan: Plan, type: string) => plan.resources.filter((r) => r.type === type);
 const mainContainer = (task: PlannedResource) => JSON.parse(task.inputs.containerDefinitions ?? "[{}]")[0] as { image?: string };
+/** The image reference as configured: a digest the program resolved at deploy time stands for its tag. */
+const configuredImage = (plan: Plan, image = "") => plan.resolvedImages?.[/@(sha256:[0-9a-f]{64})$/.exec(image)?.[1] ?? ""] ?? image;
 
 /** An image reference without a registry host (`neo4j:5.26`, `qdrant/qdrant:…`) is pulled from Docker Hub. */
 function isDockerHub(image: string): boolean {
@@ -26,7 +28,7 @@ export function firstDeployChecklist(plan: Plan): string[] {
     items.push(`Replace the placeholder certificate of ${listener.name} (mcp-stack:ingress.certificateArn) with an issued ACM certificate for the domain, in ${plan.region}.`);
   }
   const placeholderImages = ofType(plan, "aws:ecs/taskDefinition:TaskDefinition")
-    .map((t) => mainContainer(t).image ?? "")
+    .map((t) => configuredImage(plan, mainContainer(t).image))
     .filter((image) => /(^|[./])example[./]/.test(image));
   if (placeholderImages.length) items.push(`Replace the placeholder images ${[...new Set(placeholderImages)].sort().join(", ")} (servers.<name>.image) with your registry's, pinned.`);
   const emails = ofType(plan, "aws:sns/topicSubscription:TopicSubscription").filter((s) => s.inputs.protocol === "email");
@@ -52,7 +54,7 @@ export function firstDeployChecklist(plan: Plan): string[] {
   if (framework && recorder) items.push(`backup.audit: create-recorder adds an AWS Config recorder; AWS allows one per account and region, so if ${plan.region} records already (Control Tower, an organization recorder), set backup.audit: existing-recorder.`);
   if (framework && !recorder) items.push(`backup.audit: existing-recorder needs AWS Config recording in ${plan.region} (the backup, EFS and EBS resource types): check it is on.`);
   const pulled = ofType(plan, "aws:ecs/taskDefinition:TaskDefinition")
-    .map((t) => mainContainer(t).image ?? "")
+    .map((t) => configuredImage(plan, mainContainer(t).image))
     .filter(isDockerHub);
   if (pulled.length) items.push(`Images from Docker Hub (${[...new Set(pulled)].sort().join(", ")}) are pulled through the NAT address: anonymous pulls are rate limited; mirror them to ECR or give the execution role registry credentials for busy stacks.`);
   return items;

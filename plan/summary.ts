@@ -1,7 +1,6 @@
 import { reachOf, type Exposure } from "../decisions/exposure";
 import { firstDeployChecklist } from "./firstDeploy";
-import * as path from "node:path";
-import { PROJECT_DIR, type Plan, type PlannedResource } from "../engine/offline";
+import type { Plan, PlannedResource } from "../engine/offline";
 import { backupSection } from "./backupSummary";
 import { table } from "./table";
 
@@ -126,7 +125,9 @@ export function imageRows(plan: Plan): string[][] {
     const built = own.find((r) => r.type === "docker-build:index:Image")?.inputs;
     const task = own.find((r) => r.name === `${name}-task`)?.inputs;
     const container = task ? JSON.parse(task.containerDefinitions)[0] : {};
-    const image = built ? `built from ${path.relative(PROJECT_DIR, built.context.location) || "."} → ${built.tags[0]}` : String(container.image);
+    const digest = /@(sha256:[0-9a-f]{64})$/.exec(String(container.image))?.[1];
+    const resolved = digest && plan.resolvedImages?.[digest];
+    const image = built ? `built from ${built.context.location} → ${built.tags[0]}` : resolved ? `${resolved}, run by its digest (resolved at deploy)` : String(container.image);
     const command: string[] = container.command ?? [];
     return [name, image, command.length ? command.map((w) => (/\s/.test(w) ? JSON.stringify(w) : w)).join(" ") : "image default"];
   });

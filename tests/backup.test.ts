@@ -114,7 +114,9 @@ describe("restoring a volume", () => {
       { name: "restore-data", efsVolumeConfiguration: { fileSystemId: expect.stringMatching(/^fs-/), transitEncryption: "ENABLED", authorizationConfig: { accessPointId: expect.stringMatching(/^fsap-/), iam: "ENABLED" } } },
     ]);
     const [restoreContainer] = JSON.parse(task.containerDefinitions);
-    expect(restoreContainer.image).toMatch(/busybox:\d+\.\d+\.\d+$/);
+    // Pinned by digest in prod (resolved from the busybox tag at deploy time).
+    expect(restoreContainer.image).toMatch(/busybox@sha256:[0-9a-f]{64}$/);
+    expect(prod.resolvedImages?.[restoreContainer.image.split("@")[1]]).toBe("public.ecr.aws/docker/library/busybox:1.37.0");
     expect(restoreContainer.mountPoints).toEqual([{ sourceVolume: "restore-data", containerPath: "/efs/data", readOnly: false }]);
     const rootAp = named(prod, "filesystem-data-restore-ap").inputs;
     expect(rootAp).toMatchObject({ posixUser: { uid: 0, gid: 0 }, rootDirectory: { path: "/" } });

@@ -195,6 +195,10 @@ const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string
       [[{ ...task(), name: "gmail-task" }, { ...service({ deploymentMaximumPercent: 200 }), name: "gmail-service", propertyDeps: { taskDefinition: ["gmail-task"] } }]],
     ],
   },
+  "ecs-image-digest": {
+    fails: [[{ ...task(), stack: "prod" }, "container gmail runs ghcr.io/example/gmail-mcp:1.1.11 by tag in stack prod"]],
+    passes: [[{ ...task({ image: `ghcr.io/example/gmail-mcp@sha256:${"a".repeat(64)}` }), stack: "prod" }], [task()]],
+  },
   "ecs-image-pinned": {
     fails: [
       [task({ image: "ghcr.io/example/gmail-mcp:latest" }), "runs ghcr.io/example/gmail-mcp:latest; pin a version tag"],

@@ -240,7 +240,7 @@ describe("task definitions", () => {
     for (const name of ALL) {
       const [main, init] = JSON.parse(named(prod, `${name}-task`).inputs.containerDefinitions);
       expect(main.dependsOn).toEqual([{ containerName: "tmp-permissions", condition: "SUCCESS" }]);
-      expect(init).toMatchObject({ name: "tmp-permissions", essential: false, user: "0", readonlyRootFilesystem: true, image: "public.ecr.aws/docker/library/busybox:1.37.0" });
+      expect(init).toMatchObject({ name: "tmp-permissions", essential: false, user: "0", readonlyRootFilesystem: true, image: expect.stringMatching(/^public\.ecr\.aws\/docker\/library\/busybox@sha256:/) });
       expect(init.mountPoints).toEqual([{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }]);
     }
   });
@@ -588,7 +588,18 @@ describe("images: pulled, or built and pushed to the stack's ECR", () => {
     expect(statements.find((s: any) => s.Sid === "PullOwnImage").Resource).toBe("arn:aws:ecr:us-east-1:123456789012:repository/mcp-prod/filesystem");
     expect(JSON.parse(named(prod, "gmail-execution-policy").inputs.policy).Statement.some((s: any) => s.Sid === "PullOwnImage")).toBe(false);
     expect(prod.resources.some((r) => r.name === "gmail-repo")).toBe(false);
-    expect(container(prod, "gmail").image).toBe("ghcr.io/example/gmail-mcp:1.1.11");
+    expect(container(dev, "gmail").image).toBe("ghcr.io/example/gmail-mcp:1.1.11");
+  });
+
+  it("prod runs every pulled image by digest, resolved from its tag at deploy time; dev runs tags", () => {
+    for (const name of ALL) {
+      const [main, init] = JSON.parse(named(prod, `${name}-task`).inputs.containerDefinitions);
+      for (const image of [main.image, init.image]) expect(image).toMatch(/@sha256:[0-9a-f]{64}$/);
+    }
+    const digest = container(prod, "neo4j").image.split("@")[1];
+    expect(container(prod, "neo4j").image).toBe(`neo4j@${digest}`);
+    expect(prod.resolvedImages![digest]).toBe("neo4j:5.26");
+    expect(container(dev, "neo4j").image).toBe("neo4j:5.26");
   });
 
   it("an arm64 server is built for linux/arm64 under its own tag: one tag never names two platforms' images", async () => {

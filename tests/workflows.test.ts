@@ -75,6 +75,10 @@ describe("GitHub workflows", () => {
     expect(prod.if).toContain("inputs.stack == 'prod' && github.ref == 'refs/heads/main'");
     expect(steps(prod).find((s) => s.name === "Refuse a commit that is not on main").run).toBe('git merge-base --is-ancestor "$GITHUB_SHA" origin/main');
     expect(uses(prod, "actions/checkout").with["fetch-depth"]).toBe(0);
+    // ECR's scan of the images dev pushed gates prod: the step runs before pulumi up.
+    const gate = steps(prod).findIndex((s) => s.run === "npm run scan-gate -- prod --from dev");
+    expect(gate).toBeGreaterThan(0);
+    expect(gate).toBeLessThan(steps(prod).findIndex((s) => String(s.uses).startsWith("pulumi/actions@")));
     expect(prod.environment).toBe("prod");
     for (const [stack, job] of [["dev", dev], ["prod", prod]] as const) {
       expect(job.environment).toBe(stack);

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
 import { BLOCK_STORAGE_DATABASES, SECRET_LOOKING_NAME } from "../../config/rules";
-import { containersOf, isPinnedImage, resourcesOfType } from "./support";
+import { containersOf, isPinnedImage, resourcesOfType, stackOfUrn } from "./support";
 
 /** Services placed on an EC2 capacity provider (a server's own host), not on Fargate. */
 const onOwnHost = (service: { capacityProviderStrategies?: { capacityProvider: string }[] }) =>
@@ -163,5 +163,18 @@ export const ecsPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
         }
       }
     },
+  },
+  {
+    name: "ecs-image-digest",
+    description: "In production stacks every container runs an image by digest, so each deploy records exactly what runs and a moved tag changes nothing.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { stacks: { type: "array", items: { type: "string" }, default: ["prod", "production"] } } },
+    validateResource: validateResourceOfType(aws.ecs.TaskDefinition, (task, args, reportViolation) => {
+      const { stacks = ["prod", "production"] } = args.getConfig<{ stacks?: string[] }>();
+      if (!stacks.includes(stackOfUrn(args.urn))) return;
+      for (const c of containersOf(task)) {
+        if (c.image && !/@sha256:[0-9a-f]{64}$/.test(c.image)) reportViolation(`${args.name}: container ${c.name} runs ${c.image} by tag in stack ${stackOfUrn(args.urn)}; run it by digest (the stack resolves tags at deploy time in prod).`);
+      }
+    }),
   },
 ];
