@@ -1,11 +1,5 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import { OfflineRunError, planStack, readStackFile, stackFilePath } from "../engine/offline";
-import { checkPolicies, readPolicyConfig } from "../engine/policyCheck";
-import { diffPlans } from "../plan/diff";
-import { renderMarkdown } from "../plan/markdown";
-import { policySection } from "../plan/policySummary";
-import { renderSummary } from "../plan/summary";
-import { POLICIES } from "../policies/rules";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
 
 const USAGE = `Usage: npm run plan -- <stack> [--json FILE] [--markdown FILE] [--against FILE] [--stack-file FILE] [--deployed FILE]
 
@@ -55,7 +49,21 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const file = args.stackFile ?? stackFilePath(args.stack);
+  const file = args.stackFile ?? path.join(path.resolve(__dirname, ".."), `Pulumi.${args.stack}.yaml`);
+  if (!existsSync(file)) {
+    console.error(`No such file ${file}: check the file name (stacks: dev, prod).`);
+    return 1;
+  }
+  // The Pulumi SDK and the program load only once the arguments are known to be good: usage errors answer at once.
+  const [{ OfflineRunError, planStack, readStackFile }, { checkPolicies, readPolicyConfig }, { diffPlans }, { renderMarkdown }, { policySection }, { renderSummary }, { POLICIES }] = await Promise.all([
+    import("../engine/offline"),
+    import("../engine/policyCheck"),
+    import("../plan/diff"),
+    import("../plan/markdown"),
+    import("../plan/policySummary"),
+    import("../plan/summary"),
+    import("../policies/rules"),
+  ]);
   try {
     const deployedOutputs = args.deployed ? JSON.parse(readFileSync(args.deployed, "utf8")) : undefined;
     const against = args.against ? JSON.parse(readFileSync(args.against, "utf8")) : undefined;
