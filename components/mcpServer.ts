@@ -5,7 +5,8 @@ import { deploymentSettingsFor } from "../decisions/deploy";
 import type { Protection } from "../decisions/protection";
 import { authEnvironment, jwtValidation, protectedResourceMetadata, requiredScopeOf, type AuthSettings } from "../decisions/auth";
 import { discoveryConditions, discoveryPriority, prefixRewrite, routeConditions, serverUrl } from "../decisions/routing";
-import { scalingPlanFor } from "../decisions/scaling";
+import { scalingPlanFor, STEP_ALARM_SECONDS } from "../decisions/scaling";
+import { dimensionsFor, METRICS } from "../decisions/metrics";
 import { containerCommand, containerEnvironment, containerHealthCheck, taskSize } from "../decisions/tasks";
 import { trafficPolicyFor } from "../decisions/traffic";
 import type { Severity } from "../config/schema";
@@ -440,7 +441,7 @@ export class McpServer extends pulumi.ComponentResource {
     );
   }
 
-  private createAutoscaling({ platform }: McpServerArgs, plan: ReturnType<typeof scalingPlanFor>) {
+  private createAutoscaling({ platform, stack, server }: McpServerArgs, plan: ReturnType<typeof scalingPlanFor>) {
     const name = this.serverName;
     const target = new aws.appautoscaling.Target(
       `${name}-scaling`,
@@ -469,6 +470,50 @@ export class McpServer extends pulumi.ComponentResource {
             scaleOutCooldown: policy.scaleOutCooldownSeconds,
             scaleInCooldown: policy.scaleInCooldownSeconds,
           },
+        },
+        { parent: this },
+      );
+    }
+    const scope = { loadBalancer: platform.alb.arnSuffix, targetGroup: this.targetGroup?.arnSuffix, cluster: platform.cluster.name, service: this.service.name };
+    for (const step of plan.stepScaleOut) {
+      const policy = new aws.appautoscaling.Policy(
+        `${name}-scale-${step.key}`,
+        {
+          policyType: "StepScaling",
+          serviceNamespace: target.serviceNamespace,
+          scalableDimension: target.scalableDimension,
+          resourceId: target.resourceId,
+          stepScalingPolicyConfiguration: {
+            adjustmentType: "ChangeInCapacity",
+            cooldown: step.cooldownSeconds,
+            metricAggregationType: step.stat === "Sum" ? "Maximum" : "Average",
+            stepAdjustments: [
+              { metricIntervalLowerBound: "0", metricIntervalUpperBound: String(step.bigStep), scalingAdjustment: 1 },
+              { metricIntervalLowerBound: String(step.bigStep), scalingAdjustment: 2 },
+            ],
+          },
+        },
+        { parent: this },
+      );
+      const metric = METRICS[step.metric];
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-alarm-${step.key}`,
+        {
+          name: alarmName(stack, name, step.key),
+          alarmDescription: `Scaling, not paging: ${name} adds tasks when ${metric.name} (${step.stat}) is above ${step.threshold} for one minute.`,
+          namespace: metric.namespace,
+          metricName: metric.name,
+          dimensions: dimensionsFor(metric.scope, scope),
+          statistic: step.stat,
+          period: STEP_ALARM_SECONDS,
+          evaluationPeriods: 1,
+          datapointsToAlarm: 1,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: step.threshold,
+          treatMissingData: "notBreaching",
+          alarmActions: [policy.arn],
+          actionsEnabled: !server.paused,
+          tags: { "mcp-stack:server": name, "mcp-stack:purpose": "scaling" },
         },
         { parent: this },
       );

@@ -43,7 +43,8 @@ const route = z
 
 const healthCheck = z.strictObject({
   path: urlPath.default("/health"),
-  intervalSeconds: z.number().int().min(5).max(300).default(15),
+  /** Seconds between checks: ALB target group and container check alike; × consecutiveFailures is the first part of detection. */
+  intervalSeconds: z.number().int().min(5).max(300).default(10),
   timeoutSeconds: z.number().int().min(2).max(120).default(5),
   healthyThreshold: z.number().int().min(2).max(10).default(2),
   /** Seconds ECS ignores failing load-balancer health checks after a task starts. */

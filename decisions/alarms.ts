@@ -1,5 +1,5 @@
 import type { ServerConfig, Severity, StackConfig } from "../config/schema";
-import { METRICS, type MetricKey, type Scope } from "./metrics";
+import { METRICS, type MetricDef, type MetricKey, type Scope } from "./metrics";
 
 export type Comparison = "GreaterThanThreshold" | "LessThanThreshold";
 export type MissingData = "breaching" | "notBreaching";
@@ -41,6 +41,14 @@ export const ERROR_RATE = "IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)
 const AVAILABILITY = "IF(requests > 0, 100 - 100 * FILL(errors, 0) / requests, 100)";
 const errorInputs = { requests: { metric: "requests", stat: "Sum" }, errors: { metric: "target5xx", stat: "Sum" } } as const;
 
+/**
+ * The down alarms look at one minute: ALB and Container Insights metrics come per minute (ELB user guide, "CloudWatch
+ * metrics for your Application Load Balancer": 60-second periods), and the consecutive failures were counted already,
+ * by the target group's unhealthy threshold or the container health check's retries. A single failed check never
+ * makes a target unhealthy, so one breaching minute is no blip.
+ */
+const DETECT_WITHIN_A_MINUTE = { period: 60, evaluationPeriods: 1, datapointsToAlarm: 1 };
+
 /** "3 consecutive failures": the team's threshold is both the datapoints and the evaluation periods. */
 function consecutive(n: number, period = 60) {
   return { period, evaluationPeriods: n, datapointsToAlarm: n };
@@ -56,11 +64,12 @@ export function alarmSpecsFor(name: string, server: ServerConfig, alerts: StackC
     specs.push({
       key: "down",
       severity: "P1",
-      summary: `${name} is down: fewer than ${Math.max(1, server.scaling.min)} running task(s) for ${n} minutes`,
+      summary: `${name} is down: fewer than ${Math.max(1, server.scaling.min)} running task(s) in a minute, after its health check failed ${n} times in a row`,
       runbook: `Likely: the container exits at start (bad image, missing secret, volume mount), or tasks are stopped for failing their health check. First: 1) ECS console › ${name} › Events and stopped-task reasons; 2) its log group; 3) mcp-ops restart ${name} once the cause is fixed.`,
       metric: { metric: "runningTasks", stat: "Minimum" },
       scope: "service",
-      ...consecutive(n),
+      // The container health check already counted the consecutive failures: one minute here, not n more.
+      ...DETECT_WITHIN_A_MINUTE,
       comparison: "LessThanThreshold",
       threshold: Math.max(1, server.scaling.min),
       treatMissingData: "breaching",
@@ -72,11 +81,12 @@ export function alarmSpecsFor(name: string, server: ServerConfig, alerts: StackC
       specs.push({
         key: "down",
         severity: "P1",
-        summary: `${name} is down: fewer than ${server.scaling.min} healthy target(s) for ${n} minutes`,
+        summary: `${name} is down: fewer than ${server.scaling.min} healthy target(s) in a minute, after ${n} failed health checks in a row`,
         runbook: `Likely: tasks crash or fail the /health check (bad deploy, missing secret, dependency down), or the service cannot place tasks. First: 1) target group health reasons and ECS service events; 2) its log group; 3) roll back to the last good image or mcp-ops restart ${name}.`,
         metric: { metric: "healthyHosts", stat: "Minimum" },
         scope: "targetGroup",
-        ...consecutive(n),
+        // The target group already counted the consecutive failures (unhealthyThreshold): one minute here, not n more.
+        ...DETECT_WITHIN_A_MINUTE,
         comparison: "LessThanThreshold",
         threshold: server.scaling.min,
         // The ALB always reports host counts for a target group in use: silence means it is gone.
@@ -248,4 +258,4 @@ export function alarmDescription(spec: AlarmSpec): string {
   return `${spec.severity} (${SEVERITY_MEANING[spec.severity]}, ${SEVERITY_RESPONSE[spec.severity]}): ${spec.summary}. ${spec.runbook}`.slice(0, 1024);
 }
 
-export const metricOf = (stat: MetricStat) => METRICS[stat.metric];
+export const metricOf = (stat: MetricStat): MetricDef => METRICS[stat.metric];

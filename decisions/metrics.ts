@@ -14,6 +14,8 @@ export const METRICS = {
   // ALB reports TargetResponseTime in seconds.
   responseTime: { namespace: "AWS/ApplicationELB", name: "TargetResponseTime", scope: "targetGroup", unit: "Seconds" },
   healthyHosts: { namespace: "AWS/ApplicationELB", name: "HealthyHostCount", scope: "targetGroup", unit: "Count" },
+  // Requests per registered target and minute (Sum is its only meaningful statistic); published without a unit.
+  requestsPerTarget: { namespace: "AWS/ApplicationELB", name: "RequestCountPerTarget", scope: "targetGroup" },
   unhealthyHosts: { namespace: "AWS/ApplicationELB", name: "UnHealthyHostCount", scope: "targetGroup", unit: "Count" },
   cpu: { namespace: "AWS/ECS", name: "CPUUtilization", scope: "service", unit: "Percent" },
   memory: { namespace: "AWS/ECS", name: "MemoryUtilization", scope: "service", unit: "Percent" },

@@ -3,8 +3,6 @@ import { descendants, timeToDetect } from "./summary";
 
 /** Assumed seconds for Fargate to place a task, pull its image and start it (measure yours: ECS service events). */
 export const TASK_START_SECONDS = 60;
-/** ECS target tracking scales out after its high alarm sees 3 breaching one-minute datapoints. */
-const SCALE_OUT_ALARM_SECONDS = 3 * 60;
 
 export interface Timing {
   what: string;
@@ -22,9 +20,13 @@ export function serverTimings(plan: Plan, server: string): Timing[] {
     ? { seconds: hc.healthCheck.healthyThreshold * hc.healthCheck.interval, text: `${hc.healthCheck.healthyThreshold} healthy checks × ${hc.healthCheck.interval} s` }
     : { seconds: check?.interval ?? 0, text: `first container health check after ${check?.interval ?? 0} s` };
   const drain = hc ? { seconds: Number(hc.deregistrationDelay), text: ` + drain ${hc.deregistrationDelay} s` } : { seconds: 0, text: "" };
+  const service = own.find((r) => r.type === "aws:ecs/service:Service")?.inputs ?? {};
   const timings: Timing[] = [
     {
-      what: "rollout of a new version (all new tasks start at once: 200 % maximum)",
+      what:
+        (service.deploymentMaximumPercent ?? 200) > 100
+          ? `rollout of a new version (all new tasks start at once: ${service.deploymentMaximumPercent ?? 200} % maximum)`
+          : "rollout of a new version (stop-before-start: the old task stops first)",
       seconds: TASK_START_SECONDS + healthy.seconds + drain.seconds,
       formula: `start ${TASK_START_SECONDS} s + ${healthy.text}${drain.text}`,
     },
@@ -32,11 +34,13 @@ export function serverTimings(plan: Plan, server: string): Timing[] {
   const detect = timeToDetect(plan, server);
   const match = /^(\d+) s = (.*)$/.exec(detect);
   if (match) timings.push({ what: "time to detect a dead service", seconds: Number(match[1]), formula: match[2] });
-  if (own.some((r) => r.type === "aws:appautoscaling/policy:Policy")) {
+  const step = own.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.tags?.["mcp-stack:purpose"] === "scaling")?.inputs;
+  if (step) {
+    const alarm = step.period * step.datapointsToAlarm;
     timings.push({
-      what: "scale-out reaction",
-      seconds: SCALE_OUT_ALARM_SECONDS + TASK_START_SECONDS + healthy.seconds,
-      formula: `target-tracking alarm 3 × 60 s + start ${TASK_START_SECONDS} s + ${healthy.text}`,
+      what: "scale-out reaction (step scaling on a one-minute alarm)",
+      seconds: alarm + TASK_START_SECONDS + healthy.seconds,
+      formula: `step alarm ${step.period} s × ${step.datapointsToAlarm} + start ${TASK_START_SECONDS} s + ${healthy.text}`,
     });
   }
   return timings;

@@ -37,9 +37,9 @@ describe("the Markdown plan report", () => {
 
   it("gives every server its modelled timings with the formula behind each figure", () => {
     for (const name of ["filesystem", "gmail", "graphiti", "neo4j", "rag", "resend", "vectordb"]) expect(report).toContain(`### ${name}`);
-    expect(report).toContain("| rollout of a new version (all new tasks start at once: 200 % maximum) | 120 | start 60 s + 2 healthy checks × 15 s + drain 30 s |");
-    expect(report).toContain("| time to detect a dead service | 225 | target health check 15 s × 3 + down alarm 60 s × 3 |");
-    expect(report).toContain("| scale-out reaction | 270 | target-tracking alarm 3 × 60 s + start 60 s + 2 healthy checks × 15 s |");
+    expect(report).toContain("| rollout of a new version (all new tasks start at once: 200 % maximum) | 110 | start 60 s + 2 healthy checks × 10 s + drain 30 s |");
+    expect(report).toContain("| time to detect a dead service | 90 | target health check 10 s × 3 + down alarm 60 s × 1 |");
+    expect(report).toContain("| scale-out reaction (step scaling on a one-minute alarm) | 140 | step alarm 60 s × 1 + start 60 s + 2 healthy checks × 10 s |");
   });
 
   it("shows RPO and RTO achieved against the targets and that no policy is violated", () => {

@@ -265,7 +265,7 @@ describe("task definitions", () => {
     const hc = container(prod, "gmail").healthCheck;
     expect(hc.command[0]).toBe("CMD-SHELL");
     expect(hc.command[1]).toContain("http://127.0.0.1:8080/health");
-    expect(hc).toMatchObject({ retries: 3, interval: 15, timeout: 5 });
+    expect(hc).toMatchObject({ retries: 3, interval: 10, timeout: 5 });
     // A TCP probe of the bolt port, not cypher-shell (a JVM per check).
     expect(container(prod, "neo4j").healthCheck.command[1]).toBe("bash -c ':> /dev/tcp/127.0.0.1/7687' || exit 1");
   });
@@ -386,12 +386,29 @@ describe("autoscaling", () => {
   });
 
   it("target tracking on CPU, memory and requests per target (public) or CPU and memory (internal)", () => {
-    const metrics = (name: string) => childrenOf(prod, name, T.scalingPolicy).map((p) => p.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification);
+    const tracking = (name: string) => childrenOf(prod, name, T.scalingPolicy).filter((p) => p.inputs.policyType === "TargetTrackingScaling");
+    const metrics = (name: string) => tracking(name).map((p) => p.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification);
     expect(metrics("gmail").map((m) => m.predefinedMetricType)).toEqual(["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "ALBRequestCountPerTarget"]);
     expect(metrics("gmail")[2].resourceLabel).toMatch(/^app\/platform-alb-\w+\/\w+\/targetgroup\/gmail-tg-\w+\/\w+$/);
     expect(metrics("neo4j").map((m) => m.predefinedMetricType)).toEqual(["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"]);
-    const cpu = childrenOf(prod, "gmail", T.scalingPolicy)[0].inputs.targetTrackingScalingPolicyConfiguration;
+    const cpu = tracking("gmail")[0].inputs.targetTrackingScalingPolicyConfiguration;
     expect(cpu).toMatchObject({ targetValue: 60, scaleOutCooldown: 60, scaleInCooldown: 300 });
+  });
+
+  it("beside target tracking, step scaling on one-minute alarms adds tasks within 140 s of a burst; scale-in stays slow", () => {
+    const step = named(prod, "gmail-scale-cpu-burst").inputs;
+    expect(step).toMatchObject({ policyType: "StepScaling", stepScalingPolicyConfiguration: { adjustmentType: "ChangeInCapacity", cooldown: 60 } });
+    expect(step.stepScalingPolicyConfiguration.stepAdjustments).toEqual([
+      { metricIntervalLowerBound: "0", metricIntervalUpperBound: "20", scalingAdjustment: 1 },
+      { metricIntervalLowerBound: "20", scalingAdjustment: 2 },
+    ]);
+    const alarm = named(prod, "gmail-alarm-cpu-burst").inputs;
+    expect(alarm).toMatchObject({ namespace: "AWS/ECS", metricName: "CPUUtilization", statistic: "Average", period: 60, evaluationPeriods: 1, datapointsToAlarm: 1, threshold: 60, comparisonOperator: "GreaterThanThreshold" });
+    expect(alarm.alarmActions).toEqual([expect.stringContaining("gmail-scale-cpu-burst")]);
+    expect(named(prod, "gmail-alarm-requests-burst").inputs).toMatchObject({ metricName: "RequestCountPerTarget", statistic: "Sum", threshold: 500 });
+    // Only additions: no step policy scales in, and a server whose min is its max has none.
+    expect(step.stepScalingPolicyConfiguration.stepAdjustments.every((a: any) => a.scalingAdjustment > 0)).toBe(true);
+    expect(childrenOf(prod, "neo4j", T.scalingPolicy).some((p) => p.inputs.policyType === "StepScaling")).toBe(false);
   });
 });
 
