@@ -19,7 +19,9 @@ import { clientsOf, resourceServerScopes } from "./decisions/auth";
 import type { AuthClient } from "./components/auth";
 import { restoreCommand, volumeCoverage, volumesOf, volumesOfServer, type VolumeCoverage } from "./decisions/backup";
 import { dependencyOrder } from "./decisions/dependencies";
-import { exposureOf } from "./decisions/exposure";
+import { exposureOf, listenerPortsOf } from "./decisions/exposure";
+import { PROBE_CLIENT, probedServers, probeScopeOf, probeSettingsFor } from "./decisions/probe";
+import { Probe } from "./components/probe";
 import { runsOnHost } from "./decisions/deploy";
 import { ebsRestoreCommand } from "./decisions/host";
 import { protectionFor } from "./decisions/protection";
@@ -107,9 +109,14 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
   const alerting = new Alerting("alerting", { stack, notify: config.alerts.notify, accountId }, opts);
   const logs = new Logs("logs", { stack, region, accountId, protection }, opts);
 
+  const probe = probeSettingsFor(config);
+  const probed = probedServers(config);
+  // The probe's own client asks for exactly the scope of each route it probes.
+  const probeClient: Record<string, string[]> =
+    probe.enabled && config.ingress.auth === "cognito" ? { [PROBE_CLIENT]: [...new Set(probed.map(([name, server]) => probeScopeOf(config, name, server)!))].sort() } : {};
   const auth =
     config.ingress.auth === "cognito"
-      ? new Auth("auth", { stack, region, accountId, domainPrefix: config.ingress.authDomainPrefix, protection, scopes: resourceServerScopes(config), clients: clientsOf(config) }, opts)
+      ? new Auth("auth", { stack, region, accountId, domainPrefix: config.ingress.authDomainPrefix, protection, scopes: resourceServerScopes(config), clients: { ...clientsOf(config), ...probeClient } }, opts)
       : undefined;
 
   const volumes = volumesOf(config);
@@ -155,7 +162,7 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
           secretArns: secrets.arns,
           dependencies: server.dependsOn.map((dep) => built.get(dep)!),
           rulePriority: priorities.get(name),
-          alarms: alarmSpecsFor(name, server, config.alerts),
+          alarms: alarmSpecsFor(name, server, config.alerts, probe.enabled && probed.some(([p]) => p === name) ? probe.everyMinutes : undefined),
           topics: alerting.topics,
           volumes: volumesOfServer(name, server),
           storageKeyArn: storage?.key.arn ?? "",
@@ -174,9 +181,33 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
     createAlarm(spec, { stack, owner: "alerting", scope: { loadBalancer: platform.alb.arnSuffix, cluster: platform.cluster.name }, topics: alerting.topics, parent: alerting });
   }
   new Edge("edge", { stack, config, loadBalancerArn: platform.alb.arn, protection }, opts);
+  if (probe.enabled) {
+    const client = auth?.clients[PROBE_CLIENT];
+    new Probe(
+      "probe",
+      {
+        stack,
+        region,
+        accountId,
+        protection,
+        everyMinutes: probe.everyMinutes,
+        targets: probed.map(([name, server]) => ({ server: name, url: platform.alb.dnsName.apply((dns) => serverUrl(server, config.ingress, dns)), scope: probeScopeOf(config, name, server) })),
+        credentials: auth && client ? { tokenUrl: auth.tokenUrl, clientId: client.clientId, clientSecret: client.clientSecret } : undefined,
+        vpc: probe.inVpc
+          ? {
+              vpcId: network.vpcId,
+              subnetIds: network.privateSubnetIds,
+              internalAlb: config.ingress.internal ? { securityGroupId: platform.albSecurityGroup.id, port: listenerPortsOf(config.ingress)[0] } : undefined,
+            }
+          : undefined,
+        logKeyArn: logs.key.arn,
+      },
+      opts,
+    );
+  }
   const dashboards = new Dashboards(
     "dashboards",
-    { stack, region, platform, servers: [...built.values()], waf: { webAcl: webAclName(stack), rateRules: rateRuleNames(config) } },
+    { stack, region, platform, servers: [...built.values()], waf: { webAcl: webAclName(stack), rateRules: rateRuleNames(config) }, probed: probe.enabled ? probed.map(([name]) => name) : [] },
     opts,
   );
 

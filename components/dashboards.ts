@@ -10,6 +10,8 @@ export interface DashboardsArgs {
   platform: Platform;
   servers: McpServer[];
   waf?: WafPanel;
+  /** The servers the MCP probe checks. */
+  probed: string[];
 }
 
 export const dashboardUrl = (region: string, name: pulumi.Input<string>) =>
@@ -29,8 +31,9 @@ export class Dashboards extends pulumi.ComponentResource {
         .apply(([alarmArns, loadBalancer, cluster, service, targetGroup]): ServerPanel => ({
           name: s.serverName,
           internal: !s.targetGroup,
+          probed: args.probed.includes(s.serverName),
           alarmArns,
-          scope: { loadBalancer, cluster, service, targetGroup },
+          scope: { loadBalancer, cluster, service, targetGroup, stack, server: s.serverName },
         })),
     );
 

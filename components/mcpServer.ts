@@ -133,7 +133,7 @@ export class McpServer extends pulumi.ComponentResource {
     }
 
     // Target-group alarms exist before the service so that its deployments can roll back on them.
-    const scope: AlarmContext["scope"] = { loadBalancer: platform.alb.arnSuffix, targetGroup: this.targetGroup?.arnSuffix, cluster: platform.cluster.name };
+    const scope: AlarmContext["scope"] = { loadBalancer: platform.alb.arnSuffix, targetGroup: this.targetGroup?.arnSuffix, cluster: platform.cluster.name, stack: args.stack, server: name };
     const alarmContext = (s: AlarmContext["scope"]): AlarmContext => ({ stack: args.stack, owner: name, scope: s, topics: args.topics, parent: this, paused: server.paused });
     const early = args.alarms.filter((spec) => spec.scope !== "service").map((spec) => ({ spec, alarm: createAlarm(spec, alarmContext(scope)) }));
     const gates = early.filter(({ spec }) => spec.gatesDeployments);

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
 import type { Protection } from "../decisions/protection";
-import type { Exposure } from "../decisions/exposure";
+import { listenerPortsOf, type Exposure } from "../decisions/exposure";
 import { ACCESS_LOG_PREFIX, createAccessLogBucket } from "./accessLogs";
 
 /** One security-group rule source per allowed network: IPv4 or IPv6 CIDR, or managed prefix list. */
@@ -59,7 +59,7 @@ export class Platform extends pulumi.ComponentResource {
       { vpcId: args.vpcId, description: `mcp-stack ALB: listener ports from ${args.exposure.kind === "internet" ? "anywhere" : args.exposure.kind === "vpc" ? "the VPC" : "the allowlist"}, server ports to tasks only` },
       parent,
     );
-    const listenerPorts = ingress.domain ? [443, 80] : [80];
+    const listenerPorts = listenerPortsOf(ingress);
     const sources = sourcesOf(args.exposure);
     for (const port of listenerPorts) {
       sources.forEach((source, i) => {

@@ -8,13 +8,14 @@ import { checkBackupRules } from "./backupRules";
 import { exposureOf } from "../decisions/exposure";
 import { MAX_SCOPES_PER_RESOURCE_SERVER } from "../decisions/auth";
 import { bridgeLockDir, PINNED_PACKAGE } from "../decisions/bridge";
+import { PROBE_CLIENT } from "../decisions/probe";
 import type { StackConfig } from "./schema";
 
 /** The project directory: build contexts are relative to it. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 /** Names of the stack-level components; a server of the same name would clash with their resources. */
-export const RESERVED_NAMES = ["network", "platform", "secrets", "alerting", "dashboards", "monitoring", "backup", "storage", "edge", "logs", "auth"];
+export const RESERVED_NAMES = ["network", "platform", "secrets", "alerting", "dashboards", "monitoring", "backup", "storage", "edge", "logs", "auth", "probe"];
 
 type Ctx = z.RefinementCtx;
 type Path = (string | number)[];
@@ -96,6 +97,7 @@ function checkClients(config: StackConfig, fail: Fail) {
     fail(["servers"], `${routed.length} routed servers need ${routed.length * 2} scopes (read and write each), above Cognito's ${MAX_SCOPES_PER_RESOURCE_SERVER} per resource server; route at most ${MAX_SCOPES_PER_RESOURCE_SERVER / 2} servers through one stack with cognito`);
   }
   for (const [client, { scopes }] of Object.entries(config.ingress.clients ?? {})) {
+    if (client === PROBE_CLIENT) fail(["ingress", "clients", client], `"${PROBE_CLIENT}" is the MCP probe's own client; name yours differently`);
     scopes.forEach((scope, i) => {
       const server = scope.replace(/\.(read|write)$/, "");
       if (!routed.includes(server)) fail(["ingress", "clients", client, "scopes", i], `"${server}" is not a routed server of this stack (routed: ${routed.sort().join(", ")})`);

@@ -215,6 +215,14 @@ const notifyTarget = z
   .refine((v) => email.safeParse(v).success || /^https:\/\/\S+$/.test(v), "must be an email address or an https:// URL");
 
 const alerts = z.strictObject({
+  /** The active MCP probe of every public server (a scheduled Lambda function that initializes and lists tools like a client). */
+  probe: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Minutes between probes; prod 1, other environments 5 when absent. */
+      everyMinutes: z.number().int().min(1, "must be 1–60: minutes between runs").max(60, "must be 1–60: minutes between runs").optional(),
+    })
+    .prefault({}),
   thresholds: z
     .strictObject({
       responseTimeMs: positiveInt.default(5000),

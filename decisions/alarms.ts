@@ -55,7 +55,7 @@ function consecutive(n: number, period = 60) {
 }
 
 /** The alarms of one server, from the validated config. Public servers are watched through the ALB and ECS; internal ones through ECS. */
-export function alarmSpecsFor(name: string, server: ServerConfig, alerts: StackConfig["alerts"]): AlarmSpec[] {
+export function alarmSpecsFor(name: string, server: ServerConfig, alerts: StackConfig["alerts"], probeEveryMinutes?: number): AlarmSpec[] {
   const { thresholds: t, kpis } = alerts;
   const n = t.consecutiveFailures;
   const specs: AlarmSpec[] = [];
@@ -221,6 +221,7 @@ export function alarmSpecsFor(name: string, server: ServerConfig, alerts: StackC
     pressure("cpu", "CPU", t.cpuPercent, `Average CPUUtilization of the service. Likely: load beyond scaling.max, a hot loop. First: 1) requests vs tasks on the dashboard; 2) is the service at scaling.max?; 3) raise max or cpu.`),
     pressure("memory", "memory", t.memoryPercent, `Average MemoryUtilization of the service; at 100 % tasks are killed (OOM). Likely: a leak, large payloads, heap above the task size. First: 1) memory trend on the dashboard; 2) OOM stops in ECS events; 3) raise memory or restart.`),
   );
+  if (probeEveryMinutes !== undefined) specs.push(...probeAlarmSpecs(name, alerts, probeEveryMinutes));
   return specs;
 }
 
@@ -259,3 +260,43 @@ export function alarmDescription(spec: AlarmSpec): string {
 }
 
 export const metricOf = (stat: MetricStat): MetricDef => METRICS[stat.metric];
+
+/**
+ * The active probe's alarms: failing N probes in a row (the team's consecutive-failures threshold) is P1 — a client
+ * cannot use the server, whatever /health says — and missing results count as failures (the probe itself broke);
+ * slower than responseTimeMs over N probes is P2.
+ */
+function probeAlarmSpecs(name: string, alerts: StackConfig["alerts"], everyMinutes: number): AlarmSpec[] {
+  const n = alerts.thresholds.consecutiveFailures;
+  const each = { period: everyMinutes * 60, evaluationPeriods: n, datapointsToAlarm: n };
+  return [
+    {
+      key: "probe",
+      severity: "P1",
+      summary: `${name} failed its MCP probe (initialize and tools/list through its public URL) ${n} times in a row`,
+      runbook: `A client cannot use ${name}. Likely: the MCP endpoint fails while /health passes (a bridge whose server crashed, an expired upstream key), token validation or WAF refuses it, the route is broken. First: 1) the probe's log group (/aws/lambda/mcp-<stack>-probe) for its error; 2) ${name}'s log group; 3) mcp-ops check ${name}.`,
+      metric: { metric: "probeSuccess", stat: "Minimum" },
+      scope: "probe",
+      ...each,
+      comparison: "LessThanThreshold",
+      threshold: 1,
+      treatMissingData: "breaching",
+      unit: "Count",
+      gatesDeployments: false,
+    },
+    {
+      key: "probe-latency",
+      severity: "P2",
+      summary: `${name}'s MCP probe takes longer than ${alerts.thresholds.responseTimeMs} ms, ${n} times in a row`,
+      runbook: `Initialize plus tools/list is slow for ${name}. Likely: cold or overloaded tasks, a slow token endpoint, a bridge starting its server on every request. First: 1) the ${name} dashboard: probe latency vs requests vs CPU; 2) the probe's log lines; 3) raise scaling.min.`,
+      metric: { metric: "probeLatency", stat: "Average" },
+      scope: "probe",
+      ...each,
+      comparison: "GreaterThanThreshold",
+      threshold: alerts.thresholds.responseTimeMs,
+      treatMissingData: "notBreaching",
+      unit: "Milliseconds",
+      gatesDeployments: false,
+    },
+  ];
+}

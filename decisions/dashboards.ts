@@ -20,6 +20,8 @@ export interface Widget extends Position {
 export interface ServerPanel {
   name: string;
   internal: boolean;
+  /** Whether the MCP probe checks it (its success and latency get a row). */
+  probed: boolean;
   /** ARNs of the server's alarms, the composite first. */
   alarmArns: string[];
   scope: ScopeValues<string>;
@@ -171,5 +173,13 @@ export function serverDashboard(stack: string, region: string, s: ServerPanel): 
       ],
     ]),
   );
+  if (s.probed) {
+    widgets.push(
+      ...row(30, 6, [
+        [12, m("MCP probe: success (1) or failure (0), initialize + tools/list through the public URL", [metricLine("probeSuccess", "Minimum", s.scope)])],
+        [12, m("MCP probe latency (ms)", [metricLine("probeLatency", "Average", s.scope), metricLine("probeLatency", "Maximum", s.scope, { label: "slowest" })])],
+      ]),
+    );
+  }
   return { widgets };
 }

@@ -11,6 +11,9 @@ export interface Exposure {
   prefixLists: string[];
 }
 
+/** The listener ports: HTTPS (and HTTP, redirected) with a domain, HTTP alone without. The first is the one clients use. */
+export const listenerPortsOf = (ingress: Pick<StackConfig["ingress"], "domain">): number[] => (ingress.domain ? [443, 80] : [80]);
+
 export function exposureOf({ ingress, network }: Pick<StackConfig, "ingress" | "network">): Exposure {
   const cidrs = ingress.allowedCidrs ?? [];
   const prefixLists = ingress.allowedPrefixLists ?? [];

@@ -1,5 +1,6 @@
+import { PROBE_LATENCY, PROBE_NAMESPACE, PROBE_SERVER, PROBE_STACK, PROBE_SUCCESS } from "../probe/metricNames";
 /** Every metric alarms and dashboards use, with the scope its dimensions come from. One catalogue, so both always agree. */
-export type Scope = "loadBalancer" | "targetGroup" | "service" | "eventRule";
+export type Scope = "loadBalancer" | "targetGroup" | "service" | "eventRule" | "probe";
 
 export interface MetricDef {
   namespace: string;
@@ -24,6 +25,9 @@ export const METRICS = {
   elb5xx: { namespace: "AWS/ApplicationELB", name: "HTTPCode_ELB_5XX_Count", scope: "loadBalancer", unit: "Count" },
   albRequests: { namespace: "AWS/ApplicationELB", name: "RequestCount", scope: "loadBalancer", unit: "Count" },
   activeConnections: { namespace: "AWS/ApplicationELB", name: "ActiveConnectionCount", scope: "loadBalancer", unit: "Count" },
+  // The active MCP probe's metrics (probe/handler.ts, Embedded Metric Format), per stack and server.
+  probeSuccess: { namespace: PROBE_NAMESPACE, name: PROBE_SUCCESS, scope: "probe", unit: "Count" },
+  probeLatency: { namespace: PROBE_NAMESPACE, name: PROBE_LATENCY, scope: "probe", unit: "Milliseconds" },
   // EventBridge counts each time a rule invokes its target, per rule, every minute, and sends nothing while it is zero
   // (EventBridge user guide, "Monitoring Amazon EventBridge"): the backup job rules' deliveries are the job events.
   ruleInvocations: { namespace: "AWS/Events", name: "Invocations", scope: "eventRule", unit: "Count" },
@@ -40,6 +44,9 @@ export interface ScopeValues<T = string> {
   service?: T;
   /** An EventBridge rule on the default bus. */
   eventRule?: T;
+  /** The probe's dimensions: the stack and the server's name. */
+  stack?: T;
+  server?: T;
 }
 
 export function dimensionsFor<T>(scope: Scope, values: ScopeValues<T>): Record<string, T> {
@@ -52,6 +59,8 @@ export function dimensionsFor<T>(scope: Scope, values: ScopeValues<T>): Record<s
       return { ClusterName: need(values.cluster, "cluster"), ServiceName: need(values.service, "service name") };
     case "eventRule":
       return { RuleName: need(values.eventRule, "event rule") };
+    case "probe":
+      return { [PROBE_STACK]: need(values.stack, "stack"), [PROBE_SERVER]: need(values.server, "server") };
   }
 }
 

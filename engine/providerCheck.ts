@@ -37,6 +37,11 @@ const TYPE_OVERRIDES: Record<string, string> = {
   "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "aws_cloudwatch_log_resource_policy",
 };
 
+/** Inputs Pulumi names differently from the provider, per type: a Lambda function's `code` archive is `filename`. */
+const KEY_RENAMES: Record<string, Record<string, string>> = {
+  "aws:lambda/function:Function": { code: "filename" },
+};
+
 const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").toLowerCase();
 const singulars = (s: string) => [s, s.replace(/ies$/, "y"), s.replace(/es$/, ""), s.replace(/s$/, "")];
 
@@ -156,7 +161,9 @@ export function checkWithProvider(plan: Plan): ProviderCheck {
     }
     const address = addressOf(r.name);
     const block = ws.schemas[tfType].block;
-    (resources[tfType] ??= {})[address] = { ...autonames(r.name, block), ...translate(r.inputs, block, r.name, unjudged) };
+    const renames = KEY_RENAMES[r.type] ?? {};
+    const inputs = Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => (renames[k] ? [renames[k], typeof v === "object" ? "archive.zip" : v] : [k, v])));
+    (resources[tfType] ??= {})[address] = { ...autonames(r.name, block), ...translate(inputs, block, r.name, unjudged) };
     byAddress.set(`${tfType}.${address}`, r);
   }
   const dir = path.join(ws.dir, `plan-${plan.stack}`);

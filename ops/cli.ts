@@ -6,10 +6,10 @@ import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type Service 
 import { parseStackConfig } from "../config/load";
 import { PROJECT_DIR, readRawStackConfig } from "../engine/offline";
 import { table } from "../plan/table";
-import { alarmHistory, serverState, stackAlarms } from "./alarms";
+import { alarmHistory, serverState, stackAlarms, type StackAlarm } from "./alarms";
 import { describeAwsError, OpsError } from "./errors";
 import { reportHtml } from "./html";
-import { fetchSeries, periodFor, seriesSpecs } from "./metrics";
+import { fetchSeries, periodFor, probeSpecs, seriesSpecs, type Series } from "./metrics";
 import { buildReport, reportText } from "./report";
 import { withRetry, type RetryOptions } from "./retry";
 import { discoverTargets, selectServers, targetsFromOutputs, type StackTargets } from "./targets";
@@ -33,7 +33,7 @@ export const HELP: Record<string, string> = {
 Usage: mcp-ops <command> --stack <stack> [options]     (or npm run ops -- <command> …)
 
 Commands:
-  status    each server's alarm state, running/desired tasks, last deployment; exits 1 if a P1 alarm fires
+  status    each server's alarm state, running/desired tasks, last deployment, the MCP probe's last result; exits 1 if a P1 alarm fires
   report    health report per server (alarm history, p95, requests, 5xx, availability vs 99.9 %, CPU, memory)
   metrics   export the metric series (GetMetricData) as CSV or JSON
   restart   force a new deployment of a server
@@ -87,6 +87,23 @@ const deliver = (text: string, out: string | undefined, deps: OpsDeps) => {
   } else deps.out(text);
 };
 
+type LastProbe = { ok: boolean; latencyMs?: number; at: string } | "no data" | "not probed";
+
+/** The newest probe datapoint of a server: success or failure, with the latency of a success. */
+function lastProbe(series: Series[], alarms: StackAlarm[]): LastProbe {
+  if (!alarms.some((a) => a.name.endsWith("-probe"))) return "not probed";
+  const success = series.find((x) => x.metric === "probeSuccess")?.points.at(-1);
+  if (!success) return "no data";
+  const latency = series.find((x) => x.metric === "probeLatencyMs")?.points.find((p) => p.t.getTime() === success.t.getTime());
+  return { ok: success.v >= 1, ...(success.v >= 1 && latency ? { latencyMs: Math.round(latency.v) } : {}), at: success.t.toISOString() };
+}
+
+function probeText(probe: LastProbe, now: Date): string {
+  if (typeof probe === "string") return probe === "not probed" ? "-" : probe;
+  const minutes = Math.max(0, Math.round((now.getTime() - new Date(probe.at).getTime()) / 60000));
+  return `${probe.ok ? `ok${probe.latencyMs !== undefined ? ` ${probe.latencyMs} ms` : ""}` : "FAILED"}, ${minutes} min ago`;
+}
+
 async function status(values: Record<string, any>, deps: OpsDeps): Promise<number> {
   const targets = await resolveTargets(values, deps);
   const servers = selectServers(targets, values.server);
@@ -97,6 +114,9 @@ async function status(values: Record<string, any>, deps: OpsDeps): Promise<numbe
     const page = await withRetry(() => deps.ecs.send(new DescribeServicesCommand({ cluster: targets.clusterName, services: batch })), deps.retry);
     described.push(...(page.services ?? []));
   }
+  // The probe's last result: its datapoints of the last ten minutes, one a minute.
+  const end = deps.now();
+  const probes = await fetchSeries(deps.cloudwatch, servers.flatMap((s) => probeSpecs(s, alarms, 60)), new Date(end.getTime() - 10 * 60 * 1000), end, { retry: deps.retry });
   const rows = servers.map((server) => {
     const own = alarms.filter((a) => a.server === server);
     const service = described.find((s) => s.serviceName === targets.services[server]);
@@ -109,14 +129,15 @@ async function status(values: Record<string, any>, deps: OpsDeps): Promise<numbe
       running: service?.runningCount ?? 0,
       desired: service?.desiredCount ?? 0,
       deployment: primary ? `${primary.rolloutState ?? "?"}${primary.rolloutStateReason ? `: ${primary.rolloutStateReason}` : ""}` : "unknown",
+      probe: lastProbe(probes.series.filter((x) => x.server === server), own),
     };
   });
   if (values.json) deps.out(JSON.stringify({ stack: targets.stack, servers: rows }, null, 2));
   else
     deps.out(
       table(
-        ["server", "state", "firing", "no data", "tasks", "deployment"],
-        rows.map((r) => [r.server, r.state, r.firing.join(", ") || "-", String(r.insufficient), `${r.running}/${r.desired}`, r.deployment]),
+        ["server", "state", "firing", "no data", "tasks", "deployment", "MCP probe"],
+        rows.map((r) => [r.server, r.state, r.firing.join(", ") || "-", String(r.insufficient), `${r.running}/${r.desired}`, r.deployment, probeText(r.probe, end)]),
       ),
     );
   return rows.some((r) => r.state === "ALARM P1") ? 1 : 0;

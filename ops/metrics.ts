@@ -1,8 +1,9 @@
+import { PROBE_LATENCY } from "../probe/metricNames";
 import { CloudWatchClient, GetMetricDataCommand, type Dimension, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import type { StackAlarm } from "./alarms";
 import { withRetry, type RetryOptions } from "./retry";
 
-export type MetricName = "p95LatencySeconds" | "requests" | "errors5xx" | "cpuPercent" | "memoryPercent";
+export type MetricName = "p95LatencySeconds" | "requests" | "errors5xx" | "cpuPercent" | "memoryPercent" | "probeSuccess" | "probeLatencyMs";
 
 interface SeriesSpec {
   server: string;
@@ -49,6 +50,19 @@ export function seriesSpecs(server: string, alarms: StackAlarm[], period: number
   }
   if (service) specs.push(spec("cpuPercent", "AWS/ECS", "CPUUtilization", service, "Average"), spec("memoryPercent", "AWS/ECS", "MemoryUtilization", service, "Average"));
   return specs;
+}
+
+/** The MCP probe's success and latency of a server, from its probe alarm's own metric (none when it is not probed). */
+export function probeSpecs(server: string, alarms: StackAlarm[], period: number): SeriesSpec[] {
+  const alarm = alarms.find((a) => a.server === server && a.name.endsWith(`-probe`) && a.metric?.Dimensions?.length)?.metric;
+  if (!alarm) return [];
+  const id = (suffix: string) => `p_${server.replace(/[^A-Za-z0-9]/g, "_")}_${suffix}`;
+  const spec = (metric: MetricName, name: string, stat: string): SeriesSpec => ({
+    server,
+    metric,
+    query: { Id: id(metric), MetricStat: { Metric: { Namespace: alarm.Namespace, MetricName: name, Dimensions: alarm.Dimensions }, Period: period, Stat: stat }, ReturnData: true },
+  });
+  return [spec("probeSuccess", alarm.MetricName!, "Minimum"), spec("probeLatencyMs", PROBE_LATENCY, "Average")];
 }
 
 /** All series in as few GetMetricData calls as the limits allow: batches of 500 queries, each paginated. */

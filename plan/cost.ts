@@ -1,5 +1,6 @@
 import type { Plan, PlannedResource } from "../engine/offline";
 import PRICES from "./prices.json";
+import { PROBE_NAMESPACE } from "../probe/metricNames";
 
 export type Layout = "planned" | "naive";
 
@@ -29,7 +30,17 @@ const T = {
   launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
   ebs: "aws:ebs/volume:Volume",
   server: "mcp-stack:index:McpServer",
+  schedule: "aws:scheduler/schedule:Schedule",
+  lambda: "aws:lambda/function:Function",
 };
+
+/** Runs a month (730 h) of an EventBridge Scheduler rate expression. */
+function runsPerMonth(expression: string): number {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours)\)$/.exec(expression);
+  if (!match) throw new Error(`cannot price the schedule ${expression}`);
+  const minutes = Number(match[1]) * (match[2].startsWith("hour") ? 60 : 1);
+  return Math.round((PRICES.hoursPerMonth * 60) / minutes);
+}
 
 const ofType = (plan: Plan, type: string) => plan.resources.filter((r) => r.type === type);
 const childOf = (plan: Plan, parent: string, type: string) => plan.resources.find((r) => r.parent === parent && r.type === type);
@@ -100,7 +111,24 @@ export function estimateCost(plan: Plan, layout: Layout): CostLine[] {
   const copies = ofType(plan, T.plan).some((bp) => (bp.inputs.rules ?? []).some((r: any) => r.copyActions?.length));
   add("AWS Backup storage", `${backedUp} volumes × ${a.backupGbPerVolume} GB${copies ? " + second-region copies" : ""}`, backedUp * a.backupGbPerVolume * (p.backupEfsWarmGbMonth * (copies ? 2 : 1) + (copies ? p.crossRegionTransferGb : 0)));
 
-  const alarms = ofType(plan, T.alarm);
+  // The MCP probe, per probed server: its share of the runs (Lambda, Scheduler, log lines) plus its two metrics and alarms.
+  const probeSchedule = ofType(plan, T.schedule).find((r) => r.parent === "probe")?.inputs;
+  const probeFunction = ofType(plan, T.lambda).find((r) => r.parent === "probe")?.inputs;
+  const isProbeAlarm = (al: PlannedResource) => al.inputs.namespace === PROBE_NAMESPACE;
+  if (probeSchedule && probeFunction) {
+    const probed = JSON.parse(probeSchedule.target.input).targets.length as number;
+    const runs = runsPerMonth(probeSchedule.scheduleExpression);
+    const gbSeconds = runs * a.probeRunSeconds * (probeFunction.memorySize / 1024);
+    const logsGb = (runs * probed * a.probeLogKbPerServerRun) / 1024 / 1024;
+    const probeAlarms = ofType(plan, T.alarm).filter(isProbeAlarm).length;
+    const monthly =
+      gbSeconds * p.lambdaArmGbSecond + (runs / 1e6) * (p.lambdaMillionRequests + p.schedulerMillionInvocations) + logsGb * p.logsIngestGb + probed * 2 * p.customMetricMonth + probeAlarms * p.alarmMetricMonth;
+    add("MCP probe", `${probed} servers × ${usd(monthly / probed)} $: ${runs} runs of ${a.probeRunSeconds} s at ${probeFunction.memorySize} MB, ${probed * 2} custom metrics, ${probeAlarms} alarms`, monthly);
+    const tokens = probeSchedule.target.input.includes('"scope"') ? a.probeTokenRequestsPerMonth : 0;
+    add("Cognito token requests of the probe", `${tokens} (one token an hour, kept by the warm function)`, (tokens / 1000) * p.cognitoThousandTokenRequests);
+  }
+
+  const alarms = ofType(plan, T.alarm).filter((al) => !isProbeAlarm(al));
   const alarmMetrics = alarms.reduce((n, al) => n + Math.max(1, (al.inputs.metricQueries ?? []).filter((q: any) => q.metric).length), 0);
   add("CloudWatch alarms", `${alarms.length} alarms on ${alarmMetrics} metrics, ${ofType(plan, T.composite).length} composite`, alarmMetrics * p.alarmMetricMonth + ofType(plan, T.composite).length * p.compositeAlarmMonth);
   add("CloudWatch dashboards", `${ofType(plan, T.dashboard).length}`, ofType(plan, T.dashboard).length * p.dashboardMonth);

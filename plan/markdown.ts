@@ -1,3 +1,4 @@
+import { PROBE_HEADER, probeReport } from "./probeSummary";
 import { firstDeployChecklist } from "./firstDeploy";
 import type { Plan } from "../engine/offline";
 import type { Violation } from "../engine/policyCheck";
@@ -56,6 +57,10 @@ export function renderMarkdown({ plan, environment, violations, diff }: Markdown
     out.push(`### ${name}`, "", mdTable(["modelled", "seconds", "formula"], serverTimings(plan, name).map((t) => [t.what, String(t.seconds), t.formula])), "");
     out.push("<details><summary>Alarms</summary>", "", mdTable(ALARM_HEADER, alarmRows(plan, name)), "", "</details>", "");
   }
+
+  const probe = probeReport(plan);
+  out.push("## MCP probe", "", probe ? probe.headline : "None: alerts.probe.enabled is false, or no public server.", "");
+  if (probe) out.push(mdTable(PROBE_HEADER, probe.rows), "");
 
   const backup = backupReport(plan);
   out.push("## Backups", "");

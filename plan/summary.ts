@@ -1,3 +1,4 @@
+import { PROBE_HEADER, probeReport } from "./probeSummary";
 import { reachOf, type Exposure } from "../decisions/exposure";
 import { firstDeployChecklist } from "./firstDeploy";
 import type { Plan, PlannedResource } from "../engine/offline";
@@ -158,6 +159,11 @@ export function componentRows(plan: Plan): string[][] {
     });
 }
 
+function probeSection(plan: Plan): string[] {
+  const report = probeReport(plan);
+  return report ? ["", report.headline, table(PROBE_HEADER, report.rows)] : ["", "MCP probe: none (alerts.probe.enabled is false, or no public server)"];
+}
+
 /** The checklist closes the plan: the last thing a reader sees before running pulumi up. */
 export function firstDeploySection(plan: Plan): string[] {
   const items = firstDeployChecklist(plan);
@@ -187,6 +193,7 @@ export function renderSummary(plan: Plan, environment: string): string {
     ...(plan.resources.some((r) => r.name === "backup" && !r.custom)
       ? ["", "backup: recovery points of the volumes", table(ALARM_HEADER, alarmRows(plan, "backup"))]
       : []),
+    ...probeSection(plan),
     "",
     ...backupSection(plan),
     "",

@@ -43,5 +43,13 @@ export function serverTimings(plan: Plan, server: string): Timing[] {
       formula: `step alarm ${step.period} s × ${step.datapointsToAlarm} + start ${TASK_START_SECONDS} s + ${healthy.text}`,
     });
   }
+  const probe = own.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name.endsWith("-alarm-probe"))?.inputs;
+  if (probe) {
+    timings.push({
+      what: "time to detect an MCP endpoint clients cannot use (probe)",
+      seconds: probe.period * probe.datapointsToAlarm,
+      formula: `${probe.datapointsToAlarm} failed probes × ${probe.period} s`,
+    });
+  }
   return timings;
 }

@@ -8,6 +8,7 @@ import { parseStackConfig } from "../config/load";
 import { ConfigError } from "../config/errors";
 import { bridgeLockDir, SUPERGATEWAY_VERSION } from "../decisions/bridge";
 import { containerCommand } from "../decisions/tasks";
+import { metricRecord, probe } from "../probe/handler";
 import { freePort } from "./support/net";
 import { rawConfigOf } from "./support/stackConfig";
 
@@ -116,6 +117,14 @@ describe.each(BRIDGED)("the stdio bridge around $server on loopback", ({ server:
     } finally {
       await client.close();
     }
+  });
+
+  it("passes the stack's MCP probe (the Lambda function's code): initialized, tools counted, as the probe alarm reads it", async () => {
+    await waitForHealth(`${base}/health`, bridge);
+    const result = await probe({ stack: "prod", server: name, url: `${base}/mcp` }, undefined, 10000);
+    expect(result).toMatchObject({ ok: true });
+    expect(result.tools).toBeGreaterThanOrEqual(tools.length);
+    expect(metricRecord({ stack: "prod", server: name, url: `${base}/mcp` }, result).ProbeSuccess).toBe(1);
   });
 
   it("stops cleanly on SIGTERM, leaving nothing running", async () => {

@@ -240,3 +240,14 @@ describe("the config contract has no silent holes", () => {
     expect(problemsOf((r) => (r.servers.gmail.volumes = { [volumePath]: {} }))).toEqual([message]);
   });
 });
+
+describe("the MCP probe's config", () => {
+  it.each([
+    ["a schedule under a minute", (raw: any) => (raw.alerts = { ...raw.alerts, probe: { everyMinutes: 0 } }), "alerts.probe.everyMinutes: must be 1–60"],
+    ["a schedule over an hour", (raw: any) => (raw.alerts = { ...raw.alerts, probe: { everyMinutes: 90 } }), "alerts.probe.everyMinutes: must be 1–60"],
+    ["an unknown key", (raw: any) => (raw.alerts = { ...raw.alerts, probe: { every: 5 } }), "alerts.probe"],
+    ["a client of its own named probe", (raw: any) => (raw.ingress.clients = { ...raw.ingress.clients, probe: { scopes: ["gmail.read"] } }), 'ingress.clients.probe: "probe" is the MCP probe\'s own client'],
+  ])("%s is refused", (_, change, message) => {
+    expect(problemsOf(change, "prod")).toEqual([expect.stringContaining(message)]);
+  });
+});

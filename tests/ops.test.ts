@@ -92,7 +92,45 @@ describe("mcp-ops status", () => {
     cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: ALARMS_PAGE_2 });
     const d = deps();
     expect(await runOps(["status", "--stack", "prod", "--outputs", outputsFile, "--server", "rag", "--json"], d)).toBe(0);
-    expect(JSON.parse(d.stdout[0]).servers).toEqual([{ server: "rag", state: "ALARM P3", firing: ["P3 cpu"], insufficient: 0, running: 2, desired: 2, deployment: "COMPLETED" }]);
+    expect(JSON.parse(d.stdout[0]).servers).toEqual([{ server: "rag", state: "ALARM P3", firing: ["P3 cpu"], insufficient: 0, running: 2, desired: 2, deployment: "COMPLETED", probe: "not probed" }]);
+  });
+
+  it("shows the MCP probe's last result next to the alarms, read from the metric its probe alarm watches", async () => {
+    cw.reset();
+    const probeAlarm = (server: string, state: string): MetricAlarm => ({
+      AlarmName: `mcp-prod-${server}-probe`,
+      AlarmDescription: `P1 (…): ${server} failed its MCP probe`,
+      StateValue: state as MetricAlarm["StateValue"],
+      Namespace: "MCPStack/Probe",
+      MetricName: "ProbeSuccess",
+      Dimensions: [{ Name: "Stack", Value: "prod" }, { Name: "Server", Value: server }],
+    });
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [...ALARMS_PAGE_1, ...ALARMS_PAGE_2, probeAlarm("gmail", "OK"), probeAlarm("rag", "ALARM")] });
+    const at = (minutesAgo: number) => new Date(NOW.getTime() - minutesAgo * 60000);
+    cw.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: "p_gmail_probeSuccess", Timestamps: [at(3), at(2)], Values: [0, 1] },
+        { Id: "p_gmail_probeLatencyMs", Timestamps: [at(2)], Values: [412.4] },
+        { Id: "p_rag_probeSuccess", Timestamps: [at(1)], Values: [0] },
+        { Id: "p_rag_probeLatencyMs", Timestamps: [], Values: [] },
+      ],
+    });
+    const d = deps();
+    await runOps(["status", "--stack", "prod", "--outputs", outputsFile], d);
+    const text = d.stdout.join("\n");
+    expect(text).toMatch(/MCP probe/);
+    expect(text).toMatch(/gmail .* ok 412 ms, 2 min ago/);
+    expect(text).toMatch(/rag .* FAILED, 1 min ago/);
+    expect(text).toMatch(/neo4j .*COMPLETED\s+-\s*$/m);
+    const queries = cw.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries!;
+    expect(queries.find((q) => q.Id === "p_rag_probeSuccess")!.MetricStat).toEqual({
+      Metric: { Namespace: "MCPStack/Probe", MetricName: "ProbeSuccess", Dimensions: [{ Name: "Stack", Value: "prod" }, { Name: "Server", Value: "rag" }] },
+      Period: 60,
+      Stat: "Minimum",
+    });
+    const json = deps();
+    await runOps(["status", "--stack", "prod", "--outputs", outputsFile, "--server", "gmail", "--json"], json);
+    expect(JSON.parse(json.stdout[0]).servers[0].probe).toEqual({ ok: true, latencyMs: 412, at: at(2).toISOString() });
   });
 
   it("a paused server (its alarms' actions disabled by the stack) shows PAUSED and does not fail the gate", async () => {

@@ -104,6 +104,9 @@ const redirect = { type: "redirect", redirect: { protocol: "HTTPS", port: "443",
 const forward = { type: "fixed-response", fixedResponse: { statusCode: "404" } };
 const alarm = (server: string, key: string): Fixture => ({ type: "aws:cloudwatch/metricAlarm:MetricAlarm", name: `${server}-alarm-${key}`, props: { name: `mcp-dev-${server}-${key}`, tags: { "mcp-stack:server": server } } });
 const publicService: Fixture = { ...service({ loadBalancers: [{ containerPort: 8080 }], tags: { "mcp-stack:server": "gmail" } }), name: "gmail-service", parent: "gmail" };
+const prodService: Fixture = { ...publicService, stack: "prod" };
+const probeSchedule = (server: string): Fixture => ({ type: "aws:scheduler/schedule:Schedule", name: "probe-schedule", stack: "prod", props: { target: { input: JSON.stringify({ stack: "prod", targets: [{ server, url: `https://mcp.example.com/${server}/mcp` }] }) } } });
+const probeAlarm = (server: string): Fixture => ({ type: "aws:cloudwatch/metricAlarm:MetricAlarm", name: `${server}-alarm-probe`, stack: "prod", props: { namespace: "MCPStack/Probe", metricName: "ProbeSuccess", dimensions: { Stack: "prod", Server: server } } });
 const ALL_ALARMS = ["down", "unhealthy", "latency", "errors", "cpu", "memory"];
 const fileSystem = (tags: Record<string, string>): Fixture => ({ type: "aws:efs/fileSystem:FileSystem", name: "gmail-app-data-efs", props: { encrypted: true, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k", tags } });
 const selection: Fixture = { type: "aws:backup/selection:Selection", name: "backup-selection", props: { resources: ["arn:aws:elasticfilesystem:*:*:file-system/*", "arn:aws:ec2:*:*:volume/*"], conditions: [{ stringEquals: [{ key: "aws:ResourceTag/mcp-stack:backup", value: "mcp-dev" }] }] } };
@@ -330,6 +333,19 @@ const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string
   "mcp-public-service-alarms": {
     fails: [[[publicService, ...ALL_ALARMS.filter((k) => k !== "latency").map((k) => alarm("gmail", k))], "gmail-service: public MCP service without its latency alarm(s)"]],
     passes: [[[publicService, ...ALL_ALARMS.map((k) => alarm("gmail", k))]], [[{ ...service(), name: "neo4j-service" }]]],
+  },
+  "mcp-probe-required": {
+    fails: [
+      [[prodService], "gmail-service: public MCP service without an MCP probe (schedule, ProbeSuccess alarm) in stack prod"],
+      [[prodService, probeSchedule("gmail")], "gmail-service: public MCP service without an MCP probe (ProbeSuccess alarm)"],
+      [[prodService, probeAlarm("gmail"), probeSchedule("rag")], "gmail-service: public MCP service without an MCP probe (schedule)"],
+    ],
+    passes: [
+      [[prodService, probeSchedule("gmail"), probeAlarm("gmail")]],
+      [[{ ...prodService, props: { ...prodService.props, tags: { "mcp-stack:server": "gmail", "mcp-stack:paused": "true" } } }]],
+      [[{ ...prodService, name: "neo4j-service", props: { ...prodService.props, loadBalancers: [] } }]],
+      [[publicService]],
+    ],
   },
   "mcp-service-scaling-target": {
     fails: [[[publicService], "gmail-service: has no autoscaling target"]],

@@ -40,6 +40,8 @@ describe("the Markdown plan report", () => {
     expect(report).toContain("| rollout of a new version (all new tasks start at once: 200 % maximum) | 110 | start 60 s + 2 healthy checks × 10 s + drain 30 s |");
     expect(report).toContain("| time to detect a dead service | 90 | target health check 10 s × 3 + down alarm 60 s × 1 |");
     expect(report).toContain("| scale-out reaction (step scaling on a one-minute alarm) | 140 | step alarm 60 s × 1 + start 60 s + 2 healthy checks × 10 s |");
+    expect(report).toContain("| time to detect an MCP endpoint clients cannot use (probe) | 180 | 3 failed probes × 60 s |");
+    expect(section("MCP probe")).toContain("| resend | https://mcp.example.com/resend/mcp | mcp/resend.write | MCPStack/Probe ProbeSuccess, ProbeLatency | P1 resend-probe, P2 resend-probe-latency |");
   });
 
   it("shows RPO and RTO achieved against the targets and that no policy is violated", () => {
@@ -53,6 +55,19 @@ describe("the Markdown plan report", () => {
     expect(cost).toMatch(/\| Application Load Balancer \| 1 × \(730 h \+ 1 LCU\) \+ 3 public IPv4 \| \$33\.22 \| 5 × \(730 h \+ 1 LCU\) \+ 15 public IPv4 \| \$166\.08 \|/);
     expect(cost).toContain(`**$${totalOf(estimateCost(prod, "planned")).toFixed(2)}**`);
     expect(totalOf(estimateCost(prod, "naive"))).toBeGreaterThan(totalOf(estimateCost(prod, "planned")));
+  });
+
+  it("prices the MCP probe per server (Lambda, Scheduler, log lines, two metrics, two alarms) under a dollar, and its token requests", () => {
+    const lines = Object.fromEntries(estimateCost(prod, "planned").map((l) => [l.item, l]));
+    // 43 800 runs × 1.5 s × 0.125 GB × $0.0000133334 + 43 800 × ($0.2 + $1)/M + 5 × 2 metrics × $0.30 + 10 alarms × $0.10 + log lines.
+    expect(lines["MCP probe"].quantity).toBe("5 servers × 0.84 $: 43800 runs of 1.5 s at 128 MB, 10 custom metrics, 10 alarms");
+    expect(lines["MCP probe"].monthly / 5).toBeLessThan(1);
+    expect(lines["Cognito token requests of the probe"].monthly).toBe(2.25);
+    // The probe's alarms are in its line, not counted again with the others.
+    expect(lines["CloudWatch alarms"].quantity).toMatch(/^62 alarms/);
+    const devProbe = estimateCost(dev, "planned").find((l) => l.item === "MCP probe")!;
+    expect(devProbe.quantity).toMatch(/8760 runs/);
+    expect(estimateCost(dev, "planned").find((l) => l.item === "Cognito token requests of the probe")).toBeUndefined();
   });
 
   it("prices dev's Spot tasks and single NAT gateway, which the naive layout does not have", () => {

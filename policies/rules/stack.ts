@@ -1,4 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { PROBE_NAMESPACE, PROBE_SUCCESS } from "../../probe/metricNames";
 import { componentOf, cronIntervalMinutes, resourcesOfType, stackOfUrn } from "./support";
 
 const SERVICE = "aws:ecs/service:Service";
@@ -12,6 +13,18 @@ const WORLD = ["0.0.0.0/0", "::/0"];
 const LISTENER_RULE = "aws:lb/listenerRule:ListenerRule";
 const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
 const OPT_OUT_TAG = "mcp-stack:unauthenticated-reason";
+const SCHEDULE = "aws:scheduler/schedule:Schedule";
+const PAUSED_TAG = "mcp-stack:paused";
+const PROBE_METRIC = { namespace: PROBE_NAMESPACE, name: PROBE_SUCCESS };
+
+/** The servers a probe schedule targets: its input is the probe's event (probe/handler.ts ProbeEvent). */
+function probedServersOf(schedule: PolicyResource): string[] {
+  try {
+    return (JSON.parse(schedule.props.target?.input ?? "{}").targets ?? []).map((t: { server?: string }) => t.server);
+  } catch {
+    return [];
+  }
+}
 
 /** The load balancer a listener rule belongs to, through its listener. */
 const loadBalancerOf = (rule: PolicyResource): PolicyResource | undefined =>
@@ -89,6 +102,27 @@ export const stackPolicies: StackValidationPolicy[] = [
         const names = alarms.filter((a) => serverOf(a) === server).map((a) => String(a.props.name ?? ""));
         const missing = requiredAlarms.filter((key) => !names.some((n) => n.endsWith(`-${key}`)));
         if (missing.length) reportViolation(`${service.name}: public MCP service without its ${missing.join(", ")} alarm(s); create them from decisions/alarms.ts (alarmSpecsFor).`, service.urn);
+      }
+    },
+  },
+  {
+    name: "mcp-probe-required",
+    description: "In production stacks every public MCP service (not paused) is probed like a client — initialize and tools/list on a schedule — and a failing probe raises an alarm.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { stacks: { type: "array", items: { type: "string" }, default: ["prod", "production"] } } },
+    validateStack: (args, reportViolation) => {
+      const { stacks = ["prod", "production"] } = args.getConfig<{ stacks?: string[] }>();
+      const scheduled = new Set<string | undefined>(resourcesOfType(args.resources, SCHEDULE).flatMap(probedServersOf));
+      const alarmed = new Set(
+        resourcesOfType(args.resources, ALARM)
+          .filter((a) => a.props.namespace === PROBE_METRIC.namespace && a.props.metricName === PROBE_METRIC.name)
+          .map((a) => a.props.dimensions?.Server),
+      );
+      for (const service of resourcesOfType(args.resources, SERVICE)) {
+        if (!stacks.includes(stackOfUrn(service.urn)) || !(service.props.loadBalancers ?? []).length || service.props.tags?.[PAUSED_TAG] === "true") continue;
+        const server = serverOf(service);
+        const missing = [...(scheduled.has(server) ? [] : ["schedule"]), ...(alarmed.has(server) ? [] : ["ProbeSuccess alarm"])];
+        if (missing.length) reportViolation(`${service.name}: public MCP service without an MCP probe (${missing.join(", ")}) in stack ${stackOfUrn(service.urn)}; set mcp-stack:alerts.probe.enabled: true.`, service.urn);
       }
     },
   },
