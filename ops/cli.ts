@@ -25,7 +25,12 @@ export interface OpsDeps {
   writeFile: (file: string, text: string) => void;
   retry?: Partial<RetryOptions>;
   projectDir?: string;
+  /** The whole command's time limit (--timeout); every AWS request also has its own (defaultDeps). */
+  deadlineSeconds?: number;
 }
+
+/** A command gives up after this long by default: on-call needs an answer or an error, never a hang. */
+export const DEFAULT_DEADLINE_SECONDS = 120;
 
 export const HELP: Record<string, string> = {
   main: `mcp-ops: on-call commands for an mcp-stack stack, straight from CloudWatch and ECS.
@@ -43,6 +48,7 @@ Common options:
   --stack S        the stack (default: $MCP_STACK)
   --outputs FILE   pulumi stack output --json of the stack; without it the stack is found by its ECS tags
   --server NAME    one server only
+  --timeout S      give up after S seconds (default ${DEFAULT_DEADLINE_SECONDS}); each AWS request times out after 10 s and is retried
 Region and credentials come from the usual AWS environment (AWS_PROFILE, AWS_REGION, …).
 Run mcp-ops <command> --help for a command's options.`,
   status: `Usage: mcp-ops status --stack S [--server NAME] [--json]
@@ -224,8 +230,25 @@ const OPTIONS = {
   duration: { type: "string" },
   yes: { type: "boolean", short: "y" },
   "stack-file": { type: "string" },
+  timeout: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** Runs a command within the deadline: past it, a one-line error instead of waiting on a connection that never answers. */
+async function withinDeadline<T>(seconds: number, command: string, run: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new OpsError(`no answer from AWS within ${seconds} s; check the network, AWS_REGION and AWS_ENDPOINT_URL, or give it longer with --timeout`)),
+      seconds * 1000,
+    );
+  });
+  try {
+    return await Promise.race([run(), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Runs one command; returns the exit code. Errors are printed as one line. */
 export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
@@ -244,18 +267,22 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
       deps.out(HELP[command]);
       return 0;
     }
-    switch (command) {
-      case "status":
-        return await status(values, deps);
-      case "report":
-        return await report(values, deps);
-      case "metrics":
-        return await metrics(values, deps);
-      case "restart":
-        return await restart(positionals, values, deps);
-      default:
-        return await scale(positionals, values, deps);
-    }
+    const deadline = values.timeout === undefined ? (deps.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS) : Number(values.timeout);
+    if (!(deadline > 0)) throw new OpsError(`--timeout ${values.timeout}: give a number of seconds above 0`);
+    return await withinDeadline(deadline, command, () => {
+      switch (command) {
+        case "status":
+          return status(values, deps);
+        case "report":
+          return report(values, deps);
+        case "metrics":
+          return metrics(values, deps);
+        case "restart":
+          return restart(positionals, values, deps);
+        default:
+          return scale(positionals, values, deps);
+      }
+    });
   } catch (error) {
     const described = (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ? new OpsError(`${(error as Error).message}\n\n${HELP[command]}`) : describeAwsError(error);
     deps.err(`mcp-ops ${command}: ${described.message}`);
@@ -263,9 +290,19 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
   }
 }
 
-/** The real dependencies: SDK clients with adaptive retries, the terminal, the file system. */
-export function defaultDeps(): OpsDeps {
-  const clientOptions = { maxAttempts: 8, retryMode: "adaptive" as const };
+/**
+ * Per AWS request: connecting and answering each have a limit (the SDK's default is to wait forever). The request
+ * timeout only logs a warning unless throwOnRequestTimeout is set (@smithy/node-http-handler, setRequestTimeout).
+ */
+export const REQUEST_TIMEOUTS = { connectionTimeout: 3000, requestTimeout: 10000, throwOnRequestTimeout: true };
+
+/** The real dependencies: SDK clients with adaptive retries and request timeouts, the terminal, the file system. */
+export function defaultDeps(overrides: { maxAttempts?: number; requestTimeoutMs?: number } = {}): OpsDeps {
+  const clientOptions = {
+    maxAttempts: overrides.maxAttempts ?? 8,
+    retryMode: "adaptive" as const,
+    requestHandler: { ...REQUEST_TIMEOUTS, ...(overrides.requestTimeoutMs ? { requestTimeout: overrides.requestTimeoutMs } : {}) },
+  };
   return {
     cloudwatch: new CloudWatchClient(clientOptions),
     ecs: new ECSClient(clientOptions),

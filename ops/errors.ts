@@ -23,6 +23,9 @@ export function describeAwsError(error: unknown): OpsError {
   }
   if (name === "AccessDeniedException" || name === "AccessDenied" || name === "UnauthorizedOperation") return new OpsError(`access denied: ${message}`);
   if (isThrottling(error)) return new OpsError(`AWS kept throttling the requests (${name}); try again in a minute or narrow --server / --since`);
+  if (name === "TimeoutError" || /timed out|socket hang up/i.test(message)) {
+    return new OpsError(`AWS did not answer in time (${message}); check the network, AWS_REGION and AWS_ENDPOINT_URL`);
+  }
   if (/region/i.test(message) && /missing/i.test(message)) return new OpsError("no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION, or a region in your profile)");
   return new OpsError(`${name || "error"}: ${message}`);
 }

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import { DescribeClustersCommand, DescribeServicesCommand, ECSClient, ListClustersCommand, ListServicesCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
-import { HELP, runOps, type OpsDeps } from "../ops/cli";
+import { defaultDeps, HELP, runOps, type OpsDeps } from "../ops/cli";
 import { fetchSeries, seriesSpecs } from "../ops/metrics";
 
 /** The CLI against recorded-shape AWS responses (aws-sdk-client-mock): no network, no credentials. */
@@ -343,5 +343,58 @@ describe("npx mcp-ops", () => {
     const result = spawnSync(process.execPath, [path.resolve(__dirname, "../bin/mcp-ops.js"), "--help"], { encoding: "utf8", timeout: 30000 });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("mcp-ops: on-call commands for an mcp-stack stack");
+  });
+});
+
+describe("every AWS call is bounded in time", () => {
+  // An endpoint that accepts connections and never answers: the case that used to hang mcp-ops forever.
+  let silent: import("node:http").Server;
+  let saved: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    const { createServer } = await import("node:http");
+    silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  });
+  afterAll(async () => {
+    silent.closeAllConnections();
+    await new Promise((r) => silent.close(r));
+  });
+  beforeEach(() => {
+    // Real SDK clients here: the mocks (installed again by the file's beforeEach) stand aside.
+    cw.restore();
+    ecs.restore();
+    saved = { ...process.env };
+    const { port } = silent.address() as import("node:net").AddressInfo;
+    Object.assign(process.env, { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" });
+  });
+  afterEach(() => {
+    process.env = saved;
+  });
+  const realDeps = (overrides: Parameters<typeof defaultDeps>[0]) => {
+    const captured = deps();
+    return { ...defaultDeps(overrides), out: captured.out, err: captured.err, stdout: captured.stdout, stderr: captured.stderr };
+  };
+
+  it("a request that gets no answer fails with the request timeout, as one line", async () => {
+    const d = realDeps({ maxAttempts: 1, requestTimeoutMs: 300 });
+    const started = Date.now();
+    expect(await runOps(["status", "--stack", "prod", "--outputs", outputsFile], d)).toBe(2);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(d.stderr).toEqual([expect.stringMatching(/^mcp-ops status: AWS did not answer in time \(.*\); check the network/)]);
+  });
+
+  it("retries stop at the command's deadline (--timeout), with a one-line error naming what to check", async () => {
+    const d = realDeps({ requestTimeoutMs: 300 });
+    const started = Date.now();
+    expect(await runOps(["status", "--stack", "prod", "--outputs", outputsFile, "--timeout", "1"], d)).toBe(2);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(d.stderr).toEqual(["mcp-ops status: no answer from AWS within 1 s; check the network, AWS_REGION and AWS_ENDPOINT_URL, or give it longer with --timeout"]);
+  });
+
+  it("the SDK clients carry the connection and request timeouts", async () => {
+    const d = defaultDeps();
+    const handler = d.cloudwatch.config.requestHandler as any;
+    const config = await (handler.configProvider ?? Promise.resolve(handler.config));
+    expect(config).toMatchObject({ connectionTimeout: 3000, requestTimeout: 10000, throwOnRequestTimeout: true });
   });
 });
