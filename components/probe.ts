@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { buildSync } from "esbuild";
 import { PROJECT_DIR } from "../config/rules";
+import { probeSecretName } from "../decisions/probe";
 import type { Protection } from "../decisions/protection";
 
 /** Where the bundled function is written, relative to the project directory (where `pulumi up` runs). */
@@ -78,7 +79,7 @@ export class Probe extends pulumi.ComponentResource {
     const secret = args.credentials
       ? new aws.secretsmanager.Secret(
           `${name}-credentials`,
-          { name: `mcp-stack/${args.stack}/probe-client`, description: `The MCP probe's Cognito client of mcp-stack ${args.stack}`, recoveryWindowInDays: args.protection.secretRecoveryWindowDays },
+          { name: probeSecretName(args.stack), description: `The MCP probe's Cognito client of mcp-stack ${args.stack}`, recoveryWindowInDays: args.protection.secretRecoveryWindowDays },
           parent,
         )
       : undefined;

@@ -37,5 +37,8 @@ export const probedServers = (config: StackConfig): [string, ServerConfig][] =>
 /** The scope the probe's token asks for on a server: the route's own, with cognito. */
 export const probeScopeOf = (config: StackConfig, name: string, server: ServerConfig) => (config.ingress.auth === "cognito" ? requiredScopeOf(name, server) : undefined);
 
+/** The Secrets Manager secret holding the probe's client credentials (also what `mcp-ops check` reads). */
+export const probeSecretName = (stack: string) => `mcp-stack/${stack}/probe-client`;
+
 /** Invocations a month (730 h) at the schedule. */
 export const probeRunsPerMonth = (everyMinutes: number) => Math.round((730 * 60) / everyMinutes);

@@ -3,9 +3,11 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type Service } from "@aws-sdk/client-ecs";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { parseStackConfig } from "../config/load";
 import { PROJECT_DIR, readRawStackConfig } from "../engine/offline";
 import { table } from "../plan/table";
+import { CHECK_HEADER, checkRows, checkTargets, probeCredentials, runChecks } from "./check";
 import { alarmHistory, serverState, stackAlarms, type StackAlarm } from "./alarms";
 import { describeAwsError, OpsError } from "./errors";
 import { reportHtml } from "./html";
@@ -17,6 +19,7 @@ import { discoverTargets, selectServers, targetsFromOutputs, type StackTargets }
 export interface OpsDeps {
   cloudwatch: CloudWatchClient;
   ecs: ECSClient;
+  secrets: SecretsManagerClient;
   now: () => Date;
   out: (text: string) => void;
   err: (text: string) => void;
@@ -43,6 +46,7 @@ Commands:
   metrics   export the metric series (GetMetricData) as CSV or JSON
   restart   force a new deployment of a server
   scale     set a server's task count within its scaling min and max
+  check     an MCP handshake with each public server like a client: initialize, tools/list, session end; exits 1 on a failure
 
 Common options:
   --stack S        the stack (default: $MCP_STACK)
@@ -60,6 +64,12 @@ rate, availability against the 99.9 % KPI, CPU and memory. html is one self-cont
   metrics: `Usage: mcp-ops metrics --stack S [--interval 60] [--duration 60] [--format csv|json] [--out FILE] [--server NAME]
 Exports p95 latency, requests, 5xx, CPU and memory of each server: one datapoint every --interval seconds (a multiple
 of 60) over the last --duration minutes, fetched with GetMetricData in batches of 500 queries, all pages.`,
+  check: `Usage: mcp-ops check [NAME …] --stack S --outputs FILE [--stack-file FILE] [--json]
+Connects to each named server (every public one when none is named) through its public URL, as an MCP client would:
+a client-credentials token from the stack's probe client where the route requires one (read from Secrets Manager,
+mcp-stack/<stack>/probe-client), then initialize, tools/list and the end of the session. Reports per server: result,
+auth, protocol version, tool count, session handling, latency and the error. Exit code 1 when any check fails.
+URLs come from --outputs (pulumi stack output --json), scopes from the stack file.`,
   restart: `Usage: mcp-ops restart NAME --stack S [--yes]
 Forces a new deployment of the server's ECS service: new tasks start, pass their health checks, old ones drain.`,
   scale: `Usage: mcp-ops scale NAME N --stack S [--yes] [--stack-file FILE]
@@ -190,6 +200,23 @@ async function metrics(values: Record<string, any>, deps: OpsDeps): Promise<numb
   return 0;
 }
 
+/** Each server's checks take at most this long; they run at the same time. */
+const CHECK_TIMEOUT_MS = 15000;
+
+async function check(positionals: string[], values: Record<string, any>, deps: OpsDeps): Promise<number> {
+  const stack = values.stack ?? process.env.MCP_STACK;
+  if (!stack) throw new OpsError("which stack? pass --stack dev|prod");
+  if (!values.outputs) throw new OpsError(`check needs the servers' URLs: pass --outputs FILE, written by pulumi stack output --json --stack ${stack} > FILE`);
+  const file = values["stack-file"] ?? path.join(deps.projectDir ?? PROJECT_DIR, `Pulumi.${stack}.yaml`);
+  if (!existsSync(file)) throw new OpsError(`no stack file ${file} to read the routes' scopes from; pass --stack-file`);
+  const targets = checkTargets(stack, values.outputs, parseStackConfig(readRawStackConfig(file)), positionals);
+  const credentials = targets.some((t) => t.scope) ? await probeCredentials(deps.secrets, stack, deps.retry) : undefined;
+  const results = await runChecks(stack, targets, credentials, CHECK_TIMEOUT_MS);
+  if (values.json) deps.out(JSON.stringify({ stack, servers: results }, null, 2));
+  else deps.out(table(CHECK_HEADER, checkRows(results)));
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
 async function restart(positionals: string[], values: Record<string, any>, deps: OpsDeps): Promise<number> {
   const [name] = positionals;
   if (!name) throw new OpsError("name the server to restart: mcp-ops restart NAME --stack S");
@@ -279,6 +306,8 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
           return metrics(values, deps);
         case "restart":
           return restart(positionals, values, deps);
+        case "check":
+          return check(positionals, values, deps);
         default:
           return scale(positionals, values, deps);
       }
@@ -306,6 +335,7 @@ export function defaultDeps(overrides: { maxAttempts?: number; requestTimeoutMs?
   return {
     cloudwatch: new CloudWatchClient(clientOptions),
     ecs: new ECSClient(clientOptions),
+    secrets: new SecretsManagerClient(clientOptions),
     now: () => new Date(),
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),

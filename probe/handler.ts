@@ -26,6 +26,10 @@ export interface ProbeResult {
   latencyMs: number;
   tools?: number;
   protocolVersion?: string;
+  /** stateless: no Mcp-Session-Id; ended: the session was closed with DELETE (servers may answer 405, also fine). */
+  session?: "stateless" | "ended";
+  /** Whether the request carried a bearer token. */
+  auth?: "token" | "none";
   error?: string;
 }
 
@@ -56,7 +60,8 @@ async function requestToken(credentials: ClientCredentials, scope: string, signa
 /** The kept token, or one request shared by every probe of the run that needs it at once. */
 async function token(credentials: ClientCredentials, scopes: string[], signal: AbortSignal): Promise<string> {
   const scope = [...new Set(scopes)].sort().join(" ");
-  const key = `${credentials.tokenUrl} ${credentials.clientId} ${scope}`;
+  // The secret is part of the key: a rotated client secret gets a token of its own.
+  const key = `${credentials.tokenUrl} ${credentials.clientId} ${credentials.clientSecret} ${scope}`;
   const held = tokens.get(key);
   if (held) {
     const kept = await held.catch(() => undefined);
@@ -91,10 +96,13 @@ export async function probe(target: ProbeTarget, credentials: ClientCredentials 
     const transport = new StreamableHTTPClientTransport(new URL(target.url), { requestInit: { headers, signal: abort.signal } });
     const listed = (async () => {
       await client.connect(transport);
-      return (await client.listTools()).tools.length;
+      const count = (await client.listTools()).tools.length;
+      const session = transport.sessionId ? "ended" : "stateless";
+      if (transport.sessionId) await transport.terminateSession();
+      return { count, session } as const;
     })();
-    const tools = await Promise.race([listed, timedOut]);
-    return { ok: true, latencyMs: Date.now() - started, tools, protocolVersion: transport.protocolVersion };
+    const { count, session } = await Promise.race([listed, timedOut]);
+    return { ok: true, latencyMs: Date.now() - started, tools: count, protocolVersion: transport.protocolVersion, session, auth: target.scope ? "token" : "none" };
   } catch (error) {
     // A token a failed run used is asked for again next time rather than kept for the rest of its hour.
     if (target.scope) forgetTokens();

@@ -8,6 +8,7 @@ import { parseStackConfig } from "../config/load";
 import { ConfigError } from "../config/errors";
 import { bridgeLockDir, SUPERGATEWAY_VERSION } from "../decisions/bridge";
 import { containerCommand } from "../decisions/tasks";
+import { checkRows, checkTargets, runChecks } from "../ops/check";
 import { metricRecord, probe } from "../probe/handler";
 import { freePort } from "./support/net";
 import { rawConfigOf } from "./support/stackConfig";
@@ -125,6 +126,17 @@ describe.each(BRIDGED)("the stdio bridge around $server on loopback", ({ server:
     expect(result).toMatchObject({ ok: true });
     expect(result.tools).toBeGreaterThanOrEqual(tools.length);
     expect(metricRecord({ stack: "prod", server: name, url: `${base}/mcp` }, result).ProbeSuccess).toBe(1);
+  });
+
+  it("passes mcp-ops check as dev's route (no token) would serve it", async () => {
+    await waitForHealth(`${base}/health`, bridge);
+    const outputs = path.join(dataDir, "outputs.json");
+    writeFileSync(outputs, JSON.stringify({ clusterName: "c", servers: { [name]: { serviceName: `${name}-service`, url: `${base}/mcp` } } }));
+    // The command's own steps (the CLI around them is tested in ops.test.ts): targets from outputs and stack file, checks, rows.
+    const targets = checkTargets("dev", outputs, parseStackConfig(rawConfigOf("dev")), [name]);
+    const rows = checkRows(await runChecks("dev", targets, undefined, 10000));
+    expect(rows).toEqual([[name, "ok", "none", expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), expect.stringMatching(/^\d+$/), "stateless", expect.stringMatching(/ ms$/), ""]]);
+    expect(Number(rows[0][4])).toBeGreaterThanOrEqual(tools.length);
   });
 
   it("stops cleanly on SIGTERM, leaving nothing running", async () => {

@@ -4,9 +4,12 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import { DescribeClustersCommand, DescribeServicesCommand, ECSClient, ListClustersCommand, ListServicesCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { defaultDeps, HELP, runOps, type OpsDeps } from "../ops/cli";
 import { fetchSeries, seriesSpecs } from "../ops/metrics";
+import { forgetTokens } from "../probe/handler";
+import { Loopback, mcpServer, statefulMcpServer, tokenEndpoint } from "./support/mcpLoopback";
 
 /** The CLI against recorded-shape AWS responses (aws-sdk-client-mock): no network, no credentials. */
 const cw = mockClient(CloudWatchClient);
@@ -51,6 +54,7 @@ function deps(over: Partial<OpsDeps> = {}): OpsDeps & Captured {
     ...captured,
     cloudwatch: new CloudWatchClient({ region: "us-east-1" }),
     ecs: new ECSClient({ region: "us-east-1" }),
+    secrets: new SecretsManagerClient({ region: "us-east-1" }),
     now: () => NOW,
     out: (t) => void captured.stdout.push(t),
     err: (t) => void captured.stderr.push(t),
@@ -396,5 +400,79 @@ describe("every AWS call is bounded in time", () => {
     const handler = d.cloudwatch.config.requestHandler as any;
     const config = await (handler.configProvider ?? Promise.resolve(handler.config));
     expect(config).toMatchObject({ connectionTimeout: 3000, requestTimeout: 10000, throwOnRequestTimeout: true });
+  });
+});
+
+describe("mcp-ops check: an MCP handshake with each public server, like a client", () => {
+  const secrets = mockClient(SecretsManagerClient);
+  const loopback = new Loopback();
+  const CLIENT = { clientId: "probe-client", clientSecret: "probe-secret" };
+  const issuer = tokenEndpoint(CLIENT, ["mcp/gmail.read", "mcp/rag.read", "mcp/filesystem.read"], "a-valid-token");
+  const stateful = statefulMcpServer();
+  let urls: Record<string, string>;
+  let tokenUrl: string;
+  const outputs = (servers: Record<string, string | undefined>) => {
+    const file = path.join(dir, `check-${Object.keys(servers).join("-")}.json`);
+    writeFileSync(file, JSON.stringify({ clusterName: "c", servers: Object.fromEntries(Object.entries(servers).map(([n, url]) => [n, { serviceName: `${n}-service`, ...(url ? { url } : {}) }])) }));
+    return file;
+  };
+  beforeAll(async () => {
+    tokenUrl = `${await loopback.listen(issuer.handler)}/oauth2/token`;
+    urls = {
+      guarded: `${await loopback.listen(mcpServer("a-valid-token"))}/mcp`,
+      open: `${await loopback.listen(mcpServer())}/mcp`,
+      stateful: `${await loopback.listen(stateful.handler)}/mcp`,
+      failing: `${await loopback.listen((_, res) => void res.writeHead(502).end("Bad Gateway"))}/mcp`,
+    };
+  });
+  afterAll(() => loopback.close());
+  beforeEach(() => {
+    secrets.reset();
+    forgetTokens();
+    issuer.requests.length = 0;
+    secrets.on(GetSecretValueCommand, { SecretId: "mcp-stack/prod/probe-client" }).resolves({ SecretString: JSON.stringify({ tokenUrl, ...CLIENT }) });
+  });
+
+  it("every public server passes: one token for all routes from the stack's probe client, a table per server, exit 0", async () => {
+    const file = outputs({ gmail: urls.guarded, rag: urls.open, filesystem: urls.stateful, neo4j: undefined });
+    const d = deps();
+    expect(await runOps(["check", "--stack", "prod", "--outputs", file], d)).toBe(0);
+    const text = d.stdout.join("\n");
+    expect(text).toMatch(/^filesystem\s+ok\s+token \(mcp\/filesystem\.read\)\s+\d{4}-\d{2}-\d{2}\s+2\s+ended\s+\d+ ms/m);
+    expect(text).toMatch(/^gmail\s+ok\s+token \(mcp\/gmail\.read\)\s+\d{4}-\d{2}-\d{2}\s+2\s+stateless/m);
+    expect(text).not.toMatch(/neo4j/);
+    expect(issuer.requests).toEqual(["mcp/filesystem.read mcp/gmail.read mcp/rag.read"]);
+    expect(stateful.ended.length).toBeGreaterThan(0);
+  });
+
+  it("a failing server fails the check (exit 1) and says why; --json carries the same", async () => {
+    const file = outputs({ gmail: urls.guarded, rag: urls.failing });
+    const d = deps();
+    expect(await runOps(["check", "--stack", "prod", "--outputs", file, "--json"], d)).toBe(1);
+    const { servers } = JSON.parse(d.stdout[0]);
+    expect(servers.map((s: any) => [s.server, s.ok])).toEqual([["gmail", true], ["rag", false]]);
+    expect(servers[1].error).toBeTruthy();
+  });
+
+  it("a client secret the token endpoint refuses: the routes needing a token fail, naming the token endpoint", async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ tokenUrl, clientId: "probe-client", clientSecret: "rotated-away" }) });
+    const d = deps();
+    expect(await runOps(["check", "gmail", "--stack", "prod", "--outputs", outputs({ gmail: urls.guarded })], d)).toBe(1);
+    expect(d.stdout.join("\n")).toMatch(/gmail\s+FAILED.*token endpoint answered 400/);
+  });
+
+  it.each([
+    [["check", "neo4j", "--stack", "prod"], { neo4j: undefined }, "neo4j is internal: it has no public URL to check (its health is in mcp-ops status)"],
+    [["check", "gmial", "--stack", "prod"], { gmail: "http://x" }, "unknown server gmial in stack prod; servers: gmail"],
+  ])("%j is refused in one line", async (args, servers, message) => {
+    const d = deps();
+    expect(await runOps([...args, "--outputs", outputs(servers)], d)).toBe(2);
+    expect(d.stderr).toEqual([`mcp-ops check: ${message}`]);
+  });
+
+  it("without --outputs it says where the URLs come from", async () => {
+    const d = deps();
+    expect(await runOps(["check", "--stack", "prod"], d)).toBe(2);
+    expect(d.stderr[0]).toMatch(/^mcp-ops check: check needs the servers' URLs: pass --outputs FILE/);
   });
 });

@@ -1,11 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { z } from "zod";
+import { initializeFails, Loopback, mcpServer, statefulMcpServer, tokenEndpoint, type Handler } from "./support/mcpLoopback";
 import { forgetTokens, metricRecord, probe, type ClientCredentials, type ProbeEvent, type ProbeTarget } from "../probe/handler";
 import { probeBundleDir } from "../components/probe";
 import { PROJECT_DIR } from "../config/rules";
@@ -22,74 +18,25 @@ import { motoAvailability, motoClientConfig, startMoto } from "./support/moto";
  * The probe against real MCP servers on loopback (the official SDK's server, stateless Streamable HTTP), a token endpoint
  * that grants client credentials like Cognito's /oauth2/token, and servers that fail in the ways a deploy breaks them.
  */
-type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
-
-const servers: Server[] = [];
-async function listen(handler: Handler): Promise<string> {
-  const server = createServer((req, res) => void handler(req, res));
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-afterAll(async () => {
-  for (const s of servers) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
-});
+const loopback = new Loopback();
+afterAll(() => loopback.close());
+const listen = (handler: Handler) => loopback.listen(handler);
 
 const TOKEN = "token-for-mcp/resend.write";
-/** The scopes the probe's client may ask for; the token endpoint refuses a request for any other. */
-const GRANTED = ["mcp/resend.write", "mcp/gmail.read"];
-const tokenRequests: string[] = [];
 const CREDENTIALS = { clientId: "probe-client", clientSecret: "probe-secret" };
-
-/** An MCP server with two tools; with `bearer`, it answers 401 to any request without that token (the ALB's jwt-validation). */
-function mcpServer(bearer?: string): Handler {
-  return async (req, res) => {
-    if (bearer && req.headers.authorization !== `Bearer ${bearer}`) return void res.writeHead(401, { "www-authenticate": "Bearer" }).end();
-    const server = new McpServer({ name: "loopback", version: "1.0.0" });
-    server.tool("send", { to: z.string() }, async () => ({ content: [{ type: "text", text: "sent" }] }));
-    server.tool("list", {}, async () => ({ content: [{ type: "text", text: "[]" }] }));
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on("close", () => void transport.close());
-    await server.connect(transport);
-    await transport.handleRequest(req, res);
-  };
-}
-
-/** A server that speaks JSON-RPC but whose initialize fails (an upstream key refused, a crashed child behind a bridge). */
-const initializeFails: Handler = (req, res) => {
-  let body = "";
-  req.on("data", (c) => (body += c));
-  req.on("end", () => {
-    const { id } = JSON.parse(body || "{}");
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", id, error: { code: -32603, message: "upstream API key rejected" } }));
-  });
-};
-
-/** Cognito's token endpoint: Basic client authentication, grant_type client_credentials, one scope granted. */
-const tokenEndpoint: Handler = (req, res) => {
-  let body = "";
-  req.on("data", (c) => (body += c));
-  req.on("end", () => {
-    const form = new URLSearchParams(body);
-    const basic = `Basic ${Buffer.from(`${CREDENTIALS.clientId}:${CREDENTIALS.clientSecret}`).toString("base64")}`;
-    if (req.headers.authorization !== basic) return void res.writeHead(400, { "content-type": "application/json" }).end('{"error":"invalid_client"}');
-    tokenRequests.push(form.get("scope") ?? "");
-    const asked = (form.get("scope") ?? "").split(" ");
-    if (form.get("grant_type") !== "client_credentials" || asked.some((scope) => !GRANTED.includes(scope))) return void res.writeHead(400).end('{"error":"invalid_scope"}');
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ access_token: TOKEN, token_type: "Bearer", expires_in: 3600 }));
-  });
-};
+/** The scopes the probe's client may ask for; the token endpoint refuses a request for any other. */
+const issuer = tokenEndpoint(CREDENTIALS, ["mcp/resend.write", "mcp/gmail.read"], TOKEN);
+const tokenRequests = issuer.requests;
+const stateful = statefulMcpServer();
 
 const target = (url: string, extra: Partial<ProbeTarget> = {}): ProbeTarget => ({ stack: "prod", server: "resend", url, ...extra });
-let open: string, broken: string, guarded: string, tokens: string, hangs: string, failing: string, notMcp: string;
+let open: string, sessions: string, broken: string, guarded: string, tokens: string, hangs: string, failing: string, notMcp: string;
 beforeAll(async () => {
   open = `${await listen(mcpServer())}/mcp`;
   guarded = `${await listen(mcpServer(TOKEN))}/mcp`;
   broken = `${await listen(initializeFails)}/mcp`;
-  tokens = `${await listen(tokenEndpoint)}/oauth2/token`;
+  tokens = `${await listen(issuer.handler)}/oauth2/token`;
+  sessions = `${await listen(stateful.handler)}/mcp`;
   hangs = await listen(() => undefined);
   failing = await listen((_, res) => void res.writeHead(502, { "content-type": "text/html" }).end("<html>502 Bad Gateway</html>"));
   notMcp = await listen((_, res) => void res.writeHead(200, { "content-type": "text/html" }).end("<html>hello</html>"));
@@ -103,8 +50,14 @@ beforeEach(() => {
 describe("the probe against servers on loopback", () => {
   it("a healthy server: initialized, its tools listed and counted, the negotiated protocol version reported", async () => {
     const result = await probe(target(open), undefined, 5000);
-    expect(result).toMatchObject({ ok: true, tools: 2 });
+    expect(result).toMatchObject({ ok: true, tools: 2, session: "stateless", auth: "none" });
     expect(result.protocolVersion).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it("a stateful server: the probe ends the session it opened with DELETE, as a polite client does", async () => {
+    const result = await probe(target(sessions), undefined, 5000);
+    expect(result).toMatchObject({ ok: true, tools: 2, session: "ended" });
+    expect(stateful.ended).toHaveLength(1);
   });
 
   it("a server whose initialize answers a JSON-RPC error fails, with the server's message", async () => {

@@ -22,6 +22,19 @@ beforeAll(async () => {
   prod = await shippedPlan("prod");
 });
 
+/**
+ * One dev plan carrying several independent changes, each asserted by its own test: gmail and filesystem on arm64,
+ * 5 consecutive failures, WAF managed rules counting with a per-IP limit of 300 (one plan instead of four).
+ */
+let facets: Promise<Plan> | undefined;
+const devWithFacets = () =>
+  (facets ??= planWith("dev", (r) => {
+    r.servers.gmail.architecture = "arm64";
+    r.servers.filesystem.architecture = "arm64";
+    r.alerts.thresholds.consecutiveFailures = 5;
+    r.ingress.waf = { managedRules: "count", ipRateLimitPerMinute: 300 };
+  }));
+
 function planWith(stack: string, change: (raw: Record<string, any>) => void): Promise<Plan> {
   const raw = rawConfigOf(stack);
   change(raw);
@@ -183,7 +196,7 @@ describe("task definitions", () => {
   });
 
   it("arm64 when configured", async () => {
-    const plan = await planWith("dev", (r) => (r.servers.gmail.architecture = "arm64"));
+    const plan = await devWithFacets();
     expect(named(plan, "gmail-task").inputs.runtimePlatform.cpuArchitecture).toBe("ARM64");
   });
 
@@ -294,7 +307,7 @@ describe("target groups and routes", () => {
   });
 
   it("unhealthyThreshold follows alerts.thresholds.consecutiveFailures", async () => {
-    const plan = await planWith("dev", (r) => (r.alerts.thresholds.consecutiveFailures = 5));
+    const plan = await devWithFacets();
     expect(childOf(plan, "gmail", T.targetGroup)!.inputs.healthCheck.unhealthyThreshold).toBe(5);
     expect(container(plan, "gmail").healthCheck.retries).toBe(5);
   });
@@ -565,7 +578,7 @@ describe("edge: access logs and WAF", () => {
   });
 
   it("managed rules can count instead of block, and the stack-wide per-IP limit is configurable", async () => {
-    const plan = await planWith("dev", (raw) => (raw.ingress.waf = { managedRules: "count", ipRateLimitPerMinute: 300 }));
+    const plan = await devWithFacets();
     const rules = named(plan, "edge-waf").inputs.rules;
     expect(rules.filter((r: any) => r.statement.managedRuleGroupStatement).every((r: any) => "count" in r.overrideAction)).toBe(true);
     expect(rules.find((r: any) => r.name === "rate-limit-per-ip").statement.rateBasedStatement.limit).toBe(300);
@@ -627,7 +640,7 @@ describe("images: pulled, or built and pushed to the stack's ECR", () => {
   });
 
   it("an arm64 server is built for linux/arm64 under its own tag: one tag never names two platforms' images", async () => {
-    const plan = await planWith("dev", (raw) => (raw.servers.filesystem.architecture = "arm64"));
+    const plan = await devWithFacets();
     expect(named(plan, "filesystem-image").inputs.platforms).toEqual(["linux/arm64"]);
     const tagOf = (p: Plan) => named(p, "filesystem-image").inputs.tags[0].split(":").pop();
     expect(tagOf(plan)).not.toBe(tagOf(dev));
