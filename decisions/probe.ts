@@ -40,5 +40,3 @@ export const probeScopeOf = (config: StackConfig, name: string, server: ServerCo
 /** The Secrets Manager secret holding the probe's client credentials (also what `mcp-ops check` reads). */
 export const probeSecretName = (stack: string) => `mcp-stack/${stack}/probe-client`;
 
-/** Invocations a month (730 h) at the schedule. */
-export const probeRunsPerMonth = (everyMinutes: number) => Math.round((730 * 60) / everyMinutes);

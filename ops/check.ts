@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { StackConfig } from "../config/schema";
 import { probeScopeOf, probeSecretName } from "../decisions/probe";
-import { probe, type ClientCredentials, type ProbeResult } from "../probe/handler";
+import { credentialsFromSecret, probe, type ClientCredentials, type ProbeResult } from "../probe/handler";
 import { OpsError } from "./errors";
 import { withRetry, type RetryOptions } from "./retry";
 
@@ -40,9 +40,7 @@ export function checkTargets(stack: string, outputsFile: string, config: StackCo
 
 /** The probe's client credentials, from the secret the stack writes. */
 export async function probeCredentials(secrets: SecretsManagerClient, stack: string, retry?: Partial<RetryOptions>): Promise<ClientCredentials> {
-  const { GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
-  const value = await withRetry(() => secrets.send(new GetSecretValueCommand({ SecretId: probeSecretName(stack) })), retry);
-  return JSON.parse(value.SecretString ?? "{}") as ClientCredentials;
+  return withRetry(() => credentialsFromSecret(probeSecretName(stack), secrets), retry);
 }
 
 /** Checks every target at once, with one token for all their scopes, each within `timeoutMs`. */

@@ -116,7 +116,8 @@ export function estimateCost(plan: Plan, layout: Layout): CostLine[] {
   const probeFunction = ofType(plan, T.lambda).find((r) => r.parent === "probe")?.inputs;
   const isProbeAlarm = (al: PlannedResource) => al.inputs.namespace === PROBE_NAMESPACE;
   if (probeSchedule && probeFunction) {
-    const probed = JSON.parse(probeSchedule.target.input).targets.length as number;
+    const targets: { scope?: string }[] = JSON.parse(probeSchedule.target.input).targets;
+    const probed = targets.length;
     const runs = runsPerMonth(probeSchedule.scheduleExpression);
     const gbSeconds = runs * a.probeRunSeconds * (probeFunction.memorySize / 1024);
     const logsGb = (runs * probed * a.probeLogKbPerServerRun) / 1024 / 1024;
@@ -124,7 +125,7 @@ export function estimateCost(plan: Plan, layout: Layout): CostLine[] {
     const monthly =
       gbSeconds * p.lambdaArmGbSecond + (runs / 1e6) * (p.lambdaMillionRequests + p.schedulerMillionInvocations) + logsGb * p.logsIngestGb + probed * 2 * p.customMetricMonth + probeAlarms * p.alarmMetricMonth;
     add("MCP probe", `${probed} servers × ${usd(monthly / probed)} $: ${runs} runs of ${a.probeRunSeconds} s at ${probeFunction.memorySize} MB, ${probed * 2} custom metrics, ${probeAlarms} alarms`, monthly);
-    const tokens = probeSchedule.target.input.includes('"scope"') ? a.probeTokenRequestsPerMonth : 0;
+    const tokens = targets.some((t) => t.scope) ? a.probeTokenRequestsPerMonth : 0;
     add("Cognito token requests of the probe", `${tokens} (one token an hour, kept by the warm function)`, (tokens / 1000) * p.cognitoThousandTokenRequests);
   }
 

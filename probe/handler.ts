@@ -1,5 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { PROBE_LATENCY, PROBE_NAMESPACE, PROBE_SERVER, PROBE_STACK, PROBE_SUCCESS } from "./metricNames";
 
 /**
@@ -77,6 +78,8 @@ async function token(credentials: ClientCredentials, scopes: string[], signal: A
 /** Forgets kept tokens (a token the ALB refused, a test starting over). */
 export const forgetTokens = () => tokens.clear();
 
+const refusedToken = (error: unknown) => [401, 403].includes((error as { code?: unknown })?.code as number);
+
 /**
  * One probe: never throws, always within `timeoutMs`. `scopes` are what the token asks for (with cognito: every route
  * the run probes, so one token serves them all); the route's own scope must be among them.
@@ -104,8 +107,9 @@ export async function probe(target: ProbeTarget, credentials: ClientCredentials 
     const { count, session } = await Promise.race([listed, timedOut]);
     return { ok: true, latencyMs: Date.now() - started, tools: count, protocolVersion: transport.protocolVersion, session, auth: target.scope ? "token" : "none" };
   } catch (error) {
-    // A token a failed run used is asked for again next time rather than kept for the rest of its hour.
-    if (target.scope) forgetTokens();
+    // A token the route refused (401/403 from the ALB's validation) is asked for again next time; any other failure
+    // keeps it, or a server that stays down would cost a billed token request every run.
+    if (target.scope && refusedToken(error)) forgetTokens();
     return { ok: false, latencyMs: Date.now() - started, error: error instanceof Error ? error.message : String(error) };
   } finally {
     clearTimeout(timer);
@@ -128,9 +132,11 @@ export function metricRecord(target: ProbeTarget, result: ProbeResult, now = Dat
 
 /** Reads the probe's client credentials (a JSON secret) once per container. */
 let cached: Promise<ClientCredentials> | undefined;
-async function credentialsFromSecret(secretId: string): Promise<ClientCredentials> {
+
+/** The probe client's credentials: the JSON secret the stack writes (the function and `mcp-ops check` read it alike). */
+export async function credentialsFromSecret(secretId: string, client?: SecretsManagerClient): Promise<ClientCredentials> {
   const { SecretsManagerClient, GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
-  const value = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretId }));
+  const value = await (client ?? new SecretsManagerClient({})).send(new GetSecretValueCommand({ SecretId: secretId }));
   return JSON.parse(value.SecretString ?? "{}") as ClientCredentials;
 }
 

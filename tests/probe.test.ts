@@ -30,11 +30,12 @@ const tokenRequests = issuer.requests;
 const stateful = statefulMcpServer();
 
 const target = (url: string, extra: Partial<ProbeTarget> = {}): ProbeTarget => ({ stack: "prod", server: "resend", url, ...extra });
-let open: string, sessions: string, broken: string, guarded: string, tokens: string, hangs: string, failing: string, notMcp: string;
+let open: string, sessions: string, broken: string, refusing: string, guarded: string, tokens: string, hangs: string, failing: string, notMcp: string;
 beforeAll(async () => {
   open = `${await listen(mcpServer())}/mcp`;
   guarded = `${await listen(mcpServer(TOKEN))}/mcp`;
   broken = `${await listen(initializeFails)}/mcp`;
+  refusing = `${await listen(mcpServer("another-token"))}/mcp`;
   tokens = `${await listen(issuer.handler)}/oauth2/token`;
   sessions = `${await listen(stateful.handler)}/mcp`;
   hangs = await listen(() => undefined);
@@ -84,12 +85,18 @@ describe("the probe against servers on loopback", () => {
     expect(tokenRequests).toEqual(["mcp/gmail.read mcp/resend.write"]);
   });
 
-  it("a token the route refuses is not kept: the next run asks for a new one", async () => {
+  it("a token the route refuses (401) is asked for again next run; a server that is down (502) keeps it", async () => {
     const credentials: ClientCredentials = { tokenUrl: tokens, ...CREDENTIALS };
-    expect(await probe(target(failing, { scope: "mcp/resend.write" }), credentials, 5000)).toMatchObject({ ok: false });
-    expect(await probe(target(guarded, { scope: "mcp/resend.write" }), credentials, 5000)).toMatchObject({ ok: true });
+    const route = (url: string) => target(url, { scope: "mcp/resend.write" });
+    expect(await probe(route(guarded), credentials, 5000)).toMatchObject({ ok: true });
+    expect(await probe(route(failing), credentials, 5000)).toMatchObject({ ok: false });
+    expect(await probe(route(guarded), credentials, 5000)).toMatchObject({ ok: true });
+    expect(tokenRequests).toHaveLength(1);
+    expect(await probe(route(refusing), credentials, 5000)).toMatchObject({ ok: false });
+    expect(await probe(route(guarded), credentials, 5000)).toMatchObject({ ok: true });
     expect(tokenRequests).toHaveLength(2);
   });
+
 
   it("a route that wants a token the probe does not send (401) fails", async () => {
     expect(await probe(target(guarded), undefined, 5000)).toMatchObject({ ok: false });
