@@ -3,9 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Severity } from "../config/schema";
 import { alarmDescription, alarmName, metricOf, type AlarmSpec } from "../decisions/alarms";
 import { dimensionsFor, type ScopeValues } from "../decisions/metrics";
+import { PAUSED_TAG } from "../decisions/scaling";
 
 /** Set on a paused server's service and alarms: the pack and mcp-ops read it. */
-export const PAUSED_TAG = "mcp-stack:paused";
 
 export interface AlarmContext {
   stack: string;

@@ -35,6 +35,9 @@ export interface ScalingPlan {
   stepScaleOut: StepScaleOut[];
 }
 
+/** The tag a paused server's service and alarms carry (the policy pack and the plan read it). */
+export const PAUSED_TAG = "mcp-stack:paused";
+
 /** A step alarm looks at one one-minute datapoint. */
 export const STEP_ALARM_SECONDS = 60;
 

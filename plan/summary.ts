@@ -1,5 +1,6 @@
 import { PROBE_HEADER, probeReport } from "./probeSummary";
 import { reachOf, type Exposure } from "../decisions/exposure";
+import { PAUSED_TAG } from "../decisions/scaling";
 import { firstDeployChecklist } from "./firstDeploy";
 import type { Plan, PlannedResource } from "../engine/offline";
 import { backupSection } from "./backupSummary";
@@ -70,7 +71,7 @@ export function serverRows(plan: Plan): ServerRow[] {
       const container = JSON.parse(task.containerDefinitions ?? "[{}]")[0];
       const url = plan.outputs.servers?.[component.name]?.url as string | undefined;
       const rule = own.find((r) => r.name === `${component.name}-rule`)?.inputs;
-      const paused = service.tags?.["mcp-stack:paused"] === "true";
+      const paused = service.tags?.[PAUSED_TAG] === "true";
       const reach = rule ? reachOf(exposureOfPlan(plan), (rule.actions ?? []).some((a: any) => a.type === "jwt-validation")) : "dependent servers only";
       const alias = service.serviceConnectConfiguration?.services?.[0]?.clientAlias?.[0];
       const template = plan.resources.find((r) => r.name === `${component.name}-host-template`)?.inputs;

@@ -1,4 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { PAUSED_TAG } from "../../decisions/scaling";
 import { PROBE_NAMESPACE, PROBE_SUCCESS } from "../../probe/metricNames";
 import { componentOf, cronIntervalMinutes, resourcesOfType, stackOfUrn } from "./support";
 
@@ -14,7 +15,6 @@ const LISTENER_RULE = "aws:lb/listenerRule:ListenerRule";
 const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
 const OPT_OUT_TAG = "mcp-stack:unauthenticated-reason";
 const SCHEDULE = "aws:scheduler/schedule:Schedule";
-const PAUSED_TAG = "mcp-stack:paused";
 const PROBE_METRIC = { namespace: PROBE_NAMESPACE, name: PROBE_SUCCESS };
 
 /** The servers a probe schedule targets: its input is the probe's event (probe/handler.ts ProbeEvent). */
