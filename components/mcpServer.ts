@@ -7,7 +7,7 @@ import { authEnvironment, jwtValidation, protectedResourceMetadata, requiredScop
 import { discoveryConditions, discoveryPriority, prefixRewrite, routeConditions, serverUrl } from "../decisions/routing";
 import { PAUSED_TAG, scalingPlanFor, STEP_ALARM_SECONDS } from "../decisions/scaling";
 import { dimensionsFor, METRICS } from "../decisions/metrics";
-import { containerCommand, containerEnvironment, containerHealthCheck, taskSize } from "../decisions/tasks";
+import { containerCommand, containerEnvironment, containerHealthCheck, serverLogGroupName, taskSize } from "../decisions/tasks";
 import { trafficPolicyFor } from "../decisions/traffic";
 import type { Severity } from "../config/schema";
 import { alarmName, type AlarmSpec } from "../decisions/alarms";
@@ -214,7 +214,7 @@ export class McpServer extends pulumi.ComponentResource {
   private createLogGroup({ stack, protection, server, logKeyArn }: McpServerArgs) {
     const logGroup = new aws.cloudwatch.LogGroup(
       `${this.serverName}-logs`,
-      { name: `/mcp-stack/${stack}/${this.serverName}`, retentionInDays: server.logRetentionDays ?? protection.logRetentionDays, kmsKeyId: logKeyArn },
+      { name: serverLogGroupName(stack, this.serverName), retentionInDays: server.logRetentionDays ?? protection.logRetentionDays, kmsKeyId: logKeyArn },
       { parent: this, retainOnDelete: protection.retainStatefulOnDelete },
     );
     new aws.cloudwatch.LogDataProtectionPolicy(

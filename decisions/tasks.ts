@@ -1,6 +1,9 @@
 import type { ServerConfig, StackConfig } from "../config/schema";
 import { exposedTransport } from "./traffic";
 
+/** A server's log group: where its tasks write and where `mcp-ops logs` reads. */
+export const serverLogGroupName = (stack: string, server: string) => `/mcp-stack/${stack}/${server}`;
+
 export interface TaskSize {
   cpu: string;
   memory: string;

@@ -2,11 +2,14 @@ import { existsSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type Service } from "@aws-sdk/client-ecs";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { parseStackConfig } from "../config/load";
 import { PROJECT_DIR, readRawStackConfig } from "../engine/offline";
 import { table } from "../plan/table";
+import { serverLogGroupName } from "../decisions/tasks";
+import { fetchLogs, followLogs, logText, type LogLine } from "./logs";
 import { CHECK_HEADER, checkRows, checkTargets, probeCredentials, runChecks } from "./check";
 import { alarmHistory, serverState, stackAlarms, type StackAlarm } from "./alarms";
 import { describeAwsError, OpsError } from "./errors";
@@ -20,6 +23,7 @@ export interface OpsDeps {
   cloudwatch: CloudWatchClient;
   ecs: ECSClient;
   secrets: SecretsManagerClient;
+  logs: CloudWatchLogsClient;
   now: () => Date;
   out: (text: string) => void;
   err: (text: string) => void;
@@ -46,6 +50,7 @@ Commands:
   metrics   export the metric series (GetMetricData) as CSV or JSON
   restart   force a new deployment of a server
   scale     set a server's task count within its scaling min and max
+  logs      a server's log lines, all tasks merged in time order (--since, --filter, --follow)
   check     an MCP handshake with each public server like a client: initialize, tools/list, session end; exits 1 on a failure
 
 Common options:
@@ -64,6 +69,11 @@ rate, availability against the 99.9 % KPI, CPU and memory. html is one self-cont
   metrics: `Usage: mcp-ops metrics --stack S [--interval 60] [--duration 60] [--format csv|json] [--out FILE] [--server NAME]
 Exports p95 latency, requests, 5xx, CPU and memory of each server: one datapoint every --interval seconds (a multiple
 of 60) over the last --duration minutes, fetched with GetMetricData in batches of 500 queries, all pages.`,
+  logs: `Usage: mcp-ops logs NAME --stack S [--since 1h] [--filter PATTERN] [--follow] [--json]
+The server's log group (/mcp-stack/<stack>/<server>) over the window, every page of FilterLogEvents, all tasks merged in
+time order, each line with the task id that wrote it. --filter takes a CloudWatch Logs filter pattern (ERROR,
+"timed out", { $.level = "error" }). --follow keeps going with CloudWatch Logs Live Tail (no --timeout; Ctrl-C ends it).
+--json prints one JSON object per line.`,
   check: `Usage: mcp-ops check [NAME …] --stack S --outputs FILE [--stack-file FILE] [--json]
 Connects to each named server (every public one when none is named) through its public URL, as an MCP client would:
 a client-credentials token from the stack's probe client where the route requires one (read from Secrets Manager,
@@ -200,6 +210,25 @@ async function metrics(values: Record<string, any>, deps: OpsDeps): Promise<numb
   return 0;
 }
 
+async function logs(positionals: string[], values: Record<string, any>, deps: OpsDeps): Promise<number> {
+  const [name] = positionals;
+  if (!name) throw new OpsError("name the server: mcp-ops logs NAME --stack S");
+  const targets = await resolveTargets(values, deps);
+  selectServers(targets, name);
+  const group = serverLogGroupName(targets.stack, name);
+  const print = (line: LogLine) => deps.out(values.json ? JSON.stringify(line) : logText(line));
+  if (values.follow) {
+    await followLogs(deps.logs, group, values.filter, print, deps.err);
+    return 0;
+  }
+  const end = deps.now();
+  const start = new Date(end.getTime() - parseDuration(values.since ?? "1h", "--since") * 1000);
+  const lines = await fetchLogs(deps.logs, group, start, end, values.filter, deps.retry);
+  lines.forEach(print);
+  if (!lines.length) deps.err(`no log events in ${group} since ${start.toISOString()}${values.filter ? ` matching ${values.filter}` : ""}`);
+  return 0;
+}
+
 /** Each server's checks take at most this long; they run at the same time. */
 const CHECK_TIMEOUT_MS = 15000;
 
@@ -258,6 +287,8 @@ const OPTIONS = {
   yes: { type: "boolean", short: "y" },
   "stack-file": { type: "string" },
   timeout: { type: "string" },
+  filter: { type: "string" },
+  follow: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -294,6 +325,7 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
       deps.out(HELP[command]);
       return 0;
     }
+    if (command === "logs" && values.follow) return await logs(positionals, values, deps);
     const deadline = values.timeout === undefined ? (deps.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS) : Number(values.timeout);
     if (!(deadline > 0)) throw new OpsError(`--timeout ${values.timeout}: give a number of seconds above 0`);
     return await withinDeadline(deadline, command, () => {
@@ -308,6 +340,8 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
           return restart(positionals, values, deps);
         case "check":
           return check(positionals, values, deps);
+        case "logs":
+          return logs(positionals, values, deps);
         default:
           return scale(positionals, values, deps);
       }
@@ -336,6 +370,7 @@ export function defaultDeps(overrides: { maxAttempts?: number; requestTimeoutMs?
     cloudwatch: new CloudWatchClient(clientOptions),
     ecs: new ECSClient(clientOptions),
     secrets: new SecretsManagerClient(clientOptions),
+    logs: new CloudWatchLogsClient(clientOptions),
     now: () => new Date(),
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),

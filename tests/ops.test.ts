@@ -4,11 +4,13 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import { DescribeClustersCommand, DescribeServicesCommand, ECSClient, ListClustersCommand, ListServicesCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, DescribeLogGroupsCommand, FilterLogEventsCommand, PutLogEventsCommand, StartLiveTailCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { defaultDeps, HELP, runOps, type OpsDeps } from "../ops/cli";
 import { fetchSeries, seriesSpecs } from "../ops/metrics";
 import { forgetTokens } from "../probe/handler";
+import { motoAvailability, motoClientConfig, startMoto, type Moto } from "./support/moto";
 import { Loopback, mcpServer, statefulMcpServer, tokenEndpoint } from "./support/mcpLoopback";
 
 /** The CLI against recorded-shape AWS responses (aws-sdk-client-mock): no network, no credentials. */
@@ -55,6 +57,7 @@ function deps(over: Partial<OpsDeps> = {}): OpsDeps & Captured {
     cloudwatch: new CloudWatchClient({ region: "us-east-1" }),
     ecs: new ECSClient({ region: "us-east-1" }),
     secrets: new SecretsManagerClient({ region: "us-east-1" }),
+    logs: new CloudWatchLogsClient({ region: "us-east-1" }),
     now: () => NOW,
     out: (t) => void captured.stdout.push(t),
     err: (t) => void captured.stderr.push(t),
@@ -350,6 +353,66 @@ describe("npx mcp-ops", () => {
   });
 });
 
+describe("mcp-ops logs", () => {
+  const logs = mockClient(CloudWatchLogsClient);
+  const event = (minutesAgo: number, task: string, message: string) => ({ timestamp: NOW.getTime() - minutesAgo * 60000, logStreamName: `gmail/gmail/${task}`, message: `${message}\n` });
+  beforeEach(() => logs.reset());
+  afterAll(() => logs.restore());
+
+  it("merges every page and every task's stream in time order, each line with the task that wrote it", async () => {
+    logs
+      .on(FilterLogEventsCommand)
+      .resolvesOnce({ events: [event(30, "aaaa1111bbbb2222", "started"), event(5, "aaaa1111bbbb2222", "ERROR upstream 401")], nextToken: "p2" })
+      .resolves({ events: [event(20, "cccc3333dddd4444", "ERROR timed out")] });
+    const d = deps();
+    expect(await runOps(["logs", "gmail", "--stack", "prod", "--outputs", outputsFile, "--since", "2h", "--filter", "ERROR"], d)).toBe(0);
+    expect(d.stdout).toEqual([
+      "2026-11-20T11:30:00.000Z  aaaa1111bbbb  started",
+      "2026-11-20T11:40:00.000Z  cccc3333dddd  ERROR timed out",
+      "2026-11-20T11:55:00.000Z  aaaa1111bbbb  ERROR upstream 401",
+    ]);
+    const calls = logs.commandCalls(FilterLogEventsCommand).map((c) => c.args[0].input);
+    expect(calls[0]).toEqual({ logGroupName: "/mcp-stack/prod/gmail", startTime: NOW.getTime() - 2 * 3600000, endTime: NOW.getTime(), filterPattern: "ERROR", nextToken: undefined });
+    expect(calls[1].nextToken).toBe("p2");
+  });
+
+  it("--json prints one object per line; an empty window says so on stderr", async () => {
+    logs.on(FilterLogEventsCommand).resolvesOnce({ events: [event(1, "t1", "hello")] }).resolves({ events: [] });
+    const d = deps();
+    await runOps(["logs", "gmail", "--stack", "prod", "--outputs", outputsFile, "--json"], d);
+    expect(d.stdout.map((l) => JSON.parse(l))).toEqual([{ time: "2026-11-20T11:59:00.000Z", task: "t1", message: "hello" }]);
+    const empty = deps();
+    await runOps(["logs", "gmail", "--stack", "prod", "--outputs", outputsFile], empty);
+    expect(empty.stderr).toEqual(["no log events in /mcp-stack/prod/gmail since 2026-11-20T11:00:00.000Z"]);
+  });
+
+  it("--follow streams Live Tail from the log group's ARN, notes sampling and the session's end", async () => {
+    const arn = "arn:aws:logs:us-east-1:123456789012:log-group:/mcp-stack/prod/gmail";
+    logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: "/mcp-stack/prod/gmail-old" }, { logGroupName: "/mcp-stack/prod/gmail", logGroupArn: arn }] });
+    async function* stream() {
+      yield { sessionStart: { sessionId: "s" } };
+      yield { sessionUpdate: { sessionMetadata: { sampled: true }, sessionResults: [{ timestamp: NOW.getTime(), logStreamName: "gmail/gmail/t9", message: "live" }] } };
+      yield { SessionTimeoutException: { message: "3 hours" } };
+    }
+    logs.on(StartLiveTailCommand).resolves({ responseStream: stream() as any });
+    const d = deps();
+    expect(await runOps(["logs", "gmail", "--stack", "prod", "--outputs", outputsFile, "--follow", "--filter", "ERROR"], d)).toBe(0);
+    expect(d.stdout).toEqual(["2026-11-20T12:00:00.000Z  t9            live"]);
+    expect(d.stderr).toEqual(["(sampled: more than 500 events a second)", "the Live Tail session ended after its three hours; run the command again"]);
+    expect(logs.commandCalls(StartLiveTailCommand)[0].args[0].input).toEqual({ logGroupIdentifiers: [arn], logEventFilterPattern: "ERROR" });
+  });
+
+  it.each([
+    [["logs", "--stack", "prod"], "name the server: mcp-ops logs NAME --stack S"],
+    [["logs", "gmial", "--stack", "prod"], "unknown server gmial in stack prod; servers: gmail, neo4j, rag"],
+    [["logs", "gmail", "--stack", "prod", "--since", "yesterday"], "--since yesterday: use a number with s, m, h or d, such as 24h"],
+  ])("%j is refused in one line", async (args, message) => {
+    const d = deps();
+    expect(await runOps([...args, "--outputs", outputsFile], d)).toBe(2);
+    expect(d.stderr).toEqual([`mcp-ops logs: ${message}`]);
+  });
+});
+
 describe("every AWS call is bounded in time", () => {
   // An endpoint that accepts connections and never answers: the case that used to hang mcp-ops forever.
   let silent: import("node:http").Server;
@@ -474,5 +537,38 @@ describe("mcp-ops check: an MCP handshake with each public server, like a client
     const d = deps();
     expect(await runOps(["check", "--stack", "prod"], d)).toBe(2);
     expect(d.stderr[0]).toMatch(/^mcp-ops check: check needs the servers' URLs: pass --outputs FILE/);
+  });
+});
+
+const moto = motoAvailability();
+if (!moto.available) console.log(`skipped the mcp-ops tests against moto: ${moto.why}`);
+(moto.available ? describe : describe.skip)("mcp-ops logs against the AWS emulator (moto)", () => {
+  let server: Moto;
+  let client: CloudWatchLogsClient;
+  beforeAll(async () => {
+    server = await startMoto();
+    client = new CloudWatchLogsClient(motoClientConfig(server.endpoint));
+    const group = "/mcp-stack/prod/rag";
+    await client.send(new CreateLogGroupCommand({ logGroupName: group }));
+    const now = Date.now();
+    for (const [task, events] of [["task-b", [[-50, "ERROR index missing"], [-10, "served 12 tools"]]], ["task-a", [[-30, "started"], [-20, "ERROR upstream 503"]]]] as const) {
+      await client.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: `rag/rag/${task}` }));
+      await client.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: `rag/rag/${task}`, logEvents: events.map(([s, message]) => ({ timestamp: now + s * 1000, message })) }));
+    }
+  }, 30000);
+  afterAll(() => server?.stop());
+
+  it("reads the server's log group the stack creates, all tasks merged in time order, filtered", async () => {
+    const d = { ...deps({ logs: client, now: () => new Date() }) };
+    expect(await runOps(["logs", "rag", "--stack", "prod", "--outputs", outputsFile, "--since", "5m"], d)).toBe(0);
+    expect(d.stdout.map((l) => l.split(/\s{2,}/).slice(1))).toEqual([
+      ["task-b", "ERROR index missing"],
+      ["task-a", "started"],
+      ["task-a", "ERROR upstream 503"],
+      ["task-b", "served 12 tools"],
+    ]);
+    const filtered = deps({ logs: client, now: () => new Date() });
+    await runOps(["logs", "rag", "--stack", "prod", "--outputs", outputsFile, "--filter", "ERROR"], filtered);
+    expect(filtered.stdout.map((l) => l.split(/\s{2,}/)[2])).toEqual(["ERROR index missing", "ERROR upstream 503"]);
   });
 });
