@@ -337,6 +337,9 @@ export class McpServer extends pulumi.ComponentResource {
       `${name}-task`,
       {
         family: `mcp-${stack}-${name}`,
+        // A replaced revision stays ACTIVE: ECS refuses to point a service at an INACTIVE (deregistered) revision
+        // (ECS API reference, DeregisterTaskDefinition), so without this no rollback to the previous version is possible.
+        skipDestroy: true,
         requiresCompatibilities: [args.host ? "EC2" : "FARGATE"],
         networkMode: "awsvpc",
         cpu: size.cpu,

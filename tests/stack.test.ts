@@ -195,6 +195,10 @@ describe("task definitions", () => {
     expect(named(prod, "neo4j-task").inputs).toMatchObject({ cpu: "1024", memory: "4096" });
   });
 
+  it("a new version keeps the previous task definition revision ACTIVE, so a service can be rolled back to it", () => {
+    for (const name of ALL) expect(named(prod, `${name}-task`).inputs.skipDestroy).toBe(true);
+  });
+
   it("arm64 when configured", async () => {
     const plan = await devWithFacets();
     expect(named(plan, "gmail-task").inputs.runtimePlatform.cpuArchitecture).toBe("ARM64");
