@@ -10,6 +10,7 @@ import { PROJECT_DIR, readRawStackConfig } from "../engine/offline";
 import { table } from "../plan/table";
 import { serverLogGroupName } from "../decisions/tasks";
 import { fetchLogs, followLogs, logText, type LogLine } from "./logs";
+import { rollBack, rollbackTarget } from "./rollback";
 import { CHECK_HEADER, checkRows, checkTargets, probeCredentials, runChecks } from "./check";
 import { alarmHistory, serverState, stackAlarms, type StackAlarm } from "./alarms";
 import { describeAwsError, OpsError } from "./errors";
@@ -34,10 +35,13 @@ export interface OpsDeps {
   projectDir?: string;
   /** The whole command's time limit (--timeout); every AWS request also has its own (defaultDeps). */
   deadlineSeconds?: number;
+  /** Milliseconds between looks at a deployment that is under way (rollback). */
+  pollMs?: number;
 }
 
 /** A command gives up after this long by default: on-call needs an answer or an error, never a hang. */
 export const DEFAULT_DEADLINE_SECONDS = 120;
+export const ROLLBACK_DEADLINE_SECONDS = 900;
 
 export const HELP: Record<string, string> = {
   main: `mcp-ops: on-call commands for an mcp-stack stack, straight from CloudWatch and ECS.
@@ -50,6 +54,7 @@ Commands:
   metrics   export the metric series (GetMetricData) as CSV or JSON
   restart   force a new deployment of a server
   scale     set a server's task count within its scaling min and max
+  rollback  put a server back on its previous (or a given) task definition revision and follow the deployment
   logs      a server's log lines, all tasks merged in time order (--since, --filter, --follow)
   check     an MCP handshake with each public server like a client: initialize, tools/list, session end; exits 1 on a failure
 
@@ -69,6 +74,10 @@ rate, availability against the 99.9 % KPI, CPU and memory. html is one self-cont
   metrics: `Usage: mcp-ops metrics --stack S [--interval 60] [--duration 60] [--format csv|json] [--out FILE] [--server NAME]
 Exports p95 latency, requests, 5xx, CPU and memory of each server: one datapoint every --interval seconds (a multiple
 of 60) over the last --duration minutes, fetched with GetMetricData in batches of 500 queries, all pages.`,
+  rollback: `Usage: mcp-ops rollback NAME --stack S [--to REVISION] [--yes] [--timeout 900]
+Points the server's ECS service at the previous ACTIVE task definition revision (or --to REVISION) and follows the
+deployment until ECS reports it COMPLETED or FAILED (exit 1), or --timeout passes (exit 1, still under way). The next
+pulumi up deploys the stack file's version again: to keep the old version, put its image back in Pulumi.<stack>.yaml.`,
   logs: `Usage: mcp-ops logs NAME --stack S [--since 1h] [--filter PATTERN] [--follow] [--json]
 The server's log group (/mcp-stack/<stack>/<server>) over the window, every page of FilterLogEvents, all tasks merged in
 time order, each line with the task id that wrote it. --filter takes a CloudWatch Logs filter pattern (ERROR,
@@ -229,6 +238,29 @@ async function logs(positionals: string[], values: Record<string, any>, deps: Op
   return 0;
 }
 
+async function rollback(positionals: string[], values: Record<string, any>, deps: OpsDeps, deadlineSeconds: number): Promise<number> {
+  const [name] = positionals;
+  if (!name) throw new OpsError("name the server: mcp-ops rollback NAME --stack S [--to REVISION]");
+  const to = values.to === undefined ? undefined : Number(values.to);
+  if (to !== undefined && !(Number.isInteger(to) && to > 0)) throw new OpsError(`--to ${values.to}: give a revision number, such as 6`);
+  const targets = await resolveTargets(values, deps);
+  selectServers(targets, name);
+  const service = targets.services[name];
+  const { family, from, to: target } = await rollbackTarget(deps.ecs, targets.clusterName, service, to, deps.retry);
+  await confirmOrYes(`Roll ${name} in ${targets.stack} back from ${family}:${from} to ${family}:${target}?`, !!values.yes, deps);
+  const started = Date.now();
+  const { outcome, reason } = await rollBack(deps.ecs, targets.clusterName, service, `${family}:${target}`, {
+    pollMs: deps.pollMs ?? 15000,
+    // Leave a poll's margin inside the command's deadline, so the answer is this one and not the deadline's.
+    deadline: started + deadlineSeconds * 1000 - (deps.pollMs ?? 15000),
+    now: () => Date.now(),
+    retry: deps.retry,
+  });
+  deps.out(`${name}: ${family}:${from} → ${family}:${target}: deployment ${outcome}${reason ? ` (${reason})` : ""}`);
+  deps.out(`The next pulumi up deploys the version of Pulumi.${targets.stack}.yaml again; to keep ${family}:${target}, put its image back in servers.${name} there.`);
+  return outcome === "COMPLETED" ? 0 : 1;
+}
+
 /** Each server's checks take at most this long; they run at the same time. */
 const CHECK_TIMEOUT_MS = 15000;
 
@@ -288,6 +320,7 @@ const OPTIONS = {
   "stack-file": { type: "string" },
   timeout: { type: "string" },
   filter: { type: "string" },
+  to: { type: "string" },
   follow: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -326,7 +359,9 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
       return 0;
     }
     if (command === "logs" && values.follow) return await logs(positionals, values, deps);
-    const deadline = values.timeout === undefined ? (deps.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS) : Number(values.timeout);
+    // A rollback waits for ECS to replace every task: minutes, not seconds.
+    const fallback = deps.deadlineSeconds ?? (command === "rollback" ? ROLLBACK_DEADLINE_SECONDS : DEFAULT_DEADLINE_SECONDS);
+    const deadline = values.timeout === undefined ? fallback : Number(values.timeout);
     if (!(deadline > 0)) throw new OpsError(`--timeout ${values.timeout}: give a number of seconds above 0`);
     return await withinDeadline(deadline, command, () => {
       switch (command) {
@@ -342,6 +377,8 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
           return check(positionals, values, deps);
         case "logs":
           return logs(positionals, values, deps);
+        case "rollback":
+          return rollback(positionals, values, deps, deadline);
         default:
           return scale(positionals, values, deps);
       }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
-import { DescribeClustersCommand, DescribeServicesCommand, ECSClient, ListClustersCommand, ListServicesCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import { DescribeClustersCommand, DescribeServicesCommand, ECSClient, ListClustersCommand, ListServicesCommand, ListTaskDefinitionsCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, DescribeLogGroupsCommand, FilterLogEventsCommand, PutLogEventsCommand, StartLiveTailCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
@@ -330,7 +330,7 @@ describe("mcp-ops restart and scale", () => {
 });
 
 describe("help", () => {
-  it.each(["status", "report", "metrics", "restart", "scale"])("mcp-ops %s --help", async (command) => {
+  it.each(["status", "report", "metrics", "restart", "scale", "rollback", "logs", "check"])("mcp-ops %s --help", async (command) => {
     const d = deps();
     expect(await runOps([command, "--help"], d)).toBe(0);
     expect(d.stdout[0]).toBe(HELP[command]);
@@ -350,6 +350,62 @@ describe("npx mcp-ops", () => {
     const result = spawnSync(process.execPath, [path.resolve(__dirname, "../bin/mcp-ops.js"), "--help"], { encoding: "utf8", timeout: 30000 });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("mcp-ops: on-call commands for an mcp-stack stack");
+  });
+});
+
+describe("mcp-ops rollback", () => {
+  const arn = (family: string, revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/${family}:${revision}`;
+  const running = (revision: number, rollout = "COMPLETED", id = "ecs-svc/1") => ({
+    services: [{ serviceName: "gmail-service-0f9e8d7", taskDefinition: arn("mcp-prod-gmail", revision), deployments: [{ id, status: "PRIMARY", rolloutState: rollout }] }] as any[],
+  });
+  beforeEach(() => {
+    ecs.reset();
+    ecs.on(ListTaskDefinitionsCommand)
+      .resolvesOnce({ taskDefinitionArns: [arn("mcp-prod-gmail", 7), arn("mcp-prod-gmail-restore", 3), arn("mcp-prod-gmail", 6)], nextToken: "p2" })
+      .resolves({ taskDefinitionArns: [arn("mcp-prod-gmail", 4)] });
+  });
+
+  it("goes back to the newest ACTIVE revision before the running one and follows the deployment to COMPLETED", async () => {
+    ecs.on(DescribeServicesCommand).resolvesOnce(running(7)).resolvesOnce(running(6, "IN_PROGRESS", "ecs-svc/2")).resolves(running(6, "COMPLETED", "ecs-svc/2"));
+    ecs.on(UpdateServiceCommand).resolves({ service: { deployments: [{ id: "ecs-svc/2", status: "PRIMARY", rolloutState: "IN_PROGRESS" }] } as any });
+    const d = deps({ pollMs: 1 });
+    expect(await runOps(["rollback", "gmail", "--stack", "prod", "--outputs", outputsFile, "--yes"], d)).toBe(0);
+    expect(ecs.commandCalls(UpdateServiceCommand)[0].args[0].input).toEqual({ cluster: "platform-cluster-1a2b3c4", service: "gmail-service-0f9e8d7", taskDefinition: "mcp-prod-gmail:6" });
+    expect(ecs.commandCalls(ListTaskDefinitionsCommand)[0].args[0].input).toMatchObject({ familyPrefix: "mcp-prod-gmail", status: "ACTIVE" });
+    expect(d.stdout[0]).toBe("gmail: mcp-prod-gmail:7 → mcp-prod-gmail:6: deployment COMPLETED");
+    expect(d.stdout[1]).toMatch(/^The next pulumi up deploys the version of Pulumi\.prod\.yaml again/);
+  });
+
+  it("--to a given ACTIVE revision; a rollout ECS fails exits 1 with its reason", async () => {
+    ecs.on(DescribeServicesCommand).resolvesOnce(running(7)).resolves({ services: [{ deployments: [{ id: "ecs-svc/3", status: "PRIMARY", rolloutState: "FAILED", rolloutStateReason: "tasks failed to start" }] }] as any[] });
+    ecs.on(UpdateServiceCommand).resolves({ service: { deployments: [{ id: "ecs-svc/3", status: "PRIMARY" }] } as any });
+    const d = deps({ pollMs: 1 });
+    expect(await runOps(["rollback", "gmail", "--stack", "prod", "--outputs", outputsFile, "--to", "4", "--yes"], d)).toBe(1);
+    expect(ecs.commandCalls(UpdateServiceCommand)[0].args[0].input.taskDefinition).toBe("mcp-prod-gmail:4");
+    expect(d.stdout[0]).toBe("gmail: mcp-prod-gmail:7 → mcp-prod-gmail:4: deployment FAILED (tasks failed to start)");
+  });
+
+  it.each([
+    [["--to", "5"], "mcp-prod-gmail:5 is not an ACTIVE revision (ECS cannot run deregistered ones); ACTIVE: 7, 6, 4"],
+    [["--to", "7"], "mcp-prod-gmail:7 is already what runs"],
+    [["--to", "six"], "--to six: give a revision number, such as 6"],
+  ])("%j is refused before anything changes", async (extra, message) => {
+    ecs.on(DescribeServicesCommand).resolves(running(7));
+    const d = deps();
+    expect(await runOps(["rollback", "gmail", "--stack", "prod", "--outputs", outputsFile, "--yes", ...extra], d)).toBe(2);
+    expect(d.stderr).toEqual([`mcp-ops rollback: ${message}`]);
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+  });
+
+  it("the first revision has nothing before it; without a terminal, --yes is required", async () => {
+    ecs.on(DescribeServicesCommand).resolves(running(4));
+    const d = deps();
+    expect(await runOps(["rollback", "gmail", "--stack", "prod", "--outputs", outputsFile, "--yes"], d)).toBe(2);
+    expect(d.stderr).toEqual(["mcp-ops rollback: mcp-prod-gmail has no ACTIVE revision before 4 to go back to"]);
+    ecs.on(DescribeServicesCommand).resolves(running(7));
+    const noTty = deps();
+    expect(await runOps(["rollback", "gmail", "--stack", "prod", "--outputs", outputsFile], noTty)).toBe(2);
+    expect(noTty.stderr).toEqual(["mcp-ops rollback: refusing without --yes: there is no terminal to confirm on"]);
   });
 });
 
