@@ -31,7 +31,10 @@ import { rateRuleNames, webAclName } from "./decisions/waf";
 export interface StackOutputs {
   albDnsName: pulumi.Output<string>;
   clusterName: pulumi.Output<string>;
-  servers: Record<string, { url?: pulumi.Output<string>; serviceName: pulumi.Output<string>; logGroupName: pulumi.Output<string>; dashboardUrl: pulumi.Output<string> }>;
+  servers: Record<
+    string,
+    { url?: pulumi.Output<string>; serviceName: pulumi.Output<string>; logGroupName: pulumi.Output<string>; dashboardUrl: pulumi.Output<string>; taskDefinition: pulumi.Output<string> }
+  >;
   dashboardUrl: pulumi.Output<string>;
   /** Per volume (`server:/path`): what a later deploy must not replace. Read back by program.ts before each deploy. */
   volumes: Record<string, DeployedVolumeOutput>;
@@ -219,6 +222,8 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
       serviceName: component.service.name,
       logGroupName: component.logGroup.name,
       dashboardUrl: dashboards.serverUrls[name],
+      // What this deploy set: mcp-ops status flags a service running anything else (a rollback, a manual change).
+      taskDefinition: component.service.taskDefinition as pulumi.Output<string>,
     };
   }
   const volumeOutputs: StackOutputs["volumes"] = {};

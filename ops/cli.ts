@@ -10,7 +10,8 @@ import { PROJECT_DIR, readRawStackConfig } from "../engine/offline";
 import { table } from "../plan/table";
 import { serverLogGroupName } from "../decisions/tasks";
 import { fetchLogs, followLogs, logText, type LogLine } from "./logs";
-import { rollBack, rollbackTarget } from "./rollback";
+import { revisionOf, rollBack, rollbackTarget } from "./rollback";
+import { imageText, runningImages } from "./running";
 import { CHECK_HEADER, checkRows, checkTargets, probeCredentials, runChecks } from "./check";
 import { alarmHistory, serverState, stackAlarms, type StackAlarm } from "./alarms";
 import { describeAwsError, OpsError } from "./errors";
@@ -49,7 +50,7 @@ export const HELP: Record<string, string> = {
 Usage: mcp-ops <command> --stack <stack> [options]     (or npm run ops -- <command> …)
 
 Commands:
-  status    each server's alarm state, running/desired tasks, last deployment, the MCP probe's last result; exits 1 if a P1 alarm fires
+  status    each server's alarm state, tasks, last deployment, revision, running image, MCP probe; exits 1 if a P1 alarm fires
   report    health report per server (alarm history, p95, requests, 5xx, availability vs 99.9 %, CPU, memory)
   metrics   export the metric series (GetMetricData) as CSV or JSON
   restart   force a new deployment of a server
@@ -66,8 +67,10 @@ Common options:
 Region and credentials come from the usual AWS environment (AWS_PROFILE, AWS_REGION, …).
 Run mcp-ops <command> --help for a command's options.`,
   status: `Usage: mcp-ops status --stack S [--server NAME] [--json]
-Each server's state from its alarms (OK, ALARM P1…P4, INSUFFICIENT_DATA), running vs desired tasks and the last
-deployment's rollout state. Exit code 1 when any P1 alarm is in ALARM, so it can gate scripts.`,
+Each server's state from its alarms (OK, ALARM P1…P4, INSUFFICIENT_DATA), running vs desired tasks, the last
+deployment's rollout state, the running task definition revision (with --outputs: "(deployed N)" when it is not the
+one the last deploy set), the main container's image and digest(s), and the MCP probe's last result. Exit code 1
+when any P1 alarm is in ALARM, so it can gate scripts.`,
   report: `Usage: mcp-ops report --stack S [--format text|json|html] [--out FILE] [--since 24h] [--server NAME]
 A health report per server over the window (--since: 30m, 24h, 7d): alarm state changes, p95 latency, requests, 5xx
 rate, availability against the 99.9 % KPI, CPU and memory. html is one self-contained file with charts.`,
@@ -122,6 +125,14 @@ const deliver = (text: string, out: string | undefined, deps: OpsDeps) => {
   } else deps.out(text);
 };
 
+/** The running revision, flagged when it is not the one the last deploy set (a rollback, a change outside Pulumi). */
+function revisionText(running: string | undefined, deployed: string | undefined): string {
+  if (!running) return "?";
+  const now = revisionOf(running).revision;
+  if (!deployed || deployed === running) return String(now);
+  return `${now} (deployed ${revisionOf(deployed).revision})`;
+}
+
 type LastProbe = { ok: boolean; latencyMs?: number; at: string } | "no data" | "not probed";
 
 /** The newest probe datapoint of a server: success or failure, with the latency of a success. */
@@ -152,6 +163,7 @@ async function status(values: Record<string, any>, deps: OpsDeps): Promise<numbe
   // The probe's last result: its datapoints of the last ten minutes, one a minute.
   const end = deps.now();
   const probes = await fetchSeries(deps.cloudwatch, servers.flatMap((s) => probeSpecs(s, alarms, 60)), new Date(end.getTime() - 10 * 60 * 1000), end, { retry: deps.retry });
+  const images = await runningImages(deps.ecs, targets.clusterName, Object.fromEntries(servers.map((s) => [s, targets.services[s]])), deps.retry);
   const rows = servers.map((server) => {
     const own = alarms.filter((a) => a.server === server);
     const service = described.find((s) => s.serviceName === targets.services[server]);
@@ -165,14 +177,16 @@ async function status(values: Record<string, any>, deps: OpsDeps): Promise<numbe
       desired: service?.desiredCount ?? 0,
       deployment: primary ? `${primary.rolloutState ?? "?"}${primary.rolloutStateReason ? `: ${primary.rolloutStateReason}` : ""}` : "unknown",
       probe: lastProbe(probes.series.filter((x) => x.server === server), own),
+      image: imageText(images[server]),
+      revision: revisionText(service?.taskDefinition, targets.deployed?.[server]),
     };
   });
   if (values.json) deps.out(JSON.stringify({ stack: targets.stack, servers: rows }, null, 2));
   else
     deps.out(
       table(
-        ["server", "state", "firing", "no data", "tasks", "deployment", "MCP probe"],
-        rows.map((r) => [r.server, r.state, r.firing.join(", ") || "-", String(r.insufficient), `${r.running}/${r.desired}`, r.deployment, probeText(r.probe, end)]),
+        ["server", "state", "firing", "no data", "tasks", "deployment", "revision", "image", "MCP probe"],
+        rows.map((r) => [r.server, r.state, r.firing.join(", ") || "-", String(r.insufficient), `${r.running}/${r.desired}`, r.deployment, r.revision, r.image, probeText(r.probe, end)]),
       ),
     );
   return rows.some((r) => r.state === "ALARM P1") ? 1 : 0;

@@ -8,6 +8,8 @@ export interface StackTargets {
   clusterName: string;
   /** Server name → ECS service name. */
   services: Record<string, string>;
+  /** Server name → the task definition ARN the last deploy set (from the outputs; unknown when found by tags). */
+  deployed?: Record<string, string>;
 }
 
 /** From `pulumi stack output --json` of the stack: clusterName and servers.<name>.serviceName. */
@@ -19,7 +21,13 @@ export function targetsFromOutputs(stack: string, file: string): StackTargets {
     throw new OpsError(`${file} is not readable JSON (${(error as Error).message}); write it with pulumi stack output --json --stack ${stack} > ${file}`);
   }
   if (!outputs.clusterName || !outputs.servers) throw new OpsError(`${file} is not the output of pulumi stack output --json for an mcp-stack stack (no clusterName or servers)`);
-  return { stack, clusterName: outputs.clusterName, services: Object.fromEntries(Object.entries<any>(outputs.servers).map(([name, s]) => [name, s.serviceName])) };
+  const servers = Object.entries<any>(outputs.servers);
+  return {
+    stack,
+    clusterName: outputs.clusterName,
+    services: Object.fromEntries(servers.map(([name, s]) => [name, s.serviceName])),
+    deployed: Object.fromEntries(servers.filter(([, s]) => s.taskDefinition).map(([name, s]) => [name, s.taskDefinition])),
+  };
 }
 
 const chunks = <T>(items: T[], size: number) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));

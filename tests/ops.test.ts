@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
-import { DescribeClustersCommand, DescribeServicesCommand, ECSClient, ListClustersCommand, ListServicesCommand, ListTaskDefinitionsCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import { DescribeClustersCommand, DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, ListClustersCommand, ListServicesCommand, ListTaskDefinitionsCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, DescribeLogGroupsCommand, FilterLogEventsCommand, PutLogEventsCommand, StartLiveTailCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
@@ -69,6 +69,7 @@ function deps(over: Partial<OpsDeps> = {}): OpsDeps & Captured {
 
 const service = (name: string, running: number, desired: number, rollout = "COMPLETED") => ({
   serviceName: `${name}-service-0f9e8d7`,
+  taskDefinition: `arn:aws:ecs:us-east-1:123456789012:task-definition/mcp-prod-${name}:5`,
   runningCount: running,
   desiredCount: desired,
   deployments: [{ status: "PRIMARY", rolloutState: rollout }],
@@ -99,7 +100,7 @@ describe("mcp-ops status", () => {
     cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: ALARMS_PAGE_2 });
     const d = deps();
     expect(await runOps(["status", "--stack", "prod", "--outputs", outputsFile, "--server", "rag", "--json"], d)).toBe(0);
-    expect(JSON.parse(d.stdout[0]).servers).toEqual([{ server: "rag", state: "ALARM P3", firing: ["P3 cpu"], insufficient: 0, running: 2, desired: 2, deployment: "COMPLETED", probe: "not probed" }]);
+    expect(JSON.parse(d.stdout[0]).servers).toEqual([{ server: "rag", state: "ALARM P3", firing: ["P3 cpu"], insufficient: 0, running: 2, desired: 2, deployment: "COMPLETED", probe: "not probed", image: "no running task", revision: "5" }]);
   });
 
   it("shows the MCP probe's last result next to the alarms, read from the metric its probe alarm watches", async () => {
@@ -128,7 +129,7 @@ describe("mcp-ops status", () => {
     expect(text).toMatch(/MCP probe/);
     expect(text).toMatch(/gmail .* ok 412 ms, 2 min ago/);
     expect(text).toMatch(/rag .* FAILED, 1 min ago/);
-    expect(text).toMatch(/neo4j .*COMPLETED\s+-\s*$/m);
+    expect(text).toMatch(/neo4j .*COMPLETED.*\s-\s*$/m);
     const queries = cw.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries!;
     expect(queries.find((q) => q.Id === "p_rag_probeSuccess")!.MetricStat).toEqual({
       Metric: { Namespace: "MCPStack/Probe", MetricName: "ProbeSuccess", Dimensions: [{ Name: "Stack", Value: "prod" }, { Name: "Server", Value: "rag" }] },
@@ -138,6 +139,27 @@ describe("mcp-ops status", () => {
     const json = deps();
     await runOps(["status", "--stack", "prod", "--outputs", outputsFile, "--server", "gmail", "--json"], json);
     expect(JSON.parse(json.stdout[0]).servers[0].probe).toEqual({ ok: true, latencyMs: 412, at: at(2).toISOString() });
+  });
+
+  it("shows each server's running image (tag and digest) and revision, flagging one that is not what the last deploy set", async () => {
+    const deployed = path.join(dir, "outputs-deployed.json");
+    const taskDef = (name: string, revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/mcp-prod-${name}:${revision}`;
+    writeFileSync(deployed, JSON.stringify({ clusterName: "platform-cluster-1a2b3c4", servers: Object.fromEntries(SERVERS.map((s) => [s, { serviceName: `${s}-service-0f9e8d7`, taskDefinition: taskDef(s, s === "gmail" ? 6 : 5) }])) }));
+    ecs.on(ListTasksCommand).callsFake((input) => ({ taskArns: input.serviceName.startsWith("gmail") ? ["t1", "t2"] : [] }));
+    ecs.on(DescribeTasksCommand).resolves({
+      tasks: ["a", "b"].map((x) => ({
+        containers: [
+          { name: "tmp-permissions", image: "busybox:1.37", imageDigest: "sha256:" + "f".repeat(64) },
+          { name: "gmail", image: "ghcr.io/example/gmail-mcp:1.1.11", imageDigest: `sha256:${x.repeat(64)}` },
+        ],
+      })) as any[],
+    });
+    const d = deps();
+    await runOps(["status", "--stack", "prod", "--outputs", deployed], d);
+    const text = d.stdout.join("\n");
+    expect(text).toMatch(/^gmail .*IN_PROGRESS\s+5 \(deployed 6\)\s+gmail-mcp:1\.1\.11 aaaaaaaaaaaa bbbbbbbbbbbb/m);
+    expect(text).toMatch(/^rag .*COMPLETED\s+5\s+no running task/m);
+    expect(ecs.commandCalls(ListTasksCommand)[0].args[0].input).toMatchObject({ cluster: "platform-cluster-1a2b3c4", serviceName: "gmail-service-0f9e8d7", desiredStatus: "RUNNING" });
   });
 
   it("a paused server (its alarms' actions disabled by the stack) shows PAUSED and does not fail the gate", async () => {

@@ -485,6 +485,10 @@ describe("outputs", () => {
     expect(prod.outputs.servers.neo4j.url).toBeUndefined();
     expect(prod.outputs.albDnsName).toMatch(/\.elb\.amazonaws\.com$/);
   });
+
+  it("each server's task definition as this deploy set it (mcp-ops status compares what runs with it)", () => {
+    for (const name of ALL) expect(prod.outputs.servers[name].taskDefinition).toMatch(new RegExp(`^arn:aws:ecs:us-east-1:\\d{12}:task-definition/mcp-prod-${name}:\\d+$`));
+  });
 });
 
 describe("invalid config", () => {
