@@ -11,7 +11,7 @@ const steps = (job: any) => job.steps as any[];
 const uses = (job: any, action: string) => steps(job).find((s) => String(s.uses ?? "").startsWith(`${action}@`));
 
 describe("GitHub workflows", () => {
-  it.each(["preview.yml", "deploy.yml"])("%s is a valid workflow", (name) => {
+  it.each(["preview.yml", "deploy.yml", "health-report.yml"])("%s is a valid workflow", (name) => {
     expect(validateWorkflow(source(name)).errors).toEqual([]);
   });
 
@@ -23,7 +23,7 @@ describe("GitHub workflows", () => {
   const PINNED = /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/;
 
   it("every action is pinned by commit, with its version in a comment; permissions are per job, none by default", () => {
-    for (const name of ["preview.yml", "deploy.yml"]) {
+    for (const name of ["preview.yml", "deploy.yml", "health-report.yml"]) {
       const wf = workflow(name);
       expect(wf.permissions).toEqual({});
       for (const [jobName, job] of Object.entries<any>(wf.jobs)) {
@@ -63,6 +63,23 @@ describe("GitHub workflows", () => {
     for (const job of Object.values<any>(workflow("preview.yml").jobs)) {
       for (const run of steps(job).map((s) => s.run).filter((r) => String(r).startsWith("npm ci"))) expect(run).toBe("npm ci --ignore-scripts");
     }
+  });
+
+  it("health report: weekly per stack, read-only credentials of its own environment, the HTML kept as an artifact", () => {
+    const wf = workflow("health-report.yml");
+    expect(wf.on.schedule).toEqual([{ cron: "0 6 * * 1" }]);
+    const job = wf.jobs.report;
+    expect(job.strategy.matrix.stack).toEqual(["dev", "prod"]);
+    expect(job.environment).toBe("reports-${{ matrix.stack }}");
+    expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(uses(job, "aws-actions/configure-aws-credentials").with["role-to-assume"]).toBe("${{ vars.AWS_REPORT_ROLE_ARN }}");
+    const report = steps(job).find((s) => String(s.run ?? "").includes("mcp-ops report"));
+    expect(report.run).toBe('npx mcp-ops report --stack "${{ matrix.stack }}" --since 7d --format html --out "health-${{ matrix.stack }}.html"');
+    expect(uses(job, "actions/upload-artifact").with).toMatchObject({ path: "health-${{ matrix.stack }}.html", "retention-days": 90 });
+    expect(steps(job).find((s) => s.run === "npm ci --ignore-scripts")).toBeDefined();
+    // Posted only where a webhook is configured, and the secret is tested through the job's env (not in if: itself).
+    expect(job.env.HAS_WEBHOOK).toBe("${{ secrets.HEALTH_REPORT_WEBHOOK_URL != '' }}");
+    expect(steps(job).find((s) => s.name === "Post the summary").if).toBe("env.HAS_WEBHOOK == 'true'");
   });
 
   it("deploy: dev on pushes to main, prod only from main (tags or by hand) behind an approving environment, never two deploys of a stack at once", () => {
