@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type Service } from "@aws-sdk/client-ecs";
@@ -10,6 +11,7 @@ import { PROJECT_DIR, readRawStackConfig } from "../engine/offline";
 import { table } from "../plan/table";
 import { serverLogGroupName } from "../decisions/tasks";
 import { fetchLogs, followLogs, logText, type LogLine } from "./logs";
+import { setRunning } from "./pause";
 import { revisionOf, rollBack, rollbackTarget } from "./rollback";
 import { imageText, runningImages } from "./running";
 import { CHECK_HEADER, checkRows, checkTargets, probeCredentials, runChecks } from "./check";
@@ -26,6 +28,7 @@ export interface OpsDeps {
   ecs: ECSClient;
   secrets: SecretsManagerClient;
   logs: CloudWatchLogsClient;
+  autoscaling: ApplicationAutoScalingClient;
   now: () => Date;
   out: (text: string) => void;
   err: (text: string) => void;
@@ -55,6 +58,7 @@ Commands:
   metrics   export the metric series (GetMetricData) as CSV or JSON
   restart   force a new deployment of a server
   scale     set a server's task count within its scaling min and max
+  stop      stop a server now (0 tasks, autoscaling 0–0, its alarms silenced); start undoes it
   rollback  put a server back on its previous (or a given) task definition revision and follow the deployment
   logs      a server's log lines, all tasks merged in time order (--since, --filter, --follow)
   check     an MCP handshake with each public server like a client: initialize, tools/list, session end; exits 1 on a failure
@@ -77,6 +81,13 @@ rate, availability against the 99.9 % KPI, CPU and memory. html is one self-cont
   metrics: `Usage: mcp-ops metrics --stack S [--interval 60] [--duration 60] [--format csv|json] [--out FILE] [--server NAME]
 Exports p95 latency, requests, 5xx, CPU and memory of each server: one datapoint every --interval seconds (a multiple
 of 60) over the last --duration minutes, fetched with GetMetricData in batches of 500 queries, all pages.`,
+  stop: `Usage: mcp-ops stop NAME --stack S [--yes]
+For emergencies: sets the server's autoscaling bounds to 0–0 and its desired count to 0, and disables its alarms'
+actions (what servers.<name>.paused: true does). The next pulumi up starts it again unless the stack file says
+paused: true — set it there to keep the server stopped.`,
+  start: `Usage: mcp-ops start NAME --stack S [--yes] [--stack-file FILE]
+Undoes stop: the autoscaling bounds and desired count from servers.<name>.scaling of Pulumi.<stack>.yaml, alarm
+actions enabled again. If the stack file says paused: true, the next pulumi up stops it again: remove it there.`,
   rollback: `Usage: mcp-ops rollback NAME --stack S [--to REVISION] [--yes] [--timeout 900]
 Points the server's ECS service at the previous ACTIVE task definition revision (or --to REVISION) and follows the
 deployment until ECS reports it COMPLETED or FAILED (exit 1), or --timeout passes (exit 1, still under way). The next
@@ -303,6 +314,33 @@ async function restart(positionals: string[], values: Record<string, any>, deps:
   return 0;
 }
 
+async function stopOrStart(command: "stop" | "start", positionals: string[], values: Record<string, any>, deps: OpsDeps): Promise<number> {
+  const [name] = positionals;
+  if (!name) throw new OpsError(`name the server: mcp-ops ${command} NAME --stack S`);
+  const targets = await resolveTargets(values, deps);
+  selectServers(targets, name);
+  const file = values["stack-file"] ?? path.join(deps.projectDir ?? PROJECT_DIR, `Pulumi.${targets.stack}.yaml`);
+  if (!existsSync(file)) throw new OpsError(`no stack file ${file} to read ${name}'s scaling bounds from; pass --stack-file`);
+  const server = parseStackConfig(readRawStackConfig(file)).servers[name];
+  if (!server) throw new OpsError(`${name} is not in ${file}`);
+  const bounds = command === "stop" ? { min: 0, max: 0 } : { min: server.scaling.min, max: server.scaling.max };
+  const alarms = (await stackAlarms(deps.cloudwatch, targets.stack, Object.keys(targets.services), deps.retry)).filter((a) => a.server === name).map((a) => a.name);
+  await confirmOrYes(
+    command === "stop" ? `Stop ${name} in ${targets.stack} (0 tasks, ${alarms.length} alarms silenced)?` : `Start ${name} in ${targets.stack} (${bounds.min}–${bounds.max} tasks)?`,
+    !!values.yes,
+    deps,
+  );
+  await setRunning(deps, { cluster: targets.clusterName, service: targets.services[name], alarms }, bounds, deps.retry);
+  if (command === "stop") {
+    deps.out(`stopped ${name}: 0 tasks, autoscaling 0–0, ${alarms.length} alarms without actions`);
+    deps.out(server.paused ? `Pulumi.${targets.stack}.yaml already says servers.${name}.paused: true.` : `The next pulumi up starts it again: set servers.${name}.paused: true in Pulumi.${targets.stack}.yaml to keep it stopped.`);
+  } else {
+    deps.out(`started ${name}: ${bounds.min}–${bounds.max} tasks, ${alarms.length} alarms with actions again`);
+    if (server.paused) deps.out(`Pulumi.${targets.stack}.yaml says servers.${name}.paused: true: the next pulumi up stops it again; remove it there.`);
+  }
+  return 0;
+}
+
 async function scale(positionals: string[], values: Record<string, any>, deps: OpsDeps): Promise<number> {
   const [name, countText] = positionals;
   const count = Number(countText);
@@ -393,6 +431,9 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
           return logs(positionals, values, deps);
         case "rollback":
           return rollback(positionals, values, deps, deadline);
+        case "stop":
+        case "start":
+          return stopOrStart(command, positionals, values, deps);
         default:
           return scale(positionals, values, deps);
       }
@@ -422,6 +463,7 @@ export function defaultDeps(overrides: { maxAttempts?: number; requestTimeoutMs?
     ecs: new ECSClient(clientOptions),
     secrets: new SecretsManagerClient(clientOptions),
     logs: new CloudWatchLogsClient(clientOptions),
+    autoscaling: new ApplicationAutoScalingClient(clientOptions),
     now: () => new Date(),
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),

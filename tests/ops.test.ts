@@ -2,10 +2,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, DisableAlarmActionsCommand, EnableAlarmActionsCommand, GetMetricDataCommand, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import { DescribeClustersCommand, DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, ListClustersCommand, ListServicesCommand, ListTaskDefinitionsCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, DescribeLogGroupsCommand, FilterLogEventsCommand, PutLogEventsCommand, StartLiveTailCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { ApplicationAutoScalingClient, RegisterScalableTargetCommand } from "@aws-sdk/client-application-auto-scaling";
 import { mockClient } from "aws-sdk-client-mock";
 import { defaultDeps, HELP, runOps, type OpsDeps } from "../ops/cli";
 import { fetchSeries, seriesSpecs } from "../ops/metrics";
@@ -58,6 +59,7 @@ function deps(over: Partial<OpsDeps> = {}): OpsDeps & Captured {
     ecs: new ECSClient({ region: "us-east-1" }),
     secrets: new SecretsManagerClient({ region: "us-east-1" }),
     logs: new CloudWatchLogsClient({ region: "us-east-1" }),
+    autoscaling: new ApplicationAutoScalingClient({ region: "us-east-1" }),
     now: () => NOW,
     out: (t) => void captured.stdout.push(t),
     err: (t) => void captured.stderr.push(t),
@@ -352,7 +354,7 @@ describe("mcp-ops restart and scale", () => {
 });
 
 describe("help", () => {
-  it.each(["status", "report", "metrics", "restart", "scale", "rollback", "logs", "check"])("mcp-ops %s --help", async (command) => {
+  it.each(["status", "report", "metrics", "restart", "scale", "rollback", "logs", "check", "stop", "start"])("mcp-ops %s --help", async (command) => {
     const d = deps();
     expect(await runOps([command, "--help"], d)).toBe(0);
     expect(d.stdout[0]).toBe(HELP[command]);
@@ -372,6 +374,53 @@ describe("npx mcp-ops", () => {
     const result = spawnSync(process.execPath, [path.resolve(__dirname, "../bin/mcp-ops.js"), "--help"], { encoding: "utf8", timeout: 30000 });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("mcp-ops: on-call commands for an mcp-stack stack");
+  });
+});
+
+describe("mcp-ops stop and start", () => {
+  const aas = mockClient(ApplicationAutoScalingClient);
+  beforeEach(() => {
+    aas.reset();
+    aas.on(RegisterScalableTargetCommand).resolves({});
+    ecs.on(UpdateServiceCommand).resolves({});
+    cw.on(DisableAlarmActionsCommand).resolves({});
+    cw.on(EnableAlarmActionsCommand).resolves({});
+  });
+  afterAll(() => aas.restore());
+  const GMAIL_ALARMS = ["mcp-prod-gmail-down", "mcp-prod-gmail-latency", "mcp-prod-gmail-cpu", "mcp-prod-gmail-health"];
+
+  it("stop: autoscaling 0–0 first (or it would start tasks again), 0 tasks, the server's alarms without actions; says how to make it last", async () => {
+    const d = deps();
+    expect(await runOps(["stop", "gmail", "--stack", "prod", "--outputs", outputsFile, "--yes"], d)).toBe(0);
+    expect(aas.commandCalls(RegisterScalableTargetCommand)[0].args[0].input).toEqual({
+      ServiceNamespace: "ecs",
+      ResourceId: "service/platform-cluster-1a2b3c4/gmail-service-0f9e8d7",
+      ScalableDimension: "ecs:service:DesiredCount",
+      MinCapacity: 0,
+      MaxCapacity: 0,
+    });
+    expect(ecs.commandCalls(UpdateServiceCommand)[0].args[0].input).toEqual({ cluster: "platform-cluster-1a2b3c4", service: "gmail-service-0f9e8d7", desiredCount: 0 });
+    expect(cw.commandCalls(DisableAlarmActionsCommand)[0].args[0].input.AlarmNames!.sort()).toEqual([...GMAIL_ALARMS].sort());
+    expect(cw.commandCalls(EnableAlarmActionsCommand)).toHaveLength(0);
+    expect(d.stdout).toEqual(["stopped gmail: 0 tasks, autoscaling 0–0, 4 alarms without actions", "The next pulumi up starts it again: set servers.gmail.paused: true in Pulumi.prod.yaml to keep it stopped."]);
+  });
+
+  it("start: the bounds of servers.<name>.scaling in the stack file, desired = min, alarm actions back", async () => {
+    const d = deps();
+    expect(await runOps(["start", "gmail", "--stack", "prod", "--outputs", outputsFile, "--yes"], d)).toBe(0);
+    expect(aas.commandCalls(RegisterScalableTargetCommand)[0].args[0].input).toMatchObject({ MinCapacity: 3, MaxCapacity: 6 });
+    expect(ecs.commandCalls(UpdateServiceCommand)[0].args[0].input.desiredCount).toBe(3);
+    expect(cw.commandCalls(EnableAlarmActionsCommand)[0].args[0].input.AlarmNames!.sort()).toEqual([...GMAIL_ALARMS].sort());
+    expect(d.stdout).toEqual(["started gmail: 3–6 tasks, 4 alarms with actions again"]);
+  });
+
+  it("refuses without a name, or without --yes and no terminal, before changing anything", async () => {
+    const d = deps();
+    expect(await runOps(["stop", "--stack", "prod", "--outputs", outputsFile], d)).toBe(2);
+    expect(await runOps(["stop", "gmail", "--stack", "prod", "--outputs", outputsFile], d)).toBe(2);
+    expect(d.stderr).toEqual(["mcp-ops stop: name the server: mcp-ops stop NAME --stack S", "mcp-ops stop: refusing without --yes: there is no terminal to confirm on"]);
+    expect(aas.commandCalls(RegisterScalableTargetCommand)).toHaveLength(0);
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
   });
 });
 
