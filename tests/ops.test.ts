@@ -2,16 +2,17 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, DisableAlarmActionsCommand, EnableAlarmActionsCommand, GetMetricDataCommand, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
-import { DescribeClustersCommand, DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, ListClustersCommand, ListServicesCommand, ListTaskDefinitionsCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, DisableAlarmActionsCommand, EnableAlarmActionsCommand, GetMetricDataCommand, PutMetricAlarmCommand, SetAlarmStateCommand, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
+import { CreateClusterCommand, CreateServiceCommand, DescribeClustersCommand, DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, RegisterTaskDefinitionCommand, ListClustersCommand, ListServicesCommand, ListTaskDefinitionsCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, DescribeLogGroupsCommand, FilterLogEventsCommand, PutLogEventsCommand, StartLiveTailCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { ApplicationAutoScalingClient, RegisterScalableTargetCommand } from "@aws-sdk/client-application-auto-scaling";
-import { mockClient } from "aws-sdk-client-mock";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { defaultDeps, HELP, runOps, type OpsDeps } from "../ops/cli";
 import { fetchSeries, seriesSpecs } from "../ops/metrics";
 import { forgetTokens } from "../probe/handler";
 import { motoAvailability, motoClientConfig, startMoto, type Moto } from "./support/moto";
+import { shippedPlan } from "./support/shippedPlans";
 import { Loopback, mcpServer, statefulMcpServer, tokenEndpoint } from "./support/mcpLoopback";
 
 /** The CLI against recorded-shape AWS responses (aws-sdk-client-mock): no network, no credentials. */
@@ -481,7 +482,11 @@ describe("mcp-ops rollback", () => {
 });
 
 describe("mcp-ops logs", () => {
-  const logs = mockClient(CloudWatchLogsClient);
+  // Created when these tests run (not when the file is read), so a filtered run of the moto tests meets a real client.
+  let logs: AwsClientStub<CloudWatchLogsClient>;
+  beforeAll(() => {
+    logs = mockClient(CloudWatchLogsClient);
+  });
   const event = (minutesAgo: number, task: string, message: string) => ({ timestamp: NOW.getTime() - minutesAgo * 60000, logStreamName: `gmail/gmail/${task}`, message: `${message}\n` });
   beforeEach(() => logs.reset());
   afterAll(() => logs.restore());
@@ -669,9 +674,20 @@ describe("mcp-ops check: an MCP handshake with each public server, like a client
 
 const moto = motoAvailability();
 if (!moto.available) console.log(`skipped the mcp-ops tests against moto: ${moto.why}`);
-(moto.available ? describe : describe.skip)("mcp-ops logs against the AWS emulator (moto)", () => {
+/**
+ * What moto can play: ECS clusters and services with tags, CloudWatch alarms, CloudWatch Logs. Not here, so their mock
+ * tests above stand alone: rollback (moto 5.2's UpdateService keeps the old task definition and never completes a
+ * deployment), stop/start (moto raises NotImplementedError for DisableAlarmActions), report/metrics (no datapoints to
+ * assert), Live Tail (not implemented).
+ */
+(moto.available ? describe : describe.skip)("mcp-ops against the AWS emulator (moto)", () => {
   let server: Moto;
   let client: CloudWatchLogsClient;
+  beforeEach(() => {
+    // Real clients against moto here: the file's mocks stand aside.
+    cw.restore();
+    ecs.restore();
+  });
   beforeAll(async () => {
     server = await startMoto();
     client = new CloudWatchLogsClient(motoClientConfig(server.endpoint));
@@ -684,6 +700,40 @@ if (!moto.available) console.log(`skipped the mcp-ops tests against moto: ${moto
     }
   }, 30000);
   afterAll(() => server?.stop());
+
+  it("status finds the stack by its ECS tags and reads the plan's own alarms (PutMetricAlarm from the planned inputs)", async () => {
+    const config = motoClientConfig(server.endpoint);
+    const ecsClient = new ECSClient(config);
+    const cloudwatch = new CloudWatchClient(config);
+    await ecsClient.send(new CreateClusterCommand({ clusterName: "platform-cluster-moto", tags: [{ key: "mcp-stack:stack", value: "prod" }] }));
+    await ecsClient.send(new RegisterTaskDefinitionCommand({ family: "mcp-prod-gmail", containerDefinitions: [{ name: "gmail", image: "ghcr.io/example/gmail-mcp:1.1.11", memory: 512 }] }));
+    await ecsClient.send(new CreateServiceCommand({ cluster: "platform-cluster-moto", serviceName: "gmail-service-moto", taskDefinition: "mcp-prod-gmail:1", desiredCount: 3, tags: [{ key: "mcp-stack:server", value: "gmail" }] }));
+    const prod = await shippedPlan("prod");
+    const planned = prod.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.name.startsWith("mcp-prod-gmail-") && r.inputs.metricName);
+    for (const { inputs: a } of planned) {
+      await cloudwatch.send(
+        new PutMetricAlarmCommand({
+          AlarmName: a.name,
+          AlarmDescription: a.alarmDescription,
+          Namespace: a.namespace,
+          MetricName: a.metricName,
+          ...(a.extendedStatistic ? { ExtendedStatistic: a.extendedStatistic } : { Statistic: a.statistic }),
+          Period: a.period,
+          EvaluationPeriods: a.evaluationPeriods,
+          DatapointsToAlarm: a.datapointsToAlarm,
+          Threshold: a.threshold,
+          ComparisonOperator: a.comparisonOperator,
+          TreatMissingData: a.treatMissingData,
+          Dimensions: Object.entries<string>(a.dimensions ?? {}).map(([Name, Value]) => ({ Name, Value })),
+        }),
+      );
+    }
+    await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: "mcp-prod-gmail-down", StateValue: "ALARM", StateReason: "no healthy target" }));
+    const d = deps({ ecs: ecsClient, cloudwatch, now: () => new Date() });
+    expect(await runOps(["status", "--stack", "prod"], d)).toBe(1);
+    expect(planned.length).toBeGreaterThan(5);
+    expect(d.stdout.join("\n")).toMatch(/^gmail\s+ALARM P1\s+P1 down\s+\d+\s+\d\/3\s+.*\s1\s+no running task\s+no data$/m);
+  });
 
   it("reads the server's log group the stack creates, all tasks merged in time order, filtered", async () => {
     const d = { ...deps({ logs: client, now: () => new Date() }) };
