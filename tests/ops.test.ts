@@ -2,10 +2,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, DisableAlarmActionsCommand, EnableAlarmActionsCommand, GetMetricDataCommand, PutMetricAlarmCommand, SetAlarmStateCommand, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, DisableAlarmActionsCommand, EnableAlarmActionsCommand, GetMetricDataCommand, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import { CreateClusterCommand, CreateServiceCommand, DescribeClustersCommand, DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, RegisterTaskDefinitionCommand, ListClustersCommand, ListServicesCommand, ListTaskDefinitionsCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, DescribeLogGroupsCommand, FilterLogEventsCommand, PutLogEventsCommand, StartLiveTailCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { ApplicationAutoScalingClient, RegisterScalableTargetCommand } from "@aws-sdk/client-application-auto-scaling";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { defaultDeps, HELP, runOps, type OpsDeps } from "../ops/cli";
@@ -599,7 +599,11 @@ describe("every AWS call is bounded in time", () => {
 });
 
 describe("mcp-ops check: an MCP handshake with each public server, like a client", () => {
-  const secrets = mockClient(SecretsManagerClient);
+  // Created when these tests run, and restored after them: the moto tests below use a real client.
+  let secrets: AwsClientStub<SecretsManagerClient>;
+  beforeAll(() => {
+    secrets = mockClient(SecretsManagerClient);
+  });
   const loopback = new Loopback();
   const CLIENT = { clientId: "probe-client", clientSecret: "probe-secret" };
   const issuer = tokenEndpoint(CLIENT, ["mcp/gmail.read", "mcp/rag.read", "mcp/filesystem.read"], "a-valid-token");
@@ -620,7 +624,10 @@ describe("mcp-ops check: an MCP handshake with each public server, like a client
       failing: `${await loopback.listen((_, res) => void res.writeHead(502).end("Bad Gateway"))}/mcp`,
     };
   });
-  afterAll(() => loopback.close());
+  afterAll(async () => {
+    secrets.restore();
+    await loopback.close();
+  });
   beforeEach(() => {
     secrets.reset();
     forgetTokens();
@@ -677,8 +684,8 @@ if (!moto.available) console.log(`skipped the mcp-ops tests against moto: ${moto
 /**
  * What moto can play: ECS clusters and services with tags, CloudWatch alarms, CloudWatch Logs. Not here, so their mock
  * tests above stand alone: rollback (moto 5.2's UpdateService keeps the old task definition and never completes a
- * deployment), stop/start (moto raises NotImplementedError for DisableAlarmActions), report/metrics (no datapoints to
- * assert), Live Tail (not implemented).
+ * deployment), stop/start (moto raises NotImplementedError for DisableAlarmActions), report (moto answers DescribeAlarmHistory with an
+ * HTML error page), Live Tail (not implemented).
  */
 (moto.available ? describe : describe.skip)("mcp-ops against the AWS emulator (moto)", () => {
   let server: Moto;
@@ -701,38 +708,90 @@ if (!moto.available) console.log(`skipped the mcp-ops tests against moto: ${moto
   }, 30000);
   afterAll(() => server?.stop());
 
+  /** What a deploy of the plan leaves behind for gmail: the tagged cluster and service, the plan's own alarms. Once. */
+  let seeded: Promise<{ ecsClient: ECSClient; cloudwatch: CloudWatchClient; planned: { inputs: Record<string, any> }[] }> | undefined;
+  const seedStack = () =>
+    (seeded ??= (async () => {
+      const config = motoClientConfig(server.endpoint);
+      const ecsClient = new ECSClient(config);
+      const cloudwatch = new CloudWatchClient(config);
+      await ecsClient.send(new CreateClusterCommand({ clusterName: "platform-cluster-moto", tags: [{ key: "mcp-stack:stack", value: "prod" }] }));
+      await ecsClient.send(new RegisterTaskDefinitionCommand({ family: "mcp-prod-gmail", containerDefinitions: [{ name: "gmail", image: "ghcr.io/example/gmail-mcp:1.1.11", memory: 512 }] }));
+      await ecsClient.send(new CreateServiceCommand({ cluster: "platform-cluster-moto", serviceName: "gmail-service-moto", taskDefinition: "mcp-prod-gmail:1", desiredCount: 3, tags: [{ key: "mcp-stack:server", value: "gmail" }] }));
+      const prod = await shippedPlan("prod");
+      const planned = prod.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.name.startsWith("mcp-prod-gmail-") && r.inputs.metricName);
+      for (const { inputs: a } of planned) {
+        await cloudwatch.send(
+          new PutMetricAlarmCommand({
+            AlarmName: a.name,
+            AlarmDescription: a.alarmDescription,
+            Namespace: a.namespace,
+            MetricName: a.metricName,
+            ...(a.extendedStatistic ? { ExtendedStatistic: a.extendedStatistic } : { Statistic: a.statistic }),
+            Period: a.period,
+            EvaluationPeriods: a.evaluationPeriods,
+            DatapointsToAlarm: a.datapointsToAlarm,
+            Threshold: a.threshold,
+            ComparisonOperator: a.comparisonOperator,
+            TreatMissingData: a.treatMissingData,
+            Dimensions: Object.entries<string>(a.dimensions ?? {}).map(([Name, Value]) => ({ Name, Value })),
+          }),
+        );
+      }
+      return { ecsClient, cloudwatch, planned };
+    })());
+
   it("status finds the stack by its ECS tags and reads the plan's own alarms (PutMetricAlarm from the planned inputs)", async () => {
-    const config = motoClientConfig(server.endpoint);
-    const ecsClient = new ECSClient(config);
-    const cloudwatch = new CloudWatchClient(config);
-    await ecsClient.send(new CreateClusterCommand({ clusterName: "platform-cluster-moto", tags: [{ key: "mcp-stack:stack", value: "prod" }] }));
-    await ecsClient.send(new RegisterTaskDefinitionCommand({ family: "mcp-prod-gmail", containerDefinitions: [{ name: "gmail", image: "ghcr.io/example/gmail-mcp:1.1.11", memory: 512 }] }));
-    await ecsClient.send(new CreateServiceCommand({ cluster: "platform-cluster-moto", serviceName: "gmail-service-moto", taskDefinition: "mcp-prod-gmail:1", desiredCount: 3, tags: [{ key: "mcp-stack:server", value: "gmail" }] }));
-    const prod = await shippedPlan("prod");
-    const planned = prod.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.name.startsWith("mcp-prod-gmail-") && r.inputs.metricName);
-    for (const { inputs: a } of planned) {
-      await cloudwatch.send(
-        new PutMetricAlarmCommand({
-          AlarmName: a.name,
-          AlarmDescription: a.alarmDescription,
-          Namespace: a.namespace,
-          MetricName: a.metricName,
-          ...(a.extendedStatistic ? { ExtendedStatistic: a.extendedStatistic } : { Statistic: a.statistic }),
-          Period: a.period,
-          EvaluationPeriods: a.evaluationPeriods,
-          DatapointsToAlarm: a.datapointsToAlarm,
-          Threshold: a.threshold,
-          ComparisonOperator: a.comparisonOperator,
-          TreatMissingData: a.treatMissingData,
-          Dimensions: Object.entries<string>(a.dimensions ?? {}).map(([Name, Value]) => ({ Name, Value })),
-        }),
-      );
-    }
+    const { ecsClient, cloudwatch, planned } = await seedStack();
     await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: "mcp-prod-gmail-down", StateValue: "ALARM", StateReason: "no healthy target" }));
     const d = deps({ ecs: ecsClient, cloudwatch, now: () => new Date() });
     expect(await runOps(["status", "--stack", "prod"], d)).toBe(1);
     expect(planned.length).toBeGreaterThan(5);
     expect(d.stdout.join("\n")).toMatch(/^gmail\s+ALARM P1\s+P1 down\s+\d+\s+\d\/3\s+.*\s1\s+no running task\s+no data$/m);
+  });
+
+  it("metrics reads the series with the dimensions of the plan's alarms (PutMetricData into moto, GetMetricData out)", async () => {
+    const { ecsClient, cloudwatch } = await seedStack();
+    const prod = await shippedPlan("prod");
+    const cpu = prod.resources.find((r) => r.name === "gmail-alarm-cpu")!.inputs;
+    const Dimensions = Object.entries<string>(cpu.dimensions).map(([Name, Value]) => ({ Name, Value }));
+    const now = new Date();
+    const minute = (ago: number) => new Date(Math.floor(now.getTime() / 60000) * 60000 - ago * 60000);
+    await cloudwatch.send(new PutMetricDataCommand({ Namespace: "AWS/ECS", MetricData: [3, 2].map((ago, i) => ({ MetricName: "CPUUtilization", Dimensions, Timestamp: minute(ago), Value: 40 + i * 10, Unit: "Percent" })) }));
+    const d = deps({ ecs: ecsClient, cloudwatch, now: () => now });
+    expect(await runOps(["metrics", "--stack", "prod", "--server", "gmail", "--duration", "10", "--format", "json"], d)).toBe(0);
+    const cpuSeries = JSON.parse(d.stdout[0]).series.find((x: any) => x.metric === "cpuPercent");
+    expect(cpuSeries.points.map((p: any) => p.v)).toEqual([40, 50]);
+  });
+
+  it("restart and scale change the service in moto", async () => {
+    const { ecsClient, cloudwatch } = await seedStack();
+    const d = deps({ ecs: ecsClient, cloudwatch, now: () => new Date() });
+    expect(await runOps(["scale", "gmail", "4", "--stack", "prod", "--yes"], d)).toBe(0);
+    const described = await ecsClient.send(new DescribeServicesCommand({ cluster: "platform-cluster-moto", services: ["gmail-service-moto"] }));
+    expect(described.services![0].desiredCount).toBe(4);
+    expect(await runOps(["restart", "gmail", "--stack", "prod", "--yes"], d)).toBe(0);
+    expect(d.stdout.at(-1)).toMatch(/^restarting gmail: a new deployment of gmail-service-moto started/);
+  });
+
+  it("check reads the probe client's secret from Secrets Manager (moto) and gets through a token-guarded route", async () => {
+    const loopback = new Loopback();
+    try {
+      const client = { clientId: "probe-client", clientSecret: "from-moto" };
+      const issuer = tokenEndpoint(client, ["mcp/gmail.read"], "moto-token");
+      const tokenUrl = `${await loopback.listen(issuer.handler)}/oauth2/token`;
+      const url = `${await loopback.listen(mcpServer("moto-token"))}/mcp`;
+      const secrets = new SecretsManagerClient(motoClientConfig(server.endpoint));
+      await secrets.send(new CreateSecretCommand({ Name: "mcp-stack/prod/probe-client", SecretString: JSON.stringify({ tokenUrl, ...client }) }));
+      const file = path.join(dir, "outputs-moto-check.json");
+      writeFileSync(file, JSON.stringify({ clusterName: "c", servers: { gmail: { serviceName: "s", url } } }));
+      forgetTokens();
+      const d = deps({ secrets });
+      expect(await runOps(["check", "gmail", "--stack", "prod", "--outputs", file], d)).toBe(0);
+      expect(d.stdout.join("\n")).toMatch(/^gmail\s+ok\s+token \(mcp\/gmail\.read\)/m);
+    } finally {
+      await loopback.close();
+    }
   });
 
   it("reads the server's log group the stack creates, all tasks merged in time order, filtered", async () => {
