@@ -4,11 +4,20 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { runPlanCli } from "../scripts/planCli";
 import { rawConfigOf } from "./support/stackConfig";
 
 const root = path.resolve(__dirname, "..");
 const tsx = path.join(root, "node_modules/.bin/tsx");
+/** The command as npm run plan starts it: its own process (for the entry point and exit codes). */
 const plan = (...args: string[]) => spawnSync(tsx, ["scripts/plan.ts", ...args], { cwd: root, encoding: "utf8", timeout: 60000 });
+/** The same command in this process (the Pulumi SDK loads once per test file, not once per case). */
+async function planHere(...args: string[]) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const status = await runPlanCli(args, { out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) });
+  return { status, stdout: stdout.map((t) => `${t}\n`).join(""), stderr: stderr.map((t) => `${t}\n`).join("") };
+}
 
 describe("npm run plan", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "mcp-plan-"));
@@ -19,10 +28,10 @@ describe("npm run plan", () => {
     return file;
   };
 
-  it("prints the servers and resources of a stack and writes the full list with --json", () => {
+  it("prints the servers and resources of a stack and writes the full list with --json", async () => {
     const out = path.join(dir, "prod.json");
     const markdown = path.join(dir, "prod.md");
-    const result = plan("prod", "--json", out, "--markdown", markdown, "--against", path.join(root, "tests/fixtures/empty-plan.json"));
+    const result = await planHere("prod", "--json", out, "--markdown", markdown, "--against", path.join(root, "tests/fixtures/empty-plan.json"));
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/mcp-stack plan · stack prod · environment prod · us-east-1/);
@@ -39,37 +48,37 @@ describe("npm run plan", () => {
     expect(report).toContain(`${written.resources.length} to add, 0 to change, 0 to remove.`);
   });
 
-  it("exits non-zero with the key and the fix for an invalid config, and creates nothing", () => {
+  it("exits non-zero with the key and the fix for an invalid config, and creates nothing", async () => {
     const raw = rawConfigOf("dev");
     raw.servers.gmail.memory = 512;
     raw.servers.gmail.cpu = 1024;
-    const result = plan("broken", "--stack-file", stackFileWith("broken", raw));
+    const result = await planHere("broken", "--stack-file", stackFileWith("broken", raw));
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("servers.gmail.memory: 512 MiB is not valid; with cpu 1024 Fargate accepts memory 2048–8192");
     expect(result.stderr).toContain("Nothing was created");
     expect(result.stdout).toBe("");
   });
 
-  it("with --deployed, refuses a config that would delete a deployed volume, like pulumi up", () => {
+  it("with --deployed, refuses a config that would delete a deployed volume, like pulumi up", async () => {
     const deployed = path.join(dir, "deployed.json");
     writeFileSync(deployed, JSON.stringify({ volumes: { "gmail:/old-data": { fileSystemId: "fs-0123456789abcdef0", performanceMode: "generalPurpose", backup: true } } }));
-    const result = plan("dev", "--deployed", deployed);
+    const result = await planHere("dev", "--deployed", deployed);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("servers.gmail.volumes: /old-data is no longer configured");
     expect(result.stderr).toContain("file system fs-0123456789abcdef0 holds its data and this deploy would delete it");
   });
 
-  it("runs the policy pack over the plan: a mandatory violation exits 1 with the rule, resource and fix", () => {
+  it("runs the policy pack over the plan: a mandatory violation exits 1 with the rule, resource and fix", async () => {
     const raw = rawConfigOf("dev");
     raw.servers.gmail.readOnlyRootFilesystem = false;
-    const result = plan("writable", "--stack-file", stackFileWith("writable", raw));
+    const result = await planHere("writable", "--stack-file", stackFileWith("writable", raw));
     expect(result.status).toBe(1);
     expect(result.stdout).toContain("mandatory (1):");
     expect(result.stdout).toContain("[ecs-read-only-root-filesystem] gmail-task: container gmail has a writable root filesystem");
     expect(result.stderr).toContain("1 mandatory policy violation(s)");
   });
 
-  it("explains a missing stack and bad arguments", () => {
+  it("explains a missing stack and bad arguments (the entry point itself, in its own process)", () => {
     expect(plan("nosuchstack").stderr).toContain("No such file");
     const bad = plan("dev", "--frobnicate");
     expect(bad.status).toBe(2);
