@@ -35,6 +35,14 @@ const devWithFacets = () =>
     r.ingress.waf = { managedRules: "count", ipRateLimitPerMinute: 300 };
   }));
 
+/** The same for prod: resend's logs kept 7 days, gmail routed by host (gmail.mcp.example.com). */
+let prodFacets: Promise<Plan> | undefined;
+const prodWithFacets = () =>
+  (prodFacets ??= planWith("prod", (r) => {
+    r.servers.resend.logRetentionDays = 7;
+    r.servers.gmail.route = { host: "gmail.mcp.example.com" };
+  }));
+
 function planWith(stack: string, change: (raw: Record<string, any>) => void): Promise<Plan> {
   const raw = rawConfigOf(stack);
   change(raw);
@@ -229,7 +237,7 @@ describe("task definitions", () => {
   });
 
   it("a server's log retention can be shorter than the environment's, in CloudWatch's periods only", async () => {
-    const plan = await planWith("prod", (r) => (r.servers.resend.logRetentionDays = 7));
+    const plan = await prodWithFacets();
     expect(childOf(plan, "resend", T.logGroup)!.inputs.retentionInDays).toBe(7);
     const error = (await planWith("prod", (r) => (r.servers.resend.logRetentionDays = 10)).catch((e) => e)) as OfflineRunError;
     expect((error.cause as ConfigError).problems).toEqual([expect.stringMatching(/^servers\.resend\.logRetentionDays: must be one of CloudWatch Logs' retention periods/)]);
@@ -341,7 +349,7 @@ describe("target groups and routes", () => {
   });
 
   it("host routes match the host header", async () => {
-    const plan = await planWith("prod", (r) => (r.servers.gmail.route = { host: "gmail.mcp.example.com" }));
+    const plan = await prodWithFacets();
     const rule = named(plan, "gmail-rule");
     expect(rule.inputs.conditions).toEqual([{ hostHeader: { values: ["gmail.mcp.example.com"] } }]);
     expect(rule.inputs.transforms).toBeUndefined();
@@ -600,7 +608,7 @@ describe("edge: access logs and WAF", () => {
   });
 
   it("a host-routed server is rate limited on its Host header", async () => {
-    const plan = await planWith("dev", (raw) => (raw.servers.gmail.route = { host: "gmail.mcp.example.com" }));
+    const plan = await prodWithFacets();
     const rule = named(plan, "edge-waf").inputs.rules.find((r: any) => r.name === "rate-limit-gmail");
     expect(rule.statement.rateBasedStatement.scopeDownStatement.byteMatchStatement).toMatchObject({ searchString: "gmail.mcp.example.com", fieldToMatch: { singleHeader: { name: "host" } } });
   });
