@@ -378,7 +378,7 @@ const OPTIONS = {
 } as const;
 
 /** Runs a command within the deadline: past it, a one-line error instead of waiting on a connection that never answers. */
-async function withinDeadline<T>(seconds: number, command: string, run: () => Promise<T>): Promise<T> {
+async function withinDeadline<T>(seconds: number, run: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -415,7 +415,7 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
     const fallback = deps.deadlineSeconds ?? (command === "rollback" ? ROLLBACK_DEADLINE_SECONDS : DEFAULT_DEADLINE_SECONDS);
     const deadline = values.timeout === undefined ? fallback : Number(values.timeout);
     if (!(deadline > 0)) throw new OpsError(`--timeout ${values.timeout}: give a number of seconds above 0`);
-    return await withinDeadline(deadline, command, () => {
+    return await withinDeadline(deadline, () => {
       switch (command) {
         case "status":
           return status(values, deps);
