@@ -1,11 +1,11 @@
 import { shippedPlan } from "./support/shippedPlans";
 import { ConfigError } from "../config/errors";
 import { selectionPicks, type SelectionShape } from "../decisions/backupSelection";
-import { OfflineRunError, runOffline, type Plan, type PlannedResource } from "../engine/offline";
+import { OfflineRunError, type Plan, type PlannedResource } from "../engine/offline";
 import { selfReferenceName } from "../program";
 import { renderSummary } from "../plan/summary";
 import { childOf, childrenOf, container, named, ofType, T } from "./support/plan";
-import { configMapOf, rawConfigOf } from "./support/stackConfig";
+import { planWith } from "./support/stackConfig";
 
 const EFS = "aws:efs/fileSystem:FileSystem";
 const VOLUMES = { filesystem: "/data", gmail: "/app/data", neo4j: "/data", rag: "/app/data", vectordb: "/qdrant/storage" } as const;
@@ -19,11 +19,6 @@ beforeAll(async () => {
   dev = await shippedPlan("dev");
 });
 
-function planWith(stack: string, change: (raw: Record<string, any>) => void, deployedOutputs?: Record<string, unknown>): Promise<Plan> {
-  const raw = rawConfigOf(stack);
-  change(raw);
-  return runOffline(stack, configMapOf(stack, raw), { deployedOutputs });
-}
 
 const fileSystemOf = (plan: Plan, server: string): PlannedResource => childrenOf(plan, server, EFS)[0];
 const statements = (policy: string) => JSON.parse(policy).Statement as any[];
@@ -313,13 +308,13 @@ describe("refusing a deploy that would delete or replace a file system", () => {
   });
 
   it("redeploying the same config passes", async () => {
-    const again = await planWith("prod", () => {}, deployed());
+    const again = await planWith("prod", () => {}, { deployedOutputs: deployed() });
     expect(ofType(again, EFS)).toHaveLength(3);
     expect(ofType(again, "aws:ebs/volume:Volume")).toHaveLength(2);
   });
 
   it("removing a volume is refused with the file system it would delete, and nothing is registered", async () => {
-    const run = planWith("prod", (raw) => delete raw.servers.rag.volumes, deployed());
+    const run = planWith("prod", (raw) => delete raw.servers.rag.volumes, { deployedOutputs: deployed() });
     await expect(run).rejects.toBeInstanceOf(OfflineRunError);
     const error = (await run.catch((e) => e)) as OfflineRunError;
     expect(error.cause).toBeInstanceOf(ConfigError);
@@ -331,7 +326,7 @@ describe("refusing a deploy that would delete or replace a file system", () => {
     // A file system deployed with Max I/O (before the schema refused it with Elastic throughput) cannot be switched in place.
     const before = deployed();
     before.volumes["gmail:/app/data"].performanceMode = "maxIO";
-    const error = (await planWith("prod", () => {}, before).catch((e) => e)) as OfflineRunError;
+    const error = (await planWith("prod", () => {}, { deployedOutputs: before }).catch((e) => e)) as OfflineRunError;
     expect((error.cause as ConfigError).problems).toEqual([expect.stringContaining("servers.gmail.volumes./app/data.performanceMode: changing maxIO → generalPurpose would replace file system fs-")]);
   });
 
@@ -339,7 +334,7 @@ describe("refusing a deploy that would delete or replace a file system", () => {
     const plan = await planWith("prod", (raw) => {
       delete raw.servers.rag.volumes;
       raw.retiredVolumes = ["rag:/app/data"];
-    }, deployed());
+    }, { deployedOutputs: deployed() });
     expect(childrenOf(plan, "rag", EFS)).toEqual([]);
   });
 });

@@ -2,8 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { ConfigError } from "../config/errors";
-import { checkRecoveryRegion, parseStackConfig } from "../config/load";
+import { checkRecoveryRegion } from "../config/load";
 import {
   backupRules,
   cronAt,
@@ -18,23 +17,9 @@ import {
 } from "../decisions/backup";
 import { backupAlarmSpecs, backupJobEventPattern } from "../decisions/backupAlarms";
 import { volumeChangeProblems } from "../decisions/volumeGuard";
-import { rawConfigOf } from "./support/stackConfig";
+import { configProblems, configWith } from "./support/stackConfig";
 
-const configWith = (stack: string, change: (raw: Record<string, any>) => void = () => {}) => {
-  const raw = rawConfigOf(stack);
-  change(raw);
-  return parseStackConfig(raw);
-};
 
-function problemsOf(stack: string, change: (raw: Record<string, any>) => void): string[] {
-  try {
-    configWith(stack, change);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error("expected the config to be rejected");
-}
 
 describe("backup rules from the recovery targets", () => {
   it("the team's targets: hourly for RPO 60, daily 02:00 and weekly Sunday 01:00 in AWS Backup's six-field cron", () => {
@@ -146,7 +131,7 @@ describe("backup config errors name the key and the fix", () => {
     ["an owner that is not uid:gid", (raw: any) => (raw.servers.neo4j.volumes["/data"].owner = "neo4j"), 'servers.neo4j.volumes./data.owner: must be a numeric uid:gid'],
     ["a typo in the backup block", (raw: any) => (raw.backup.rpoMinute = 60), "backup.rpoMinute: unknown key"],
   ])("%s", (_, change, message) => {
-    expect(problemsOf("prod", change)).toEqual([expect.stringContaining(message)]);
+    expect(configProblems("prod", change)).toEqual([expect.stringContaining(message)]);
   });
 
   it("a second region that is the stack's own region is refused", () => {

@@ -1,18 +1,7 @@
-import { ConfigError } from "../config/errors";
 import { parseStackConfig } from "../config/load";
-import { rawConfigOf } from "./support/stackConfig";
+import { configProblems, rawConfigOf } from "./support/stackConfig";
 
-function problemsOf(mutate: (raw: Record<string, any>) => void, stack = "dev"): string[] {
-  const raw = rawConfigOf(stack);
-  mutate(raw);
-  try {
-    parseStackConfig(raw);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error("expected the config to be rejected");
-}
+const problemsOf = (mutate: (raw: Record<string, any>) => void, stack = "dev") => configProblems(stack, mutate);
 
 describe("the shipped stack configs", () => {
   it.each(["dev", "prod"])("%s is valid and carries every server of the architecture table", (stack) => {

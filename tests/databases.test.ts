@@ -4,12 +4,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseStackConfig } from "../config/load";
-import { ConfigError } from "../config/errors";
 import { hostInstanceType, swapCommand } from "../decisions/host";
 import { estimateCost } from "../plan/cost";
 import type { Plan } from "../engine/offline";
 import { childOf, container, named, ofType, T } from "./support/plan";
-import { rawConfigOf } from "./support/stackConfig";
+import { configProblems, rawConfigOf } from "./support/stackConfig";
 
 /**
  * Neo4j and Qdrant keep their stores on EBS volumes of their own EC2 hosts (their vendors do not support NFS), one
@@ -98,16 +97,7 @@ describe("databases on EBS volumes of their own hosts", () => {
 });
 
 describe("config errors for database storage", () => {
-  const problemsOf = (mutate: (raw: Record<string, any>) => void) => {
-    const raw = rawConfigOf("prod");
-    mutate(raw);
-    try {
-      parseStackConfig(raw);
-    } catch (e) {
-      return (e as ConfigError).problems;
-    }
-    throw new Error("expected a config error");
-  };
+  const problemsOf = (mutate: (raw: Record<string, any>) => void) => configProblems("prod", mutate);
 
   it("a database image on EFS is refused with the vendor's reason", () => {
     expect(problemsOf((raw) => (raw.servers.neo4j.volumes["/data"].type = "efs"))).toEqual([

@@ -1,11 +1,10 @@
 import { parseStackConfig } from "../config/load";
-import { ConfigError } from "../config/errors";
 import { checkPolicies, readPolicyConfig } from "../engine/policyCheck";
-import { runOffline, type Plan } from "../engine/offline";
+import type { Plan } from "../engine/offline";
 import { serverRows } from "../plan/summary";
 import { childOf, childrenOf, named, ofType, T } from "./support/plan";
 import { shippedPlan } from "./support/shippedPlans";
-import { configMapOf, rawConfigOf } from "./support/stackConfig";
+import { configProblems, planWith, rawConfigOf } from "./support/stackConfig";
 
 /** Who can reach the MCP routes, stateful sessions behind several tasks, and pausing a server. */
 let dev: Plan;
@@ -15,22 +14,7 @@ beforeAll(async () => {
   prod = await shippedPlan("prod");
 });
 
-function planWith(stack: string, change: (raw: Record<string, any>) => void): Promise<Plan> {
-  const raw = rawConfigOf(stack);
-  change(raw);
-  return runOffline(stack, configMapOf(stack, raw));
-}
 
-function problemsOf(stack: string, change: (raw: Record<string, any>) => void): string[] {
-  const raw = rawConfigOf(stack);
-  change(raw);
-  try {
-    parseStackConfig(raw);
-  } catch (e) {
-    return (e as ConfigError).problems;
-  }
-  throw new Error("expected a config error");
-}
 
 const clientRules = (plan: Plan) => childrenOf(plan, "platform", T.ingressRule).filter((r) => r.name.startsWith("platform-alb-in-"));
 const reachOf = (plan: Plan) => Object.fromEntries(serverRows(plan).map((s) => [s.name, s.reach]));
@@ -64,7 +48,7 @@ describe("who can reach the load balancer", () => {
   });
 
   it("a stack open to the whole internet without tokens must say why, in every environment, and the pack flags it", async () => {
-    expect(problemsOf("dev", (raw) => (raw.ingress = { internal: false }))).toEqual([
+    expect(configProblems("dev", (raw) => (raw.ingress = { internal: false }))).toEqual([
       "ingress.unauthenticatedReason: the MCP routes would be open to the whole internet without a token: restrict who can reach them (ingress.internal: true, ingress.allowedCidrs or ingress.allowedPrefixLists), validate tokens (ingress.auth: cognito), or say why that is fine here in ingress.unauthenticatedReason (the policy pack flags it on every preview)",
     ]);
     const open = await planWith("dev", (raw) => (raw.ingress = { internal: false, unauthenticatedReason: "a throwaway demo with dummy credentials" }));
@@ -75,9 +59,9 @@ describe("who can reach the load balancer", () => {
 
   it("refuses an internal ALB in an existing VPC without the networks that may reach it, and a reason where none applies", () => {
     expect(
-      problemsOf("dev", (raw) => (raw.network = { vpcId: "vpc-0abc", publicSubnetIds: ["subnet-0a", "subnet-0b"], privateSubnetIds: ["subnet-1a", "subnet-1b"] })),
+      configProblems("dev", (raw) => (raw.network = { vpcId: "vpc-0abc", publicSubnetIds: ["subnet-0a", "subnet-0b"], privateSubnetIds: ["subnet-1a", "subnet-1b"] })),
     ).toEqual([expect.stringContaining("ingress.allowedCidrs: an internal load balancer in an existing VPC needs the networks that may reach it")]);
-    expect(problemsOf("dev", (raw) => (raw.ingress.unauthenticatedReason = "nobody can reach it anyway"))).toEqual([
+    expect(configProblems("dev", (raw) => (raw.ingress.unauthenticatedReason = "nobody can reach it anyway"))).toEqual([
       "ingress.unauthenticatedReason: does not apply: the routes are not open to the whole internet; remove it",
     ]);
   });
@@ -85,10 +69,10 @@ describe("who can reach the load balancer", () => {
 
 describe("stateful sessions behind several tasks", () => {
   it("are refused with the reason, unless the server shares its session state or its clients keep cookies", () => {
-    expect(problemsOf("prod", (raw) => (raw.servers.gmail.transport = "streamable-http-stateful"))).toEqual([
+    expect(configProblems("prod", (raw) => (raw.servers.gmail.transport = "streamable-http-stateful"))).toEqual([
       "servers.gmail.scaling.max: 6 tasks of a streamable-http-stateful server lose sessions for clients that keep no cookies (ALB stickiness is a cookie); set max: 1, or sharedSessionState: true if the server keeps its sessions in a store all tasks share, or clientsKeepCookies: true if every client keeps the ALB cookie",
     ]);
-    expect(problemsOf("prod", (raw) => ((raw.servers.resend.bridge = "sse"), (raw.servers.resend.scaling = { min: 2, max: 4 })))[0]).toMatch(/^servers\.resend\.scaling\.max: 4 tasks of a sse server/);
+    expect(configProblems("prod", (raw) => ((raw.servers.resend.bridge = "sse"), (raw.servers.resend.scaling = { min: 2, max: 4 })))[0]).toMatch(/^servers\.resend\.scaling\.max: 4 tasks of a sse server/);
     for (const fix of [{ sharedSessionState: true }, { clientsKeepCookies: true }, { scaling: { min: 1, max: 1 } }]) {
       const raw = rawConfigOf("prod");
       Object.assign(raw.servers.gmail, { transport: "streamable-http-stateful", ...fix });
@@ -133,7 +117,7 @@ describe("pausing a server", () => {
   });
 
   it("scaling.min 0 is refused in favour of paused", () => {
-    expect(problemsOf("dev", (raw) => (raw.servers.gmail.scaling = { min: 0, max: 2 }))).toEqual([
+    expect(configProblems("dev", (raw) => (raw.servers.gmail.scaling = { min: 0, max: 2 }))).toEqual([
       "servers.gmail.scaling.min: must be at least 1; to stop a server, set paused: true (it keeps its data, secrets, logs and route, and its alarms stop paging)",
     ]);
   });

@@ -8,7 +8,7 @@ import { PROJECT_DIR } from "../config/rules";
 import { OfflineRunError, runOffline, type Plan } from "../engine/offline";
 import { ConfigError } from "../config/errors";
 import { childOf, childrenOf, container, named, ofType, serverNames, T } from "./support/plan";
-import { configMapOf, rawConfigOf } from "./support/stackConfig";
+import { configMapOf, planWith, rawConfigOf } from "./support/stackConfig";
 import { wafPath } from "./support/awsSemantics";
 
 const ALL = ["filesystem", "gmail", "graphiti", "neo4j", "rag", "resend", "vectordb"];
@@ -43,11 +43,6 @@ const prodWithFacets = () =>
     r.servers.gmail.route = { host: "gmail.mcp.example.com" };
   }));
 
-function planWith(stack: string, change: (raw: Record<string, any>) => void): Promise<Plan> {
-  const raw = rawConfigOf(stack);
-  change(raw);
-  return runOffline(stack, configMapOf(stack, raw));
-}
 
 function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
   return [items.filter(test), items.filter((item) => !test(item))];
