@@ -176,31 +176,26 @@ function fileSystemPolicy(
   });
 }
 
-function taskMountPolicy(mounted: MountedVolume[]) {
+/** Each volume mountable through one access point only, with the given client actions (task role, restore role). */
+function mountPolicy(mounted: MountedVolume[], sidPrefix: string, use: (v: MountedVolume) => { actions: string[]; accessPoint: aws.efs.AccessPoint }) {
   return pulumi.jsonStringify({
     Version: "2012-10-17",
-    Statement: mounted.map(({ spec, fileSystem, accessPoint }) => ({
-      Sid: `Mount${spec.key.replace(/[^A-Za-z0-9]/g, "")}`,
-      Effect: "Allow",
-      Action: taskActions(spec.readOnly),
-      Resource: fileSystem.arn,
-      Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPoint.arn } },
-    })),
+    Statement: mounted.map((v) => {
+      const { actions, accessPoint } = use(v);
+      return {
+        Sid: `${sidPrefix}${v.spec.key.replace(/[^A-Za-z0-9]/g, "")}`,
+        Effect: "Allow",
+        Action: actions,
+        Resource: v.fileSystem.arn,
+        Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPoint.arn } },
+      };
+    }),
   });
 }
 
-function restoreMountPolicy(mounted: MountedVolume[]) {
-  return pulumi.jsonStringify({
-    Version: "2012-10-17",
-    Statement: mounted.map(({ spec, fileSystem, restoreAccessPoint }) => ({
-      Sid: `Restore${spec.key.replace(/[^A-Za-z0-9]/g, "")}`,
-      Effect: "Allow",
-      Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"],
-      Resource: fileSystem.arn,
-      Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": restoreAccessPoint.arn } },
-    })),
-  });
-}
+const taskMountPolicy = (mounted: MountedVolume[]) => mountPolicy(mounted, "Mount", (v) => ({ actions: taskActions(v.spec.readOnly), accessPoint: v.accessPoint }));
+const restoreMountPolicy = (mounted: MountedVolume[]) =>
+  mountPolicy(mounted, "Restore", (v) => ({ actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"], accessPoint: v.restoreAccessPoint }));
 
 /** A pinned shell image for the restore task: only `sh`, `cp`, `mv` and `rm` are needed. */
 export const RESTORE_IMAGE = "public.ecr.aws/docker/library/busybox:1.37.0";
