@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { StackConfig } from "../config/schema";
 import { probeScopeOf, probeSecretName } from "../decisions/probe";
 import { credentialsFromSecret, probe, type ClientCredentials, type ProbeResult } from "../probe/handler";
 import { OpsError } from "./errors";
 import { withRetry, type RetryOptions } from "./retry";
+import { readOutputs } from "./targets";
 
 /** A server to check like a client: its public URL (stack outputs) and the scope its route requires (stack file). */
 export interface CheckTarget {
@@ -21,20 +21,14 @@ export interface CheckResult extends ProbeResult {
 
 /** The servers to check: the named ones (all public ones when none are named), with URL and scope. */
 export function checkTargets(stack: string, outputsFile: string, config: StackConfig, names: string[]): CheckTarget[] {
-  let outputs: { servers?: Record<string, { url?: string }> };
-  try {
-    outputs = JSON.parse(readFileSync(outputsFile, "utf8"));
-  } catch (error) {
-    throw new OpsError(`${outputsFile} is not readable JSON (${(error as Error).message}); write it with pulumi stack output --json --stack ${stack} > ${outputsFile}`);
-  }
-  const servers = outputs.servers ?? {};
+  const servers: Record<string, { url?: string }> = readOutputs(stack, outputsFile).servers ?? {};
   const chosen = names.length ? names : Object.keys(servers).filter((name) => servers[name].url).sort();
   return chosen.map((name) => {
     if (!servers[name]) throw new OpsError(`unknown server ${name} in stack ${stack}; servers: ${Object.keys(servers).sort().join(", ")}`);
     const url = servers[name].url;
     if (!url) throw new OpsError(`${name} is internal: it has no public URL to check (its health is in mcp-ops status)`);
-    const server = config.servers[name];
-    return { server: name, url, ...(server && probeScopeOf(config, name, server) ? { scope: probeScopeOf(config, name, server) } : {}) };
+    const scope = config.servers[name] && probeScopeOf(config, name, config.servers[name]);
+    return { server: name, url, ...(scope ? { scope } : {}) };
   });
 }
 

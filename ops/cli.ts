@@ -117,9 +117,14 @@ export function parseDuration(text: string, option: string): number {
   return Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[match[2] as "s" | "m" | "h" | "d"];
 }
 
-async function resolveTargets(values: Record<string, any>, deps: OpsDeps): Promise<StackTargets> {
+function stackOf(values: Record<string, any>): string {
   const stack = values.stack ?? process.env.MCP_STACK;
   if (!stack) throw new OpsError("which stack? pass --stack dev|prod (or set MCP_STACK)");
+  return stack;
+}
+
+async function resolveTargets(values: Record<string, any>, deps: OpsDeps): Promise<StackTargets> {
+  const stack = stackOf(values);
   return values.outputs ? targetsFromOutputs(stack, values.outputs) : discoverTargets(deps.ecs, stack, deps.retry);
 }
 
@@ -289,13 +294,24 @@ async function rollback(positionals: string[], values: Record<string, any>, deps
 /** Each server's checks take at most this long; they run at the same time. */
 const CHECK_TIMEOUT_MS = 15000;
 
-async function check(positionals: string[], values: Record<string, any>, deps: OpsDeps): Promise<number> {
-  const stack = values.stack ?? process.env.MCP_STACK;
-  if (!stack) throw new OpsError("which stack? pass --stack dev|prod");
-  if (!values.outputs) throw new OpsError(`check needs the servers' URLs: pass --outputs FILE, written by pulumi stack output --json --stack ${stack} > FILE`);
+/** The stack file's config (Pulumi.<stack>.yaml, or --stack-file): what the operator's version of the stack says. */
+function stackFileConfig(stack: string, values: Record<string, any>, deps: OpsDeps, purpose: string) {
   const file = values["stack-file"] ?? path.join(deps.projectDir ?? PROJECT_DIR, `Pulumi.${stack}.yaml`);
-  if (!existsSync(file)) throw new OpsError(`no stack file ${file} to read the routes' scopes from; pass --stack-file`);
-  const targets = checkTargets(stack, values.outputs, parseStackConfig(readRawStackConfig(file)), positionals);
+  if (!existsSync(file)) throw new OpsError(`no stack file ${file} to read ${purpose} from; pass --stack-file`);
+  return { file, config: parseStackConfig(readRawStackConfig(file)) };
+}
+
+function stackFileServer(stack: string, name: string, values: Record<string, any>, deps: OpsDeps) {
+  const { file, config } = stackFileConfig(stack, values, deps, `${name}'s scaling bounds`);
+  const server = config.servers[name];
+  if (!server) throw new OpsError(`${name} is not in ${file}`);
+  return server;
+}
+
+async function check(positionals: string[], values: Record<string, any>, deps: OpsDeps): Promise<number> {
+  const stack = stackOf(values);
+  if (!values.outputs) throw new OpsError(`check needs the servers' URLs: pass --outputs FILE, written by pulumi stack output --json --stack ${stack} > FILE`);
+  const targets = checkTargets(stack, values.outputs, stackFileConfig(stack, values, deps, "the routes' scopes").config, positionals);
   const credentials = targets.some((t) => t.scope) ? await probeCredentials(deps.secrets, stack, deps.retry) : undefined;
   const results = await runChecks(stack, targets, credentials, CHECK_TIMEOUT_MS);
   if (values.json) deps.out(JSON.stringify({ stack, servers: results }, null, 2));
@@ -319,10 +335,7 @@ async function stopOrStart(command: "stop" | "start", positionals: string[], val
   if (!name) throw new OpsError(`name the server: mcp-ops ${command} NAME --stack S`);
   const targets = await resolveTargets(values, deps);
   selectServers(targets, name);
-  const file = values["stack-file"] ?? path.join(deps.projectDir ?? PROJECT_DIR, `Pulumi.${targets.stack}.yaml`);
-  if (!existsSync(file)) throw new OpsError(`no stack file ${file} to read ${name}'s scaling bounds from; pass --stack-file`);
-  const server = parseStackConfig(readRawStackConfig(file)).servers[name];
-  if (!server) throw new OpsError(`${name} is not in ${file}`);
+  const server = stackFileServer(targets.stack, name, values, deps);
   const bounds = command === "stop" ? { min: 0, max: 0 } : { min: server.scaling.min, max: server.scaling.max };
   const alarms = (await stackAlarms(deps.cloudwatch, targets.stack, Object.keys(targets.services), deps.retry)).filter((a) => a.server === name).map((a) => a.name);
   await confirmOrYes(
@@ -347,10 +360,7 @@ async function scale(positionals: string[], values: Record<string, any>, deps: O
   if (!name || countText === undefined || !Number.isInteger(count) || count < 0) throw new OpsError("usage: mcp-ops scale NAME N --stack S (N a whole number of tasks)");
   const targets = await resolveTargets(values, deps);
   selectServers(targets, name);
-  const file = values["stack-file"] ?? path.join(deps.projectDir ?? PROJECT_DIR, `Pulumi.${targets.stack}.yaml`);
-  if (!existsSync(file)) throw new OpsError(`no stack file ${file} to read ${name}'s scaling bounds from; pass --stack-file`);
-  const bounds = parseStackConfig(readRawStackConfig(file)).servers[name]?.scaling;
-  if (!bounds) throw new OpsError(`${name} is not in ${file}`);
+  const bounds = stackFileServer(targets.stack, name, values, deps).scaling;
   if (count < bounds.min || count > bounds.max) throw new OpsError(`${count} is outside ${name}'s scaling bounds ${bounds.min}–${bounds.max} (servers.${name}.scaling); change the config to go beyond them`);
   await confirmOrYes(`Scale ${name} in ${targets.stack} to ${count} task(s)?`, !!values.yes, deps);
   await withRetry(() => deps.ecs.send(new UpdateServiceCommand({ cluster: targets.clusterName, service: targets.services[name], desiredCount: count })), deps.retry);

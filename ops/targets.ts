@@ -12,14 +12,18 @@ export interface StackTargets {
   deployed?: Record<string, string>;
 }
 
-/** From `pulumi stack output --json` of the stack: clusterName and servers.<name>.serviceName. */
-export function targetsFromOutputs(stack: string, file: string): StackTargets {
-  let outputs;
+/** `pulumi stack output --json` of the stack, read from a file. */
+export function readOutputs(stack: string, file: string): Record<string, any> {
   try {
-    outputs = JSON.parse(readFileSync(file, "utf8"));
+    return JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
     throw new OpsError(`${file} is not readable JSON (${(error as Error).message}); write it with pulumi stack output --json --stack ${stack} > ${file}`);
   }
+}
+
+/** From `pulumi stack output --json` of the stack: clusterName and servers.<name>.serviceName. */
+export function targetsFromOutputs(stack: string, file: string): StackTargets {
+  const outputs = readOutputs(stack, file);
   if (!outputs.clusterName || !outputs.servers) throw new OpsError(`${file} is not the output of pulumi stack output --json for an mcp-stack stack (no clusterName or servers)`);
   const servers = Object.entries<any>(outputs.servers);
   return {
