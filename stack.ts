@@ -89,6 +89,7 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
     "platform",
     {
       stack,
+      containerInsights: config.alerts.containerInsights,
       region,
       accountId,
       ingress: config.ingress,
@@ -183,7 +184,7 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
   for (const spec of loadBalancerAlarmSpecs(config.alerts)) {
     createAlarm(spec, { stack, owner: "alerting", scope: { loadBalancer: platform.alb.arnSuffix, cluster: platform.cluster.name }, topics: alerting.topics, parent: alerting });
   }
-  new Edge("edge", { stack, config, loadBalancerArn: platform.alb.arn, protection }, opts);
+  if (config.ingress.waf.enabled) new Edge("edge", { stack, config, loadBalancerArn: platform.alb.arn, protection }, opts);
   if (probe.enabled) {
     const client = auth?.clients[PROBE_CLIENT];
     new Probe(
@@ -210,7 +211,14 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
   }
   const dashboards = new Dashboards(
     "dashboards",
-    { stack, region, platform, servers: [...built.values()], waf: { webAcl: webAclName(stack), rateRules: rateRuleNames(config) }, probed: probe.enabled ? probed.map(([name]) => name) : [] },
+    {
+      stack,
+      region,
+      platform,
+      servers: [...built.values()],
+      waf: config.ingress.waf.enabled ? { webAcl: webAclName(stack), rateRules: rateRuleNames(config) } : undefined, probed: probe.enabled ? probed.map(([name]) => name) : [],
+      containerInsights: config.alerts.containerInsights,
+    },
     opts,
   );
 

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { singleInstanceGroup } from "./singleInstance";
 import type { ServerConfig } from "../config/schema";
 import { BACKUP_TAG_KEY, backupTagValue, type VolumeSpec } from "../decisions/backup";
 import { hostInstanceType, hostUserData } from "../decisions/host";
@@ -99,18 +100,10 @@ export class DatabaseHost extends pulumi.ComponentResource {
       },
       parent,
     );
-    this.autoScalingGroup = new aws.autoscaling.Group(
+    this.autoScalingGroup = singleInstanceGroup(
       `${name}-asg`,
-      {
-        minSize: 1,
-        maxSize: 1,
-        desiredCapacity: 1,
-        vpcZoneIdentifiers: [subnetId],
-        launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
-        healthCheckType: "EC2",
-        // ECS requires it on groups behind a capacity provider (ECS developer guide, "Auto Scaling group capacity providers").
-        tags: [{ key: "AmazonECSManaged", value: "true", propagateAtLaunch: true }],
-      },
+      // ECS requires the tag on groups behind a capacity provider (ECS developer guide, "Auto Scaling group capacity providers").
+      { subnetId, template, tags: [{ key: "AmazonECSManaged", value: "true", propagateAtLaunch: true }] },
       { parent: this, dependsOn: this.volumes.map((v) => v.volume) },
     );
     this.capacityProvider = new aws.ecs.CapacityProvider(

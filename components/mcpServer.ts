@@ -152,7 +152,13 @@ export class McpServer extends pulumi.ComponentResource {
               // Only once the host has mounted the volumes (decisions/host.ts sets the attribute after mounting).
               placementConstraints: [{ type: "memberOf", expression: `attribute:${VOLUMES_MOUNTED_ATTRIBUTE} == mounted` }],
             }
-          : { capacityProviderStrategies: deploy.capacityProviderStrategy, platformVersion: "LATEST" }),
+          : {
+              capacityProviderStrategies: deploy.capacityProviderStrategy,
+              platformVersion: "LATEST",
+              // ECS changes a service's capacity provider strategy in place only with a new deployment, and the
+              // provider refuses the update without this flag (terraform-provider-aws #43533): a rolling deploy.
+              forceNewDeployment: true,
+            }),
         networkConfiguration: { subnets: args.privateSubnetIds, securityGroups: [this.securityGroup.id], assignPublicIp: false },
         loadBalancers,
         healthCheckGracePeriodSeconds: deploy.healthCheckGracePeriodSeconds,

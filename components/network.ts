@@ -1,6 +1,7 @@
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
+import { NatInstance } from "./natInstance";
 
 export interface NetworkArgs {
   network: StackConfig["network"];
@@ -22,16 +23,19 @@ export class Network extends pulumi.ComponentResource {
       this.publicSubnetIds = pulumi.output(network.publicSubnetIds!);
       this.privateSubnetIds = pulumi.output(network.privateSubnetIds!);
     } else {
+      // awsx gives private subnets a route to a NAT gateway only; with a NAT instance they are awsx's isolated subnets
+      // and the NAT instance adds their default route (awsx refuses private subnets without NAT gateways).
+      const natInstance = network.natGateways === "Instance";
       const vpc = new awsx.ec2.Vpc(
         `${name}-vpc`,
         {
           cidrBlock: network.cidrBlock,
           numberOfAvailabilityZones: network.availabilityZones,
-          natGateways: { strategy: network.natGateways! as awsx.types.enums.ec2.NatGatewayStrategy },
+          natGateways: { strategy: (natInstance ? "None" : network.natGateways!) as awsx.types.enums.ec2.NatGatewayStrategy },
           subnetStrategy: "Auto",
           subnetSpecs: [
             { type: "Public", cidrMask: 22 },
-            { type: "Private", cidrMask: 20 },
+            { type: natInstance ? "Isolated" : "Private", cidrMask: 20 },
           ],
           enableDnsHostnames: true,
           enableDnsSupport: true,
@@ -40,7 +44,14 @@ export class Network extends pulumi.ComponentResource {
       );
       this.vpcId = vpc.vpcId;
       this.publicSubnetIds = vpc.publicSubnetIds;
-      this.privateSubnetIds = vpc.privateSubnetIds;
+      this.privateSubnetIds = natInstance ? vpc.isolatedSubnetIds : vpc.privateSubnetIds;
+      if (natInstance) {
+        new NatInstance(
+          `${name}-nat`,
+          { vpcId: vpc.vpcId, cidrBlock: network.cidrBlock!, publicSubnetIds: vpc.publicSubnetIds, privateSubnetIds: this.privateSubnetIds, privateSubnetCount: network.availabilityZones! },
+          { parent: this },
+        );
+      }
     }
     this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
   }

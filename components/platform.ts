@@ -12,6 +12,8 @@ function sourcesOf(exposure: Exposure): { cidrIpv4?: string; cidrIpv6?: string; 
 
 export interface PlatformArgs {
   stack: string;
+  /** Container Insights on the cluster (alerts.containerInsights). */
+  containerInsights: boolean;
   region: string;
   accountId: pulumi.Input<string>;
   ingress: StackConfig["ingress"];
@@ -47,7 +49,7 @@ export class Platform extends pulumi.ComponentResource {
     const parent = { parent: this };
     const { ingress, protection } = args;
 
-    this.cluster = new aws.ecs.Cluster(`${name}-cluster`, { settings: [{ name: "containerInsights", value: "enabled" }] }, parent);
+    this.cluster = new aws.ecs.Cluster(`${name}-cluster`, { settings: [{ name: "containerInsights", value: args.containerInsights ? "enabled" : "disabled" }] }, parent);
     this.namespace = new aws.servicediscovery.HttpNamespace(
       `${name}-namespace`,
       { name: `mcp-${args.stack}`, description: `Service Connect namespace of mcp-stack ${args.stack}` },

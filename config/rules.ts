@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { FARGATE_MEMORY_BY_CPU, fargateMemoryHint } from "./fargate";
 import { MAX_SERVER_NAME_LENGTH, SERVER_NAME } from "./names";
 import { dependencyOrder } from "../decisions/dependencies";
+import { runsOnHost } from "../decisions/deploy";
 import { checkBackupRules } from "./backupRules";
 import { exposureOf } from "../decisions/exposure";
 import { MAX_SCOPES_PER_RESOURCE_SERVER } from "../decisions/auth";
@@ -43,6 +44,8 @@ function checkNetwork({ network }: StackConfig, fail: Fail) {
     for (const key of ["publicSubnetIds", "privateSubnetIds"] as const) {
       if (network[key]) fail(["network", key], "only applies with an existing network.vpcId; remove it or set vpcId");
     }
+    // awsx.ec2.Vpc refuses private subnets without a NAT gateway, and the tasks need a way out (images, secrets, APIs).
+    if (network.natGateways === "None") fail(["network", "natGateways"], "None leaves the private subnets without a way out; use Instance (one NAT instance), Single or OnePerAz");
     return;
   }
   for (const key of ["availabilityZones", "natGateways", "cidrBlock"] as const) {
@@ -116,8 +119,11 @@ function checkServer(config: StackConfig, name: string, s: Server, fail: Fail) {
     fail(at(), `server name "${name}" is ${name.length} characters; use at most ${MAX_SERVER_NAME_LENGTH} so its target group name stays within AWS's 32`);
   }
 
+  // Fargate's fixed sizes; a server with ebs volumes runs on its own EC2 host, sized to fit (decisions/host.ts).
   const memories = FARGATE_MEMORY_BY_CPU[s.cpu];
-  if (!memories) fail(at("cpu"), `${s.cpu} is not a Fargate size; ${fargateMemoryHint(s.cpu)}`);
+  if (runsOnHost(s)) {
+    if (s.cpu < 128 || s.memory < 128) fail(at(s.cpu < 128 ? "cpu" : "memory"), "must be at least 128 (CPU units / MiB) for a task on an EC2 host");
+  } else if (!memories) fail(at("cpu"), `${s.cpu} is not a Fargate size; ${fargateMemoryHint(s.cpu)}`);
   else if (!memories.includes(s.memory)) fail(at("memory"), `${s.memory} MiB is not valid; ${fargateMemoryHint(s.cpu)}`);
 
   if (s.image && s.build) fail(at("build"), "give either image (pulled as is) or build (built and pushed to ECR), not both");
@@ -135,6 +141,10 @@ function checkServer(config: StackConfig, name: string, s: Server, fail: Fail) {
   if (s.internal) {
     if (s.route) fail(at("route"), "internal servers get no load balancer route; remove route or set internal: false");
     if (s.rateLimitPerMinute !== undefined) fail(at("rateLimitPerMinute"), "applies to public routes only; internal servers are not behind the WAF");
+  } else if (!config.ingress.waf.enabled) {
+    for (const key of ["rateLimitPerMinute", "toolCallsPerMinute"] as const) {
+      if (s[key] !== undefined) fail(at(key), "is a WAF rule and this stack has no WAF (ingress.waf.enabled is false, the default of an internal load balancer); remove it or set ingress.waf.enabled: true");
+    }
   }
 
   if (s.scaling.min > s.scaling.max) fail(at("scaling", "min"), `${s.scaling.min} is above scaling.max ${s.scaling.max}; set min ≤ max`);
@@ -156,6 +166,7 @@ function checkServer(config: StackConfig, name: string, s: Server, fail: Fail) {
 
   checkStorage(name, s, fail);
   checkSessions(name, s, fail);
+  checkSpot(name, s, fail);
 
   s.dependsOn.forEach((dep, i) => {
     const target = config.servers[dep];
@@ -195,6 +206,22 @@ function checkSessions(name: string, s: Server, fail: Fail) {
     ["servers", name, "scaling", "max"],
     `${s.scaling.max} tasks of a ${exposed} server lose sessions for clients that keep no cookies (ALB stickiness is a cookie); set max: 1, or sharedSessionState: true if the server keeps its sessions in a store all tasks share, or clientsKeepCookies: true if every client keeps the ALB cookie`,
   );
+}
+
+/**
+ * Fargate Spot tasks are stopped with two minutes' notice when AWS needs the capacity back, and ECS does not fall back
+ * to on-demand when Spot has none (ECS developer guide, "Fargate capacity providers"): stateless servers only, and a
+ * base that is all on-demand means no Spot at all.
+ */
+function checkSpot(name: string, s: Server, fail: Fail) {
+  if (!s.spot || runsOnHost(s)) return;
+  const exposed = s.transport === "stdio" ? s.bridge : s.transport;
+  if (exposed !== "streamable-http" && !s.sharedSessionState) {
+    fail(["servers", name, "spot"], `a reclaimed Spot task takes its ${exposed} sessions with it; remove spot, or set sharedSessionState: true if every task shares the session store`);
+  }
+  if (typeof s.spot === "object" && s.spot.onDemandBase >= s.scaling.max) {
+    fail(["servers", name, "spot", "onDemandBase"], `${s.spot.onDemandBase} on-demand tasks cover scaling.max ${s.scaling.max}: no task would run on Spot; lower it or set spot: false`);
+  }
 }
 
 /** Paths a volume must not cover: the task's own /tmp, and the container's system directories. */

@@ -112,8 +112,20 @@ const serverInput = z.strictObject({
   route: route.optional(),
   cpu: z.number().int().default(1024),
   memory: z.number().int().default(2048),
-  architecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
-  spot: z.boolean().default(false),
+  /**
+   * CPU the tasks run on. Graviton (arm64) Fargate costs ~20 % less. Built images build for it; a pulled image must publish
+   * linux/arm64 (npm run check:images -- <stack> reads the registry). Default: arm64 with build, x86_64 with image.
+   */
+  architecture: z.enum(["x86_64", "arm64"], { message: "must be x86_64 or arm64" }).optional(),
+  /**
+   * Fargate Spot: true runs every task on Spot, { onDemandBase: n } keeps n tasks on on-demand Fargate and runs the rest
+   * (scale-out included) on Spot. Spot tasks can be reclaimed with two minutes' notice: stateless servers only.
+   */
+  spot: z
+    .union([z.boolean(), z.strictObject({ onDemandBase: z.number().int().min(1, "must be at least 1; spot: true runs every task on Spot") })], {
+      message: "must be true, false or { onDemandBase: <tasks> }",
+    })
+    .default(false),
   scaling: scaling.prefault({}),
   /** Expected traffic: a P4 alarm fires below it. Off by default for quiet servers. */
   minRequestsPerMinute: positiveInt.optional(),
@@ -153,6 +165,7 @@ const server = serverInput.transform((s) => {
   return {
     ...s,
     port: s.port ?? (isStdio ? 8000 : undefined),
+    architecture: s.architecture ?? (s.build ? "arm64" : "x86_64"),
     mcpPath: s.mcpPath ?? (exposes === "sse" ? "/sse" : "/mcp"),
     scaling: { ...s.scaling, max: s.scaling.max ?? Math.max(s.scaling.min, 1) },
     volumes: Object.fromEntries(Object.entries(s.volumes).map(([path, v]) => [path, { ...v, backup: v.backup ?? s.backup ?? true }])),
@@ -161,7 +174,8 @@ const server = serverInput.transform((s) => {
 
 const network = z.strictObject({
   availabilityZones: z.number().int().min(2, "must be at least 2: an ALB needs subnets in two AZs").max(6).optional(),
-  natGateways: z.enum(["None", "Single", "OnePerAz"]).optional(),
+  /** OnePerAz (prod default), Single (others), Instance (one NAT instance, about $7 a month: decisions/natInstance.ts) or None. */
+  natGateways: z.enum(["None", "Single", "OnePerAz", "Instance"]).optional(),
   cidrBlock: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-8])$/, "must be an IPv4 CIDR block from /16 to /28").optional(),
   vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, "must be a VPC id such as vpc-0abc123").optional(),
   publicSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, "must be a subnet id")).optional(),
@@ -200,6 +214,11 @@ const ingress = z.strictObject({
   authDomainPrefix: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "must be lowercase letters, digits and hyphens").optional(),
   waf: z
     .strictObject({
+      /**
+       * The web ACL in front of the load balancer. Default: on for an internet-facing load balancer (the policy pack
+       * requires it there), off for an internal one, which only the VPC reaches (it saves $5 + $1 per rule a month).
+       */
+      enabled: z.boolean().optional(),
       /** block: the AWS managed rule groups block what they match; count: they only count (to tune before blocking). */
       managedRules: z.enum(["block", "count"], { message: "must be block or count" }).default("block"),
       /** Requests per client IP per minute across the whole stack. */
@@ -215,6 +234,12 @@ const notifyTarget = z
   .refine((v) => email.safeParse(v).success || /^https:\/\/\S+$/.test(v), "must be an email address or an https:// URL");
 
 const alerts = z.strictObject({
+  /**
+   * Container Insights on the cluster: per-service and per-task metrics (RunningTaskCount …), billed as custom metrics,
+   * about $7.50 per server a month (plan/prices.json). Default: on in prod (the policy pack requires it there), off
+   * elsewhere, where a server's down alarm watches its free AWS/ECS CPU metric instead.
+   */
+  containerInsights: z.boolean().optional(),
   /** The active MCP probe of every public server (a scheduled Lambda function that initializes and lists tools like a client). */
   probe: z
     .strictObject({
@@ -232,6 +257,8 @@ const alerts = z.strictObject({
       cpuPercent: percent.default(80),
     })
     .prefault({}),
+  /** Alarms on the KPIs (p95, error rate, availability: P3/P4, they never page). Default: on except in dev. */
+  kpiAlarms: z.boolean().optional(),
   kpis: z
     .strictObject({
       p95ResponseMs: positiveInt.default(500),
@@ -284,9 +311,11 @@ function applyStackDefaults(c: z.output<typeof stackObject>) {
       { ...s, route: s.route ?? (s.internal ? undefined : { path: `/${name}`, stripPrefix: true }) },
     ]),
   );
+  const alerts = { ...c.alerts, containerInsights: c.alerts.containerInsights ?? prod, kpiAlarms: c.alerts.kpiAlarms ?? c.environment !== "dev" };
+  const ingress = { ...c.ingress, waf: { ...c.ingress.waf, enabled: c.ingress.waf.enabled ?? !c.ingress.internal } };
   // A locked vault cannot be emptied, so a stack with one cannot be destroyed for at least minRetainDays: dev has none.
   const backup = { ...c.backup, lock: { ...c.backup.lock, mode: c.backup.lock.mode ?? (c.environment === "dev" ? "none" : "governance") } };
-  return { ...c, network, servers, backup };
+  return { ...c, network, ingress, alerts, servers, backup };
 }
 
 /** The schema and its defaults, without the cross-field rules. */

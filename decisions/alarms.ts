@@ -1,5 +1,5 @@
 import type { ServerConfig, Severity, StackConfig } from "../config/schema";
-import { METRICS, type MetricDef, type MetricKey, type Scope } from "./metrics";
+import { METRICS, taskPresenceMetric, type MetricDef, type MetricKey, type Scope } from "./metrics";
 
 export type Comparison = "GreaterThanThreshold" | "LessThanThreshold";
 export type MissingData = "breaching" | "notBreaching";
@@ -61,19 +61,22 @@ export function alarmSpecsFor(name: string, server: ServerConfig, alerts: StackC
   const specs: AlarmSpec[] = [];
 
   if (server.internal) {
+    const presence = taskPresenceMetric(alerts.containerInsights);
     specs.push({
       key: "down",
       severity: "P1",
-      summary: `${name} is down: fewer than ${Math.max(1, server.scaling.min)} running task(s) in a minute, after its health check failed ${n} times in a row`,
+      summary: alerts.containerInsights
+        ? `${name} is down: fewer than ${Math.max(1, server.scaling.min)} running task(s) in a minute, after its health check failed ${n} times in a row`
+        : `${name} is down: no running task in a minute (no CPU sample), after its health check failed ${n} times in a row`,
       runbook: `Likely: the container exits at start (bad image, missing secret, volume mount), or tasks are stopped for failing their health check. First: 1) ECS console › ${name} › Events and stopped-task reasons; 2) its log group; 3) mcp-ops restart ${name} once the cause is fixed.`,
-      metric: { metric: "runningTasks", stat: "Minimum" },
+      metric: { metric: presence.metric, stat: presence.stat },
       scope: "service",
       // The container health check already counted the consecutive failures: one minute here, not n more.
       ...DETECT_WITHIN_A_MINUTE,
       comparison: "LessThanThreshold",
-      threshold: Math.max(1, server.scaling.min),
+      threshold: alerts.containerInsights ? Math.max(1, server.scaling.min) : 1,
       treatMissingData: "breaching",
-      unit: "Count",
+      unit: alerts.containerInsights ? "Count" : undefined,
       gatesDeployments: false,
     });
   } else {
@@ -140,51 +143,56 @@ export function alarmSpecsFor(name: string, server: ServerConfig, alerts: StackC
         unit: "Percent",
         gatesDeployments: true,
       },
-      {
-        key: "latency-kpi",
-        severity: "P4",
-        summary: `${name} p95 above the ${kpis.p95ResponseMs} ms KPI for 15 minutes`,
-        runbook: `KPI warning, no outage. Likely: growth in load or slower tool calls. First: 1) latency trend on the dashboard; 2) the slowest tools in its logs; 3) plan capacity (size or scaling).`,
-        metric: { metric: "responseTime", stat: "p95" },
-        scope: "targetGroup",
-        ...consecutive(3, 300),
-        comparison: "GreaterThanThreshold",
-        threshold: kpis.p95ResponseMs / 1000,
-        treatMissingData: "notBreaching",
-        unit: "Seconds",
-        gatesDeployments: false,
-      },
-      {
-        key: "errors-kpi",
-        severity: "P4",
-        summary: `${name} 5xx rate above the ${kpis.errorRatePercent} % KPI for 15 minutes`,
-        runbook: `KPI warning, no outage. Likely: an intermittent dependency or input error. First: 1) error trend on the dashboard; 2) the failing tool calls in its logs; 3) open a ticket with the samples.`,
-        expression: { expression: ERROR_RATE, label: `${name} 5xx rate (%)`, inputs: errorInputs },
-        scope: "targetGroup",
-        ...consecutive(3, 300),
-        comparison: "GreaterThanThreshold",
-        threshold: kpis.errorRatePercent,
-        treatMissingData: "notBreaching",
-        unit: "Percent",
-        gatesDeployments: false,
-      },
-      {
-        key: "availability",
-        severity: "P3",
-        summary: `${name} availability below ${kpis.availabilityPercent} % over the last hour`,
-        runbook: `Successful (non-5xx) requests / requests over 1 h. Likely: repeated short error bursts. First: 1) the errors panel of the ${name} dashboard; 2) deployments and restarts in the hour; 3) dependency incidents.`,
-        expression: { expression: AVAILABILITY, label: `${name} availability (%)`, inputs: errorInputs },
-        scope: "targetGroup",
-        period: 3600,
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-        comparison: "LessThanThreshold",
-        threshold: kpis.availabilityPercent,
-        treatMissingData: "notBreaching",
-        unit: "Percent",
-        gatesDeployments: false,
-      },
     );
+    // The KPIs (P3/P4, never paging) where the traffic means something: off in dev unless alerts.kpiAlarms says so.
+    if (alerts.kpiAlarms) {
+      specs.push(
+        {
+          key: "latency-kpi",
+          severity: "P4",
+          summary: `${name} p95 above the ${kpis.p95ResponseMs} ms KPI for 15 minutes`,
+          runbook: `KPI warning, no outage. Likely: growth in load or slower tool calls. First: 1) latency trend on the dashboard; 2) the slowest tools in its logs; 3) plan capacity (size or scaling).`,
+          metric: { metric: "responseTime", stat: "p95" },
+          scope: "targetGroup",
+          ...consecutive(3, 300),
+          comparison: "GreaterThanThreshold",
+          threshold: kpis.p95ResponseMs / 1000,
+          treatMissingData: "notBreaching",
+          unit: "Seconds",
+          gatesDeployments: false,
+        },
+        {
+          key: "errors-kpi",
+          severity: "P4",
+          summary: `${name} 5xx rate above the ${kpis.errorRatePercent} % KPI for 15 minutes`,
+          runbook: `KPI warning, no outage. Likely: an intermittent dependency or input error. First: 1) error trend on the dashboard; 2) the failing tool calls in its logs; 3) open a ticket with the samples.`,
+          expression: { expression: ERROR_RATE, label: `${name} 5xx rate (%)`, inputs: errorInputs },
+          scope: "targetGroup",
+          ...consecutive(3, 300),
+          comparison: "GreaterThanThreshold",
+          threshold: kpis.errorRatePercent,
+          treatMissingData: "notBreaching",
+          unit: "Percent",
+          gatesDeployments: false,
+        },
+        {
+          key: "availability",
+          severity: "P3",
+          summary: `${name} availability below ${kpis.availabilityPercent} % over the last hour`,
+          runbook: `Successful (non-5xx) requests / requests over 1 h. Likely: repeated short error bursts. First: 1) the errors panel of the ${name} dashboard; 2) deployments and restarts in the hour; 3) dependency incidents.`,
+          expression: { expression: AVAILABILITY, label: `${name} availability (%)`, inputs: errorInputs },
+          scope: "targetGroup",
+          period: 3600,
+          evaluationPeriods: 1,
+          datapointsToAlarm: 1,
+          comparison: "LessThanThreshold",
+          threshold: kpis.availabilityPercent,
+          treatMissingData: "notBreaching",
+          unit: "Percent",
+          gatesDeployments: false,
+        },
+      );
+    }
     if (server.minRequestsPerMinute !== undefined) {
       specs.push({
         key: "throughput",

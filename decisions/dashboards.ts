@@ -1,6 +1,6 @@
 import { backupVaultName } from "./backup";
 import { ERROR_RATE } from "./alarms";
-import { dimensionsFor, METRICS, type MetricKey, type ScopeValues } from "./metrics";
+import { dimensionsFor, METRICS, taskPresenceMetric, type MetricKey, type ScopeValues } from "./metrics";
 
 /** CloudWatch dashboards lay widgets on a grid 24 columns wide. */
 export const GRID_COLUMNS = 24;
@@ -19,6 +19,8 @@ export interface Widget extends Position {
 
 export interface ServerPanel {
   name: string;
+  /** Whether the cluster has Container Insights (else task presence is read from the service's CPU samples). */
+  containerInsights: boolean;
   internal: boolean;
   /** Whether the MCP probe checks it (its success and latency get a row). */
   probed: boolean;
@@ -87,7 +89,7 @@ const wafLine = (metric: string, webAcl: string, region: string, rule: string, e
 ];
 
 /** One row per server: alarm status, requests, p95 latency, 5xx rate, healthy tasks, CPU, memory; then the WAF. */
-export function overviewDashboard(stack: string, region: string, servers: ServerPanel[], waf?: WafPanel): { widgets: Widget[] } {
+function overviewDashboard(stack: string, region: string, servers: ServerPanel[], waf?: WafPanel): { widgets: Widget[] } {
   const widgets: Widget[] = [
     textWidget(`# mcp-stack ${stack}\nOne row per MCP server. Status is the server's P1/P2 roll-up; each alarm notifies its severity's topic.`, { x: 0, y: 0, width: GRID_COLUMNS, height: 2 }),
   ];
@@ -97,7 +99,7 @@ export function overviewDashboard(stack: string, region: string, servers: Server
     const cells: [number, (at: Position) => Widget][] = s.internal
       ? [
           [6, (at) => alarmWidget(`${s.name} status`, s.alarmArns, at)],
-          [6, m("running tasks", [metricLine("runningTasks", "Minimum", s.scope)])],
+          [6, m(taskPresenceMetric(s.containerInsights).title, [metricLine(taskPresenceMetric(s.containerInsights).metric, taskPresenceMetric(s.containerInsights).stat, s.scope)])],
           [6, m("CPU %", [metricLine("cpu", "Average", s.scope)])],
           [6, m("memory %", [metricLine("memory", "Average", s.scope)])],
         ]
@@ -133,7 +135,7 @@ export function overviewDashboard(stack: string, region: string, servers: Server
 export const backupJobSearch = (stack: string, metricName: string) =>
   `SEARCH('{AWS/Backup,BackupVaultName,ResourceType} BackupVaultName="${backupVaultName(stack)}" MetricName="${metricName}"', 'Sum', 3600)`;
 
-export function serverDashboard(stack: string, region: string, s: ServerPanel): { widgets: Widget[] } {
+function serverDashboard(stack: string, region: string, s: ServerPanel): { widgets: Widget[] } {
   const m = (title: string, lines: MetricLine[], extra?: Record<string, unknown>) => (at: Position) => metricWidget(title, lines, at, region, extra);
   const widgets: Widget[] = [
     textWidget(`# ${s.name} (mcp-stack ${stack})\nAlarm descriptions carry the runbook: likely causes and the first three steps.`, { x: 0, y: 0, width: GRID_COLUMNS, height: 2 }),
@@ -153,7 +155,7 @@ export function serverDashboard(stack: string, region: string, s: ServerPanel): 
   }
   widgets.push(
     ...row(18, 6, [
-      [8, m("running tasks", [metricLine("runningTasks", "Minimum", s.scope)])],
+      [8, m(taskPresenceMetric(s.containerInsights).title, [metricLine(taskPresenceMetric(s.containerInsights).metric, taskPresenceMetric(s.containerInsights).stat, s.scope)])],
       [8, m("CPU %", [metricLine("cpu", "Average", s.scope)])],
       [8, m("memory %", [metricLine("memory", "Average", s.scope)])],
     ]),
@@ -181,5 +183,34 @@ export function serverDashboard(stack: string, region: string, s: ServerPanel): 
       ]),
     );
   }
+  return { widgets };
+}
+
+/** A dashboard body holds at most 500 widgets (CloudWatch API reference, "Dashboard Body Structure and Syntax"). */
+export const MAX_WIDGETS_PER_DASHBOARD = 500;
+/** About 21 widgets a server (its overview row and its detail section): 20 servers stay well under the limit. */
+export const SERVERS_PER_DASHBOARD = 20;
+
+/** Dashboard names: the stack's overview, then one more per further group of servers. */
+export const dashboardNameOf = (stack: string, group: number) => `mcp-${stack}-overview${group ? `-${group + 1}` : ""}`;
+
+/** The servers of each dashboard, in order. */
+export const dashboardGroups = <T>(servers: T[]): T[][] =>
+  Array.from({ length: Math.max(1, Math.ceil(servers.length / SERVERS_PER_DASHBOARD)) }, (_, i) => servers.slice(i * SERVERS_PER_DASHBOARD, (i + 1) * SERVERS_PER_DASHBOARD));
+
+/**
+ * One dashboard ($3 a month each, the free three being per account) for a group of servers: on top one row per server
+ * (its status at a glance) and the WAF, below one detail section per server, in the same order.
+ */
+export function stackDashboard(stack: string, region: string, servers: ServerPanel[], waf?: WafPanel): { widgets: Widget[] } {
+  const overview = overviewDashboard(stack, region, servers, waf).widgets;
+  const widgets = [...overview];
+  let y = Math.max(...overview.map((w) => w.y + w.height));
+  for (const server of servers) {
+    const detail = serverDashboard(stack, region, server).widgets;
+    widgets.push(...detail.map((w) => ({ ...w, y: w.y + y })));
+    y += Math.max(...detail.map((w) => w.y + w.height));
+  }
+  if (widgets.length > MAX_WIDGETS_PER_DASHBOARD) throw new Error(`dashboard of ${servers.length} servers has ${widgets.length} widgets; CloudWatch allows ${MAX_WIDGETS_PER_DASHBOARD}`);
   return { widgets };
 }

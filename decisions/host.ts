@@ -8,6 +8,8 @@ import type { VolumeSpec } from "./backup";
 
 /** Burstable general-purpose sizes, smallest first: vCPUs and MiB. */
 const SIZES = [
+  { size: "nano", vcpu: 2, memoryMiB: 512 },
+  { size: "micro", vcpu: 2, memoryMiB: 1024 },
   { size: "small", vcpu: 2, memoryMiB: 2048 },
   { size: "medium", vcpu: 2, memoryMiB: 4096 },
   { size: "large", vcpu: 2, memoryMiB: 8192 },
@@ -23,10 +25,13 @@ export const HOST_MEMORY_SHARE = 0.85;
 
 /** The configured type, else the smallest t3 (x86_64) or t4g (arm64) that fits the task's cpu and memory. */
 export function hostInstanceType(server: ServerConfig): string {
-  if (server.instanceType) return server.instanceType;
-  const family = server.architecture === "arm64" ? "t4g" : "t3";
-  const fit = SIZES.find((s) => s.vcpu * 1024 >= server.cpu && s.memoryMiB * HOST_MEMORY_SHARE >= server.memory);
-  if (!fit) throw new Error(`no ${family} size fits ${server.cpu} CPU units and ${server.memory} MiB; set instanceType`);
+  return server.instanceType ?? smallestInstanceFor(server.cpu, server.memory, server.architecture === "arm64" ? "t4g" : "t3", HOST_MEMORY_SHARE);
+}
+
+/** The smallest burstable size of a family whose vCPUs and share of memory hold the given CPU units and MiB. */
+export function smallestInstanceFor(cpu: number, memory: number, family: "t3" | "t4g", memoryShare: number): string {
+  const fit = SIZES.find((s) => s.vcpu * 1024 >= cpu && s.memoryMiB * memoryShare >= memory);
+  if (!fit) throw new Error(`no ${family} size fits ${cpu} CPU units and ${memory} MiB; set instanceType`);
   return `${family}.${fit.size}`;
 }
 

@@ -21,6 +21,9 @@ export const METRICS = {
   cpu: { namespace: "AWS/ECS", name: "CPUUtilization", scope: "service", unit: "Percent" },
   memory: { namespace: "AWS/ECS", name: "MemoryUtilization", scope: "service", unit: "Percent" },
   runningTasks: { namespace: "ECS/ContainerInsights", name: "RunningTaskCount", scope: "service", unit: "Count" },
+  // Without Container Insights: ECS sends a service's CPUUtilization each minute only while it has RUNNING tasks (ECS
+  // developer guide, "Amazon ECS CloudWatch metrics"), so a minute without a sample is a minute without a task.
+  cpuSamples: { namespace: "AWS/ECS", name: "CPUUtilization", scope: "service" },
   // ELB-generated 5xx (no healthy target, timeouts) exist per load balancer only, not per target group.
   elb5xx: { namespace: "AWS/ApplicationELB", name: "HTTPCode_ELB_5XX_Count", scope: "loadBalancer", unit: "Count" },
   albRequests: { namespace: "AWS/ApplicationELB", name: "RequestCount", scope: "loadBalancer", unit: "Count" },
@@ -34,6 +37,10 @@ export const METRICS = {
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;
+
+/** What tells whether a service has running tasks: Container Insights' count, else the presence of its CPU samples. */
+export const taskPresenceMetric = (containerInsights: boolean) =>
+  containerInsights ? ({ metric: "runningTasks", stat: "Minimum", title: "running tasks" } as const) : ({ metric: "cpuSamples", stat: "SampleCount", title: "CPU samples (none: no task)" } as const);
 
 /** The values a scope's dimensions are filled from: ALB and target group ARN suffixes, cluster and service names. */
 export interface ScopeValues<T = string> {

@@ -53,14 +53,15 @@ export function scalingPlanFor(server: ServerConfig): ScalingPlan {
     scaleOutCooldownSeconds: SCALE_OUT_COOLDOWN,
     scaleInCooldownSeconds: SCALE_IN_COOLDOWN,
   });
-  const policies = [
-    policy("cpu", "ECSServiceAverageCPUUtilization", server.scaling.cpuPercent),
-    policy("memory", "ECSServiceAverageMemoryUtilization", server.scaling.memoryPercent),
-  ];
-  if (!server.internal) policies.push(policy("requests", "ALBRequestCountPerTarget", server.scaling.requestsPerTarget));
-  // Nothing to add where min = max (a database's one task).
+  // Nothing to scale where min = max (a database's one task): no policies, and none of the two alarms each target
+  // tracking policy creates and bills.
+  const scales = server.scaling.max > server.scaling.min;
+  const policies = scales
+    ? [policy("cpu", "ECSServiceAverageCPUUtilization", server.scaling.cpuPercent), policy("memory", "ECSServiceAverageMemoryUtilization", server.scaling.memoryPercent)]
+    : [];
+  if (scales && !server.internal) policies.push(policy("requests", "ALBRequestCountPerTarget", server.scaling.requestsPerTarget));
   const stepScaleOut: StepScaleOut[] =
-    server.scaling.max > server.scaling.min ? [{ key: "cpu-burst", metric: "cpu", stat: "Average", threshold: server.scaling.cpuPercent, bigStep: 20, cooldownSeconds: SCALE_OUT_COOLDOWN }] : [];
+    scales ? [{ key: "cpu-burst", metric: "cpu", stat: "Average", threshold: server.scaling.cpuPercent, bigStep: 20, cooldownSeconds: SCALE_OUT_COOLDOWN }] : [];
   if (stepScaleOut.length && !server.internal) {
     stepScaleOut.push({ key: "requests-burst", metric: "requestsPerTarget", stat: "Sum", threshold: server.scaling.requestsPerTarget, bigStep: server.scaling.requestsPerTarget, cooldownSeconds: SCALE_OUT_COOLDOWN });
   }

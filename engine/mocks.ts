@@ -21,7 +21,8 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
     case "awsx:ec2:Vpc": {
       const count = inputs.numberOfAvailabilityZones ?? azCount;
       const ids = (kind: string) => Array.from({ length: count }, (_, i) => `subnet-${shortHash(`${name}${kind}${i}`, 17)}`);
-      return { vpcId: `vpc-${shortHash(name, 17)}`, publicSubnetIds: ids("public"), privateSubnetIds: ids("private"), isolatedSubnetIds: [] };
+      const isolated = (inputs.subnetSpecs ?? []).some((s: { type: string }) => s.type === "Isolated");
+      return { vpcId: `vpc-${shortHash(name, 17)}`, publicSubnetIds: ids("public"), privateSubnetIds: isolated ? [] : ids("private"), isolatedSubnetIds: isolated ? ids("isolated") : [] };
     }
     case "aws:lb/loadBalancer:LoadBalancer": {
       const suffix = `app/${physical}/${shortHash(physical, 16)}`;
@@ -129,6 +130,11 @@ export function createMocks(region: string, deployedOutputs: Record<string, unkn
           resolvedImages.set(sha256Digest, args.inputs.name);
           return { id: args.inputs.name, name: args.inputs.name, sha256Digest };
         }
+        case "aws:ec2/getAmi:getAmi":
+          // Stands for the newest image the owner publishes under the name filter (an id no real AMI has).
+          return { id: `ami-${shortHash(JSON.stringify(args.inputs), 17)}`, name: String(args.inputs.filters?.[0]?.values?.[0] ?? "image").replace("*", "1.0.0"), architecture: "arm64", rootDeviceName: "/dev/xvda" };
+        case "aws:ec2/getRouteTable:getRouteTable":
+          return { id: `rtb-${shortHash(String(args.inputs.subnetId), 17)}`, routeTableId: `rtb-${shortHash(String(args.inputs.subnetId), 17)}`, subnetId: args.inputs.subnetId, vpcId: "vpc-offline" };
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
           return { names: azs, zoneIds: azs.map((_, i) => `use1-az${i + 1}`), id: region };
         default:

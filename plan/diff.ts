@@ -1,26 +1,97 @@
 import type { PlannedResource } from "../engine/offline";
 
+export interface InputChange {
+  input: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface ResourceChange {
+  resource: string;
+  /** The top-level inputs whose value differs (those under ignoreChanges left out, as pulumi preview does). */
+  inputs: string[];
+  values: InputChange[];
+  /** The change replaces the resource (a new one is created, the old one deleted) instead of updating it. */
+  replace: boolean;
+  /** What the replacement means on AWS, where it is not an outage (a task definition's new revision). */
+  note?: string;
+}
+
 export interface PlanDiff {
   added: string[];
   removed: string[];
-  /** Resource and the top-level inputs whose value differs. */
-  changed: { resource: string; inputs: string[] }[];
+  changed: ResourceChange[];
 }
 
-type Comparable = Pick<PlannedResource, "type" | "name" | "inputs">;
+type Comparable = Pick<PlannedResource, "type" | "name" | "inputs"> & { options?: { ignoreChanges?: string[] } };
 const keyOf = (r: Comparable) => `${r.type}::${r.name}`;
 const stable = (value: unknown): string => JSON.stringify(value, (_, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
 
-/** What a preview would show between two plans (`--json` files): resources added, removed, and changed with the inputs that differ. */
+/**
+ * Inputs the AWS provider cannot change in place: a change replaces the resource (ForceNew in terraform-provider-aws's
+ * schema of each resource, which @pulumi/aws wraps). Only the types and inputs this stack sets.
+ */
+const REPLACED_ON_CHANGE: Record<string, string[]> = {
+  "aws:lb/loadBalancer:LoadBalancer": ["name", "internal", "loadBalancerType"],
+  "aws:lb/targetGroup:TargetGroup": ["name", "port", "protocol", "protocolVersion", "vpcId", "targetType"],
+  "aws:lb/listener:Listener": ["loadBalancerArn"],
+  "aws:lb/listenerRule:ListenerRule": ["listenerArn"],
+  "aws:ecs/service:Service": ["name", "cluster", "launchType", "schedulingStrategy"],
+  "aws:ecs/cluster:Cluster": ["name"],
+  "aws:efs/fileSystem:FileSystem": ["creationToken", "encrypted", "kmsKeyId", "performanceMode", "availabilityZoneName"],
+  "aws:efs/accessPoint:AccessPoint": ["fileSystemId", "posixUser", "rootDirectory"],
+  "aws:efs/mountTarget:MountTarget": ["fileSystemId", "subnetId", "ipAddress"],
+  "aws:ebs/volume:Volume": ["availabilityZone", "encrypted", "kmsKeyId", "snapshotId"],
+  "aws:ec2/securityGroup:SecurityGroup": ["name", "namePrefix", "description", "vpcId"],
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ["securityGroupId"],
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ["securityGroupId"],
+  "aws:secretsmanager/secret:Secret": ["name", "namePrefix"],
+  "aws:cloudwatch/logGroup:LogGroup": ["name", "namePrefix"],
+  "aws:cloudwatch/dashboard:Dashboard": ["dashboardName"],
+  "aws:cloudwatch/metricAlarm:MetricAlarm": ["name"],
+  "aws:ecr/repository:Repository": ["name"],
+  "aws:iam/role:Role": ["name", "namePrefix", "path"],
+  "aws:lambda/function:Function": ["name"],
+  "aws:backup/vault:Vault": ["name", "kmsKeyArn"],
+  "aws:kms/key:Key": ["customerMasterKeySpec", "keySpec", "keyUsage", "multiRegion"],
+  "aws:sns/topic:Topic": ["name", "fifoTopic"],
+};
+
+/** A task definition revision is immutable: any change registers a new one, which the service then rolls out. */
+const TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
+
+const short = (value: unknown) => {
+  const text = value === undefined ? "(unset)" : typeof value === "string" ? value : stable(value);
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+};
+
+/** `input: old → new`, cut to a readable length. */
+export const describeChange = (c: InputChange) => `${c.input}: ${short(c.before)} → ${short(c.after)}`;
+
+/**
+ * What a preview would show between two plans (`--json` files): resources added, removed, and changed with the inputs
+ * that differ — except those under the resource's ignoreChanges — their old and new values, and whether the change
+ * replaces the resource.
+ */
 export function diffPlans(before: Comparable[], after: Comparable[]): PlanDiff {
   const old = new Map(before.map((r) => [keyOf(r), r]));
   const now = new Map(after.map((r) => [keyOf(r), r]));
-  const changed: PlanDiff["changed"] = [];
+  const changed: ResourceChange[] = [];
   for (const [key, r] of now) {
     const prev = old.get(key);
     if (!prev) continue;
-    const inputs = [...new Set([...Object.keys(prev.inputs), ...Object.keys(r.inputs)])].filter((k) => stable(prev.inputs[k]) !== stable(r.inputs[k])).sort();
-    if (inputs.length) changed.push({ resource: key, inputs });
+    const ignored = new Set(r.options?.ignoreChanges ?? []);
+    const inputs = [...new Set([...Object.keys(prev.inputs), ...Object.keys(r.inputs)])].filter((k) => !ignored.has(k) && stable(prev.inputs[k]) !== stable(r.inputs[k])).sort();
+    if (!inputs.length) continue;
+    const taskDefinition = r.type === TASK_DEFINITION && inputs.some((k) => k !== "tags");
+    const replace = taskDefinition || inputs.some((k) => REPLACED_ON_CHANGE[r.type]?.includes(k));
+    changed.push({
+      resource: key,
+      inputs,
+      values: inputs.map((input) => ({ input, before: prev.inputs[input], after: r.inputs[input] })),
+      replace,
+      note: taskDefinition ? "a new revision; the service rolls it out (rolling deploy, rolled back on failure)" : undefined,
+    });
   }
   return {
     added: [...now.keys()].filter((k) => !old.has(k)).sort(),

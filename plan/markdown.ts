@@ -3,9 +3,10 @@ import { firstDeployChecklist } from "./firstDeploy";
 import type { Plan } from "../engine/offline";
 import type { Violation } from "../engine/policyCheck";
 import { backupReport, RULE_HEADER, VOLUME_HEADER } from "./backupSummary";
-import { estimateCost, PRICE_TABLE, totalOf } from "./cost";
+import { PRICE_TABLE, totalOf, type CostLine } from "./cost";
+import { compareCosts, COST_NOTES, money as usd, NOT_INCLUDED } from "./costSummary";
 import { stackDiagram } from "./diagram";
-import type { PlanDiff } from "./diff";
+import { describeChange, type PlanDiff } from "./diff";
 import { ALARM_HEADER, alarmRows, componentRows, countBy, imageRows, isLeaf, SERVER_HEADER, serverCells, serverRows } from "./summary";
 import { serverTimings } from "./timings";
 
@@ -14,7 +15,6 @@ export function mdTable(header: string[], rows: string[][]): string {
   return [`| ${header.map(cell).join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)].join("\n");
 }
 
-const money = (n: number) => `$${n.toFixed(2)}`;
 
 export interface MarkdownInput {
   plan: Plan;
@@ -45,9 +45,21 @@ export function renderMarkdown({ plan, environment, violations, diff }: Markdown
 
   if (diff) {
     const { added, removed, changed } = diff.changes;
-    out.push(`## Changes against \`${diff.against}\``, "", `${added.length} to add, ${changed.length} to change, ${removed.length} to remove.`, "");
+    const replaced = changed.filter((c) => c.replace).length;
+    out.push(`## Changes against \`${diff.against}\``, "", `${added.length} to add, ${changed.length} to change (${replaced} replaced), ${removed.length} to remove. Inputs under ignoreChanges are left out, as pulumi preview does.`, "");
     if (added.length + removed.length + changed.length) {
-      out.push(mdTable(["", "resource", "inputs"], [...added.map((r) => ["+", r, ""]), ...changed.map((c) => ["~", c.resource, c.inputs.join(", ")]), ...removed.map((r) => ["-", r, ""])]), "");
+      const cell = (text: string) => text.replace(/\|/g, "\\|");
+      out.push(
+        mdTable(
+          ["", "resource", "change"],
+          [
+            ...added.map((r) => ["+", r, ""]),
+            ...changed.map((c) => [c.replace ? "+-" : "~", c.resource, cell([...(c.note ? [c.note] : c.replace ? ["replaced"] : []), ...c.values.map(describeChange)].join("; "))]),
+            ...removed.map((r) => ["-", r, ""]),
+          ],
+        ),
+        "",
+      );
     }
   }
 
@@ -74,29 +86,8 @@ export function renderMarkdown({ plan, environment, violations, diff }: Markdown
     if (group.length) out.push(`**${level}** (${group.length})`, "", ...group.map((v) => `- \`${v.policy}\`: ${v.message}`), "");
   }
 
-  const planned = estimateCost(plan, "planned");
-  const naive = estimateCost(plan, "naive");
-  const items = [...new Set([...planned, ...naive].map((l) => l.item))];
-  const lineOf = (lines: typeof planned, item: string) => lines.find((l) => l.item === item);
+  out.push(...costSection(plan));
   out.push(
-    "## Monthly cost estimate",
-    "",
-    `Prices of ${PRICE_TABLE.region} as of ${PRICE_TABLE.asOf} (\`plan/prices.json\`: ${PRICE_TABLE.source}); ${PRICE_TABLE.hoursPerMonth} h per month; baseline task counts (scaling.min). The naive layout runs the same servers with an ALB per public service, a NAT gateway per AZ and x86 on-demand Fargate.`,
-    "",
-    mdTable(
-      ["item", "this stack", "monthly", "naive layout", "monthly"],
-      [
-        ...items.map((item) => {
-          const p = lineOf(planned, item);
-          const n = lineOf(naive, item);
-          return [item, p?.quantity ?? "—", p ? money(p.monthly) : "—", n?.quantity ?? "—", n ? money(n.monthly) : "—"];
-        }),
-        ["**total**", "", `**${money(totalOf(planned))}**`, "", `**${money(totalOf(naive))}**`],
-      ],
-    ),
-    "",
-    `Assumptions: ${Object.entries(PRICE_TABLE.assumptions).map(([k, v]) => `${k} ${v}`).join(", ")}. Not included: data transfer out to the internet, Container Insights metrics, GuardDuty and anything outside the stack.`,
-    "",
     "## Diagram",
     "",
     "```mermaid",
@@ -109,4 +100,42 @@ export function renderMarkdown({ plan, environment, violations, diff }: Markdown
     "",
   );
   return out.join("\n");
+}
+
+const priceKeys = (line?: CostLine) => (line ? line.prices.map((k) => `\`${k}\``).join(", ") : "");
+
+/** This stack against the naive layout line by line, each line with its prices; then the one-VM status quo. */
+function costSection(plan: Plan): string[] {
+  const { planned, naive, statusQuo, percentOfNaive, spotPercent } = compareCosts(plan);
+  const items = [...new Set([...planned, ...naive].map((l) => l.item))];
+  const lineOf = (lines: CostLine[], item: string) => lines.find((l) => l.item === item);
+  const total = totalOf(planned);
+  const quo = totalOf(statusQuo);
+  return [
+    "## Monthly cost estimate",
+    "",
+    ...COST_NOTES.flatMap((note) => [note, ""]),
+    `**${usd(total)}** a month: **${percentOfNaive} %** of the naive layout (${usd(totalOf(naive))}); ${spotPercent} % of the baseline Fargate tasks on Spot.`,
+    "",
+    mdTable(
+      ["item", "this stack", "monthly", "naive layout", "monthly", "prices (plan/prices.json)"],
+      [
+        ...items.map((item) => {
+          const p = lineOf(planned, item);
+          const n = lineOf(naive, item);
+          return [item, p?.quantity ?? "—", p ? usd(p.monthly) : "—", n?.quantity ?? "—", n ? usd(n.monthly) : "—", priceKeys(p ?? n)];
+        }),
+        ["**total**", "", `**${usd(total)}**`, "", `**${usd(totalOf(naive))}**`, ""],
+      ],
+    ),
+    "",
+    `### Status quo: one VM with docker-compose`,
+    "",
+    mdTable(["item", "quantity", "monthly", "prices (plan/prices.json)"], [...statusQuo.map((l) => [l.item, l.quantity, usd(l.monthly), priceKeys(l)]), ["**total**", "", `**${usd(quo)}**`, ""]]),
+    "",
+    `Availability (two or more AZs, a load balancer, rolling deploys, alarms, backups with a tested restore, the policy pack) costs ${usd(Math.abs(total - quo))} a month ${total >= quo ? "more" : "less"} than the status quo.`,
+    "",
+    `Assumptions: ${Object.entries(PRICE_TABLE.assumptions).map(([k, v]) => `${k} ${v}`).join(", ")}. ${NOT_INCLUDED}`,
+    "",
+  ];
 }

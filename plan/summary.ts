@@ -1,6 +1,10 @@
 import { PROBE_HEADER, probeReport } from "./probeSummary";
 import { reachOf, type Exposure } from "../decisions/exposure";
 import { PAUSED_TAG } from "../decisions/scaling";
+import { spotTasksOf } from "../decisions/deploy";
+import { compareCosts, costHeadline } from "./costSummary";
+import { backupReport } from "./backupSummary";
+import { probeReport as probeOf } from "./probeSummary";
 import { firstDeployChecklist } from "./firstDeploy";
 import type { Plan, PlannedResource } from "../engine/offline";
 import { backupSection } from "./backupSummary";
@@ -40,6 +44,8 @@ export interface ServerRow {
   size: string;
   tasks: string;
   platform: string;
+  /** CPU architecture and how many of the baseline tasks run on Fargate Spot (or the EC2 host). */
+  capacity: string;
   deploy: string;
   traffic: string;
   /** Who can reach the route, and whether it needs a token; paused servers say so. */
@@ -75,9 +81,10 @@ export function serverRows(plan: Plan): ServerRow[] {
       const reach = rule ? reachOf(exposureOfPlan(plan), (rule.actions ?? []).some((a: any) => a.type === "jwt-validation")) : "dependent servers only";
       const alias = service.serviceConnectConfiguration?.services?.[0]?.clientAlias?.[0];
       const template = plan.resources.find((r) => r.name === `${component.name}-host-template`)?.inputs;
-      const capacity = template
-        ? `EC2 ${template.instanceType} + EBS`
-        : (service.capacityProviderStrategies ?? []).map((c: any) => c.capacityProvider).join("+");
+      const strategy = service.capacityProviderStrategies ?? [];
+      const capacity = template ? `EC2 ${template.instanceType} + EBS` : strategy.map((c: any) => `${c.capacityProvider}${c.base ? ` (base ${c.base})` : ""}`).join(" + ");
+      const spot = template ? 0 : spotTasksOf(strategy, Number(scaling.minCapacity ?? 0));
+      const arch = task.runtimePlatform?.cpuArchitecture === "ARM64" ? "arm64" : "x86";
       const breaker = service.deploymentCircuitBreaker?.rollback ? "auto-rollback" : "NO rollback";
       return {
         name: component.name,
@@ -85,6 +92,7 @@ export function serverRows(plan: Plan): ServerRow[] {
         size: `${Number(task.cpu) / 1024} vCPU / ${Number(task.memory) / 1024} GB`,
         tasks: `${scaling.minCapacity}–${scaling.maxCapacity}`,
         platform: `${task.runtimePlatform?.cpuArchitecture} ${capacity}`,
+        capacity: template ? `${arch}, ${template.instanceType}` : `${arch}, ${spot ? `${spot} of ${scaling.minCapacity} Spot` : "on-demand"}`,
         deploy: `${service.deploymentMinimumHealthyPercent}–${service.deploymentMaximumPercent} %, ${breaker}${service.healthCheckGracePeriodSeconds !== undefined ? `, grace ${service.healthCheckGracePeriodSeconds} s` : ""}`,
         traffic: tg
           ? `${tg.stickiness?.enabled ? "sticky" : "no stickiness"}, drain ${tg.deregistrationDelay} s, unhealthy after ${tg.healthCheck?.unhealthyThreshold}×${tg.healthCheck?.interval} s`
@@ -169,6 +177,63 @@ function probeSection(plan: Plan): string[] {
 export function firstDeploySection(plan: Plan): string[] {
   const items = firstDeployChecklist(plan);
   return [`Before the first deploy of ${plan.stack}`, ...(items.length ? items.map((item, i) => `${i + 1}. ${item}`) : ["nothing left to do"])];
+}
+
+/** The terminal's width the summary keeps to, and the lines it fits in for the seed stacks. */
+export const SUMMARY_WIDTH = 120;
+
+/** Words wrapped to the width, continuation lines indented. */
+export function wrap(text: string, width = SUMMARY_WIDTH, indent = "   "): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && (line + " " + word).length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
+}
+
+/** A cell cut to a width, with an ellipsis. */
+const cut = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
+
+/**
+ * The plan on one screen: a line per server (route, who reaches it, size, tasks, architecture and Spot share, time to
+ * detect a dead service), the month's cost against the naive layout and the status quo, backups, the probe, and what
+ * to do before the first deploy. `--details` prints the full tables.
+ */
+export function renderCompactSummary(plan: Plan, environment: string): string {
+  const rows = serverRows(plan);
+  const urls = rows.map((r) => (/^https?:\/\//.test(r.route) ? new URL(r.route) : undefined));
+  const origins = [...new Set(urls.filter(Boolean).map((u) => u!.origin))];
+  const route = (r: ServerRow, i: number) => (urls[i] && origins.length === 1 ? urls[i]!.pathname : r.route);
+  const servers = rows.map((r, i) => [r.name, cut(route(r, i), 32), cut(r.reach, 31), r.size.replace(" / ", " "), r.tasks, r.capacity, timeToDetect(plan, r.name).split(" ")[0] + " s"]);
+  const cost = compareCosts(plan);
+  const backup = backupReport(plan);
+  const probe = probeOf(plan);
+  const custom = plan.resources.filter(isLeaf);
+  return [
+    `mcp-stack plan · stack ${plan.stack} · ${environment} · ${plan.region} · ${custom.length} resources (${(plan.millis / 1000).toFixed(1)} s)`,
+    "",
+    table(["server", "route", "reached by", "size", "tasks", "arch, capacity", "detect"], servers),
+    ...(origins.length === 1 ? [`routes on ${origins[0]}`] : []),
+    "",
+    ...wrap(`Cost     ${costHeadline(cost)}; ${cost.spotPercent} % of the Fargate tasks on Spot`, SUMMARY_WIDTH, "         "),
+    ...(backup
+      ? wrap(
+          `Backups  ${backup.volumes.length} volumes, ${backup.volumes.some((v) => v.join(" ").includes("✗")) ? "NOT all" : "all"} within the ${backup.headline.replace(/^Backups · targets /, "targets ")}`,
+          SUMMARY_WIDTH,
+          "         ",
+        )
+      : []),
+    `Probe    ${probe ? `${probe.rows.length} servers, ${probe.headline.split(" · ")[1].split(":")[0]}, initialize + tools/list like a client` : "none"}`,
+    `Watch    CloudWatch dashboard ${String(plan.outputs.dashboardUrl).split("/").pop()} (stack output dashboardUrl); mcp-ops status`,
+    "",
+    ...firstDeploySection(plan).flatMap((item) => wrap(item)),
+    "",
+    `Full tables (alarms, images, backups, cost lines, components): npm run plan -- ${plan.stack} --details`,
+  ].join("\n");
 }
 
 export function renderSummary(plan: Plan, environment: string): string {

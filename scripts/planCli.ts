@@ -1,11 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 
-const USAGE = `Usage: npm run plan -- <stack> [--json FILE] [--markdown FILE] [--against FILE] [--stack-file FILE] [--deployed FILE]
+const USAGE = `Usage: npm run plan -- <stack> [--details] [--json FILE] [--markdown FILE] [--against FILE] [--stack-file FILE] [--deployed FILE]
 
 Runs the Pulumi program offline (Pulumi's mock runtime, no credentials, no AWS) with the config of
 Pulumi.<stack>.yaml, prints what the stack would create and checks it against the policy pack in policies/
-(with policies/policy-config.json); a mandatory violation exits 1.
+(with policies/policy-config.json); a mandatory violation exits 1. It prints one screen: a line per server, the
+monthly cost, backups, the probe and what to do before the first deploy.
+  --details          print the full tables too: alarms, images, backups, cost lines, components, resources by type
   --json FILE        write every resource (type, name, parent, inputs, options), the outputs and the violations as JSON
   --markdown FILE    write a report for a pull request: summary, servers with modelled timings, backups, policy
                      violations, monthly cost (this layout and a naive one) and a Mermaid diagram
@@ -18,10 +20,14 @@ const FILE_OPTIONS = { "--json": "json", "--markdown": "markdown", "--against": 
 type FileOption = (typeof FILE_OPTIONS)[keyof typeof FILE_OPTIONS];
 
 function parseArgs(argv: string[]) {
-  const args: { stack: string } & Partial<Record<FileOption, string>> = { stack: "" };
+  const args: { stack: string; details?: boolean } & Partial<Record<FileOption, string>> = { stack: "" };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") return undefined;
+    if (arg === "--details") {
+      args.details = true;
+      continue;
+    }
     if (arg in FILE_OPTIONS) {
       const value = argv[++i];
       if (!value) throw new Error(`${arg} needs a file name`);
@@ -63,7 +69,7 @@ export async function runPlanCli(argv: string[], io: PlanIo = consoleIo): Promis
     return 1;
   }
   // The Pulumi SDK and the program load only once the arguments are known to be good: usage errors answer at once.
-  const [{ OfflineRunError, planStack, readStackFile }, { checkPolicies, readPolicyConfig }, { diffPlans }, { renderMarkdown }, { policySection }, { renderSummary }, { POLICIES }] = await Promise.all([
+  const [{ OfflineRunError, planStack, readStackFile }, { checkPolicies, readPolicyConfig }, { diffPlans }, { renderMarkdown }, { policySection }, { renderSummary, renderCompactSummary }, { POLICIES }] = await Promise.all([
     import("../engine/offline"),
     import("../engine/policyCheck"),
     import("../plan/diff"),
@@ -80,7 +86,7 @@ export async function runPlanCli(argv: string[], io: PlanIo = consoleIo): Promis
     const environment = readStackFile(file).values["mcp-stack:environment"] ?? "?";
     progress(`checking ${POLICIES.length} policies`);
     const violations = await checkPolicies(plan, readPolicyConfig());
-    io.out(renderSummary(plan, environment));
+    io.out(args.details ? renderSummary(plan, environment) : renderCompactSummary(plan, environment));
     io.out(["", ...policySection(violations, POLICIES.length)].join("\n"));
     if (args.json) {
       writeFileSync(args.json, JSON.stringify({ stack: plan.stack, region: plan.region, outputs: plan.outputs, resources: plan.resources, violations }, null, 2));

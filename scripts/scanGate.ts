@@ -1,6 +1,7 @@
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { planStack } from "../engine/offline";
 import { checkImages, imagesToGate } from "../ops/scanGate";
+import { runMain } from "./runMain";
 
 /**
  * `npm run scan-gate -- <stack> --from <stack>`: exits 1 unless every image <stack> would build was pushed to <from>'s
@@ -25,10 +26,4 @@ async function main(): Promise<number> {
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -1,16 +1,21 @@
 import { parseStackConfig } from "../config/load";
-import { configProblems, rawConfigOf } from "./support/stackConfig";
+import { configProblems, configWith, rawConfigOf } from "./support/stackConfig";
 
 const problemsOf = (mutate: (raw: Record<string, any>) => void, stack = "dev") => configProblems(stack, mutate);
 
 describe("the shipped stack configs", () => {
   it.each(["dev", "prod"])("%s is valid and carries every server of the architecture table", (stack) => {
     const config = parseStackConfig(rawConfigOf(stack));
+    // The WAF's rate limits where there is a WAF: prod's internet-facing ALB (dev's internal one has none).
+    const limit = (n: number) => (stack === "prod" ? n : undefined);
     expect(Object.keys(config.servers).sort()).toEqual(["filesystem", "gmail", "graphiti", "neo4j", "rag", "resend", "vectordb"]);
-    expect(config.servers.gmail).toMatchObject({ port: 8080, transport: "streamable-http", rateLimitPerMinute: 100, secrets: ["GMAIL_OAUTH_KEYS", "GMAIL_CREDENTIALS"] });
-    expect(config.servers.graphiti).toMatchObject({ port: 8082, rateLimitPerMinute: 200, secrets: ["NEO4J_PASSWORD", "OPENAI_API_KEY"], dependsOn: ["neo4j"] });
-    expect(config.servers.rag).toMatchObject({ port: 8082, rateLimitPerMinute: 150, secrets: ["OPENAI_API_KEY"] });
-    expect(config.servers.resend).toMatchObject({ transport: "stdio", rateLimitPerMinute: 120, secrets: ["RESEND_API_KEY"] });
+    expect(config.servers.gmail).toMatchObject({ port: 8080, transport: "streamable-http", secrets: ["GMAIL_OAUTH_KEYS", "GMAIL_CREDENTIALS"] });
+    expect(config.servers.graphiti).toMatchObject({ port: 8082, secrets: ["NEO4J_PASSWORD", "OPENAI_API_KEY"], dependsOn: ["neo4j"] });
+    expect(config.servers.rag).toMatchObject({ port: 8082, secrets: ["OPENAI_API_KEY"] });
+    expect(config.servers.resend).toMatchObject({ transport: "stdio", secrets: ["RESEND_API_KEY"] });
+    expect([100, 200, 150, 120].map(limit)).toEqual(["gmail", "graphiti", "rag", "resend"].map((n) => config.servers[n].rateLimitPerMinute));
+    expect(config.ingress.waf.enabled).toBe(stack === "prod");
+    expect(Object.values(config.servers).every((s) => s.architecture === "arm64")).toBe(true);
     expect(config.servers.filesystem.transport).toBe("stdio");
     expect(config.servers.filesystem.rateLimitPerMinute).toBeUndefined();
     expect(config.servers.neo4j).toMatchObject({ port: 7687, internal: true, route: undefined, secrets: ["NEO4J_PASSWORD"] });
@@ -27,9 +32,12 @@ describe("the shipped stack configs", () => {
     expect(minTasks(prod)).toEqual({ gmail: 3, graphiti: 2, rag: 2, resend: 2, filesystem: 1, neo4j: 1, vectordb: 1 });
     expect(prod.network).toMatchObject({ availabilityZones: 3, natGateways: "OnePerAz" });
     expect(prod.ingress.domain).toBe("mcp.example.com");
-    expect(Object.values(prod.servers).some((s) => s.spot)).toBe(false);
+    // Spot above an on-demand base for the stateless servers with more than one task; never for the databases.
+    expect(Object.fromEntries(Object.entries(prod.servers).map(([n, s]) => [n, s.spot]))).toEqual({ gmail: { onDemandBase: 2 }, graphiti: { onDemandBase: 1 }, rag: { onDemandBase: 1 }, resend: { onDemandBase: 1 }, filesystem: false, neo4j: false, vectordb: false });
+    expect(prod.alerts).toMatchObject({ containerInsights: true, kpiAlarms: true });
     expect(Object.values(dev.servers).every((s) => s.scaling.min === 1)).toBe(true);
-    expect(dev.network).toMatchObject({ availabilityZones: 2, natGateways: "Single" });
+    expect(dev.network).toMatchObject({ availabilityZones: 2, natGateways: "Instance" });
+    expect(dev.alerts).toMatchObject({ containerInsights: false, kpiAlarms: false });
     expect(dev.ingress.domain).toBeUndefined();
     expect(dev.servers.gmail.spot).toBe(true);
   });
@@ -216,7 +224,7 @@ describe("the config contract has no silent holes", () => {
     });
     expect(problems).toEqual([
       "servers.gmail.scalling: unknown key; check the spelling against the config reference in README.md",
-      "servers.graphiti.memory: 100000 MiB is not valid; with cpu 512 Fargate accepts memory 1024–4096 in steps of 1024",
+      "servers.graphiti.memory: 100000 MiB is not valid; with cpu 256 Fargate accepts memory 512, 1024, 2048",
       'servers.rag.route.path: "/gmail" is already routed to gmail; give each server its own path',
     ]);
   });
@@ -238,5 +246,37 @@ describe("the MCP probe's config", () => {
     ["a client of its own named probe", (raw: any) => (raw.ingress.clients = { ...raw.ingress.clients, probe: { scopes: ["gmail.read"] } }), 'ingress.clients.probe: "probe" is the MCP probe\'s own client'],
   ])("%s is refused", (_, change, message) => {
     expect(problemsOf(change, "prod")).toEqual([expect.stringContaining(message)]);
+  });
+});
+
+describe("cost levers are refused where they would break a server", () => {
+  it("Spot: not for sessions a reclaimed task would lose, not with a base that leaves nothing to Spot, not for databases", () => {
+    expect(problemsOf((r) => ((r.servers.gmail.transport = "streamable-http-stateful"), (r.servers.gmail.scaling = { min: 1, max: 1 })))).toEqual([
+      "servers.gmail.spot: a reclaimed Spot task takes its streamable-http-stateful sessions with it; remove spot, or set sharedSessionState: true if every task shares the session store",
+    ]);
+    expect(configWith("dev", (r) => ((r.servers.gmail.transport = "streamable-http-stateful"), (r.servers.gmail.sharedSessionState = true))).servers.gmail.spot).toBe(true);
+    expect(problemsOf((r) => (r.servers.gmail.spot = { onDemandBase: 6 }), "prod")).toEqual([
+      "servers.gmail.spot.onDemandBase: 6 on-demand tasks cover scaling.max 6: no task would run on Spot; lower it or set spot: false",
+    ]);
+    expect(problemsOf((r) => (r.servers.gmail.spot = { onDemandBase: 0 }), "prod")).toContain("servers.gmail.spot.onDemandBase: must be at least 1; spot: true runs every task on Spot");
+    expect(problemsOf((r) => (r.servers.neo4j.spot = true))).toEqual([
+      "servers.neo4j.spot: a server with ebs volumes runs on its own on-demand EC2 host, not on Fargate Spot; remove spot",
+    ]);
+  });
+
+  it("WAF rate limits need a WAF: an internal load balancer has none unless ingress.waf.enabled says so", () => {
+    expect(problemsOf((r) => (r.servers.resend.toolCallsPerMinute = 120))).toEqual([
+      "servers.resend.toolCallsPerMinute: is a WAF rule and this stack has no WAF (ingress.waf.enabled is false, the default of an internal load balancer); remove it or set ingress.waf.enabled: true",
+    ]);
+    expect(configWith("dev", (r) => ((r.servers.resend.toolCallsPerMinute = 120), (r.ingress.waf = { enabled: true }))).servers.resend.toolCallsPerMinute).toBe(120);
+  });
+
+  it("a NAT strategy of None leaves the tasks without a way out", () => {
+    expect(problemsOf((r) => (r.network.natGateways = "None"))).toEqual(["network.natGateways: None leaves the private subnets without a way out; use Instance (one NAT instance), Single or OnePerAz"]);
+  });
+
+  it("a database host's task is sized freely (EC2, not Fargate's fixed sizes)", () => {
+    expect(configWith("dev", (r) => (r.servers.vectordb.memory = 700)).servers.vectordb.memory).toBe(700);
+    expect(problemsOf((r) => (r.servers.gmail.memory = 768))).toEqual(["servers.gmail.memory: 768 MiB is not valid; with cpu 256 Fargate accepts memory 512, 1024, 2048"]);
   });
 });

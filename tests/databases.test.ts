@@ -36,11 +36,14 @@ describe("databases on EBS volumes of their own hosts", () => {
   it("one ECS-optimized instance in that subnet, IMDSv2 only, sized to the task, behind a capacity provider of its own", () => {
     const template = named(prod, "neo4j-host-template").inputs;
     expect(template).toMatchObject({
-      imageId: "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
-      instanceType: "t3.large",
+      imageId: "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id",
+      instanceType: "t4g.large",
       metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
     });
-    expect(named(prod, "vectordb-host-template").inputs.instanceType).toBe("t3.medium");
+    expect(named(prod, "vectordb-host-template").inputs.instanceType).toBe("t4g.medium");
+    // Dev sizes its databases to the smallest Graviton hosts: 1.5 GB on a t4g.small (2 GiB), 0.75 GB on a t4g.micro (1 GiB).
+    expect(named(dev, "neo4j-host-template").inputs.instanceType).toBe("t4g.small");
+    expect(named(dev, "vectordb-host-template").inputs.instanceType).toBe("t4g.micro");
     const group = named(prod, "neo4j-host-asg").inputs;
     expect(group).toMatchObject({ minSize: 1, maxSize: 1, desiredCapacity: 1, vpcZoneIdentifiers: [prod.outputs.privateSubnetIds[0]] });
     expect(named(prod, "neo4j-host-capacity").inputs).toMatchObject({ name: "mcp-prod-neo4j", autoScalingGroupProvider: { managedScaling: { status: "DISABLED" }, managedTerminationProtection: "DISABLED" } });
@@ -88,11 +91,14 @@ describe("databases on EBS volumes of their own hosts", () => {
 
   it("hosts and volumes are in the cost table as EC2 and EBS, not Fargate", () => {
     const lines = Object.fromEntries(estimateCost(prod, "planned").map((l) => [l.item, l]));
-    expect(lines["EC2 hosts of EBS-backed servers"]).toEqual({ item: "EC2 hosts of EBS-backed servers", quantity: "t3.large, t3.medium × 730 h", monthly: 91.1 });
-    expect(lines["EBS gp3"].monthly).toBe(8);
-    // Fargate on-demand now holds only the Fargate servers' 10 baseline tasks (the databases are on their hosts).
-    expect(lines["Fargate x86_64 on-demand"].quantity).toMatch(/^10 tasks:/);
-    expect(hostInstanceType(parseStackConfig(rawConfigOf("dev")).servers.vectordb)).toBe("t3.small");
+    // (0.0672 + 0.0336) × 730 h; the naive layout runs the same sizes on x86: (0.0832 + 0.0416) × 730 h.
+    expect(lines["EC2 hosts of EBS-backed servers"]).toEqual({ item: "EC2 hosts of EBS-backed servers", quantity: "t4g.large, t4g.medium × 730 h", monthly: 73.58, prices: ["ec2Hour.t4g.large", "ec2Hour.t4g.medium"] });
+    expect(estimateCost(prod, "naive").find((l) => l.item === "EC2 hosts of EBS-backed servers")).toMatchObject({ quantity: "t3.large, t3.medium × 730 h", monthly: 91.1 });
+    expect(lines["EBS gp3 of the hosts"].monthly).toBe(8);
+    // Fargate holds only the Fargate servers' 10 baseline tasks (the databases are on their hosts): 6 on-demand, 4 on Spot.
+    expect(lines["Fargate arm64 on-demand"].quantity).toMatch(/^6 tasks:/);
+    expect(lines["Fargate arm64 Spot"].quantity).toMatch(/^4 tasks:/);
+    expect(hostInstanceType({ ...parseStackConfig(rawConfigOf("dev")).servers.vectordb, architecture: "x86_64" })).toBe("t3.micro");
   });
 });
 

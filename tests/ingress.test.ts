@@ -69,13 +69,13 @@ describe("who can reach the load balancer", () => {
 
 describe("stateful sessions behind several tasks", () => {
   it("are refused with the reason, unless the server shares its session state or its clients keep cookies", () => {
-    expect(configProblems("prod", (raw) => (raw.servers.gmail.transport = "streamable-http-stateful"))).toEqual([
+    expect(configProblems("prod", (raw) => ((raw.servers.gmail.transport = "streamable-http-stateful"), (raw.servers.gmail.spot = false)))).toEqual([
       "servers.gmail.scaling.max: 6 tasks of a streamable-http-stateful server lose sessions for clients that keep no cookies (ALB stickiness is a cookie); set max: 1, or sharedSessionState: true if the server keeps its sessions in a store all tasks share, or clientsKeepCookies: true if every client keeps the ALB cookie",
     ]);
     expect(configProblems("prod", (raw) => ((raw.servers.resend.bridge = "sse"), (raw.servers.resend.scaling = { min: 2, max: 4 })))[0]).toMatch(/^servers\.resend\.scaling\.max: 4 tasks of a sse server/);
     for (const fix of [{ sharedSessionState: true }, { clientsKeepCookies: true }, { scaling: { min: 1, max: 1 } }]) {
       const raw = rawConfigOf("prod");
-      Object.assign(raw.servers.gmail, { transport: "streamable-http-stateful", ...fix });
+      Object.assign(raw.servers.gmail, { transport: "streamable-http-stateful", spot: false, ...fix });
       expect(() => parseStackConfig(raw)).not.toThrow();
     }
   });

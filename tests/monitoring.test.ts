@@ -1,7 +1,7 @@
 import { shippedPlan } from "./support/shippedPlans";
 import { parseStackConfig } from "../config/load";
 import { alarmDescription, alarmSpecsFor, type AlarmSpec } from "../decisions/alarms";
-import { GRID_COLUMNS, type Widget } from "../decisions/dashboards";
+import { dashboardGroups, dashboardNameOf, GRID_COLUMNS, MAX_WIDGETS_PER_DASHBOARD, stackDashboard, type ServerPanel, type Widget } from "../decisions/dashboards";
 import { runOffline, type Plan } from "../engine/offline";
 import { alarmRows, timeToDetect } from "../plan/summary";
 import { childOf, childrenOf, named, ofType } from "./support/plan";
@@ -57,6 +57,18 @@ describe("alarm specs (pure decisions)", () => {
     const neo4j = alarmSpecsFor("neo4j", config.servers.neo4j, config.alerts);
     expect(neo4j.map((s) => s.key)).toEqual(["down", "cpu", "memory"]);
     expect(neo4j[0]).toMatchObject({ metric: { metric: "runningTasks", stat: "Minimum" }, threshold: 1, severity: "P1", treatMissingData: "breaching" });
+  });
+
+  it("without Container Insights (dev's default) an internal server is down when its free AWS/ECS CPU metric stops: no sample, no task", async () => {
+    const [dev, prod] = await Promise.all([shippedPlan("dev"), shippedPlan("prod")]);
+    expect(named(dev, "platform-cluster").inputs.settings).toEqual([{ name: "containerInsights", value: "disabled" }]);
+    expect(named(dev, "neo4j-alarm-down").inputs).toMatchObject({ namespace: "AWS/ECS", metricName: "CPUUtilization", statistic: "SampleCount", comparisonOperator: "LessThanThreshold", threshold: 1, treatMissingData: "breaching", period: 60 });
+    expect(named(prod, "platform-cluster").inputs.settings).toEqual([{ name: "containerInsights", value: "enabled" }]);
+    // Dev's KPI alarms are off (P3/P4, they never page); its threshold alarms stay.
+    const keys = (plan: Plan) => childrenOf(plan, "gmail", "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.name.replace("gmail-alarm-", ""));
+    expect(keys(dev)).not.toEqual(expect.arrayContaining(["latency-kpi"]));
+    expect(keys(dev)).toEqual(expect.arrayContaining(["down", "unhealthy", "latency", "errors", "cpu", "memory"]));
+    expect(keys(prod)).toEqual(expect.arrayContaining(["latency-kpi", "errors-kpi", "availability"]));
   });
 
   it("throughput is watched only where a server expects traffic", () => {
@@ -149,8 +161,9 @@ describe("alarms, topics and dashboards of the prod plan", () => {
 
   const dashboards = () => ofType(prod, "aws:cloudwatch/dashboard:Dashboard").map((d) => ({ name: d.inputs.dashboardName as string, body: JSON.parse(d.inputs.dashboardBody) as { widgets: Widget[] } }));
 
-  it("an overview dashboard and one per server, all valid JSON within the 24-column grid and without overlaps", () => {
-    expect(dashboards().map((d) => d.name).sort()).toEqual(["mcp-prod-overview", ...[...PUBLIC, ...INTERNAL].map((s) => `mcp-prod-${s}`)].sort());
+  it("one dashboard ($3 a month) for the stack's servers, valid JSON within the 24-column grid, without overlaps, within 500 widgets", () => {
+    expect(dashboards().map((d) => d.name)).toEqual(["mcp-prod-overview"]);
+    expect(dashboards()[0].body.widgets.length).toBeLessThanOrEqual(MAX_WIDGETS_PER_DASHBOARD);
     for (const { name, body } of dashboards()) {
       const cells = new Set<string>();
       for (const w of body.widgets) {
@@ -182,13 +195,34 @@ describe("alarms, topics and dashboards of the prod plan", () => {
     expect(line("gmail: CPU %")).toEqual(["AWS/ECS", "CPUUtilization", ...Object.entries(cpu.dimensions).flat(), { stat: "Average" }]);
   });
 
-  it("the detail dashboard adds load-balancer and backup-job widgets", () => {
-    const titles = dashboards().find((d) => d.name === "mcp-prod-gmail")!.body.widgets.map((w) => w.properties.title);
-    expect(titles).toEqual(expect.arrayContaining(["load balancer 5xx rate %", "load balancer active connections", "backup jobs", "response time (s): p50, p95, p99"]));
+  /** A server's detail section: from its heading to the next one, below the overview rows. */
+  const section = (server: string) => {
+    const widgets = [...dashboards()[0].body.widgets].sort((a, b) => a.y - b.y || a.x - b.x);
+    const start = widgets.findIndex((w) => w.type === "text" && String(w.properties.markdown).startsWith(`# ${server} `));
+    const end = widgets.findIndex((w, i) => i > start && w.type === "text");
+    return widgets.slice(start, end === -1 ? undefined : end);
+  };
+
+  it("below the overview rows, each server's detail section, in the same order, adds load-balancer and backup-job widgets", () => {
+    const titles = section("gmail").map((w) => w.properties.title);
+    expect(titles).toEqual(expect.arrayContaining(["gmail alarms", "load balancer 5xx rate %", "load balancer active connections", "backup jobs", "response time (s): p50, p95, p99"]));
+    const headings = dashboards()[0].body.widgets.filter((w) => w.type === "text").sort((a, b) => a.y - b.y).map((w) => String(w.properties.markdown).split(" ")[1]);
+    const rows = dashboards()[0].body.widgets.filter((w) => / status$/.test(String(w.properties.title))).sort((a, b) => a.y - b.y);
+    expect(headings).toEqual(["mcp-stack", ...rows.map((w) => String(w.properties.title).split(" ")[0])]);
+    expect(headings.slice(1).sort()).toEqual([...PUBLIC, ...INTERNAL].sort());
+    expect(section(headings[1])[0].y).toBeGreaterThan(rows[rows.length - 1].y);
+  });
+
+  it("a large fleet gets one more dashboard per 20 servers, each within CloudWatch's 500 widgets", () => {
+    const panel = (i: number): ServerPanel => ({ name: `s${i}`, containerInsights: true, internal: false, probed: true, alarmArns: [`arn:s${i}`], scope: { loadBalancer: "lb", targetGroup: `tg${i}`, cluster: "c", service: `s${i}`, stack: "big", server: `s${i}` } });
+    const groups = dashboardGroups(Array.from({ length: 45 }, (_, i) => panel(i)));
+    expect(groups.map((g) => g.length)).toEqual([20, 20, 5]);
+    expect(groups.map((_, i) => dashboardNameOf("big", i))).toEqual(["mcp-big-overview", "mcp-big-overview-2", "mcp-big-overview-3"]);
+    for (const group of groups) expect(stackDashboard("big", "us-east-1", group).widgets.length).toBeLessThanOrEqual(MAX_WIDGETS_PER_DASHBOARD);
   });
 
   it("the backup-jobs widget searches the dimensions AWS Backup publishes, for this stack's vault only", () => {
-    const widget = dashboards().find((d) => d.name === "mcp-prod-gmail")!.body.widgets.find((w) => w.properties.title === "backup jobs")!;
+    const widget = section("gmail").find((w) => w.properties.title === "backup jobs")!;
     const expressions = (widget.properties.metrics as any[]).map((m) => m[0].expression);
     expect(expressions).toEqual([
       `SEARCH('{AWS/Backup,BackupVaultName,ResourceType} BackupVaultName="mcp-prod" MetricName="NumberOfBackupJobsCompleted"', 'Sum', 3600)`,
@@ -198,7 +232,7 @@ describe("alarms, topics and dashboards of the prod plan", () => {
 
   it("stack outputs link the dashboards", () => {
     expect(prod.outputs.dashboardUrl).toBe("https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/mcp-prod-overview");
-    expect(prod.outputs.servers.gmail.dashboardUrl).toMatch(/#dashboards\/dashboard\/mcp-prod-gmail$/);
+    expect(prod.outputs.servers.gmail.dashboardUrl).toBe(prod.outputs.dashboardUrl);
   });
 
   it("the plan shows each server's alarm table and modelled time to detect: within 90 s, the consecutive failures counted once", () => {

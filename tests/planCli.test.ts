@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { runPlanCli } from "../scripts/planCli";
+import { renderCompactSummary, renderSummary, SUMMARY_WIDTH, wrap } from "../plan/summary";
+import { shippedPlan } from "./support/shippedPlans";
 import { rawConfigOf } from "./support/stackConfig";
 
 const root = path.resolve(__dirname, "..");
@@ -34,18 +36,20 @@ describe("npm run plan", () => {
     const result = await planHere("prod", "--json", out, "--markdown", markdown, "--against", path.join(root, "tests/fixtures/empty-plan.json"));
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/mcp-stack plan · stack prod · environment prod · us-east-1/);
-    for (const server of ["gmail", "graphiti", "rag", "resend", "filesystem"]) {
-      expect(result.stdout).toContain(`https://mcp.example.com/${server}/mcp`);
-    }
-    expect(result.stdout).toContain("internal neo4j:7687");
+    expect(result.stdout).toMatch(/^mcp-stack plan · stack prod · prod · us-east-1 · \d+ resources/);
+    // One line per server: its path on the one origin the routes share, printed once.
+    for (const server of ["gmail", "graphiti", "rag", "resend", "filesystem"]) expect(result.stdout).toMatch(new RegExp(`^${server} +/${server}/mcp +internet, token `, "m"));
+    expect(result.stdout).toContain("routes on https://mcp.example.com");
+    expect(result.stdout).toMatch(/^neo4j +internal neo4j:7687 +dependent servers only +1 vCPU 4 GB +1–1 +arm64, t4g\.large +90 s$/m);
+    expect(result.stdout).toMatch(/^gmail .* 3–6 +arm64, 1 of 3 Spot +90 s$/m);
+    expect(result.stdout).toMatch(/^Cost {5}\$\d+\.\d\d a month · \d+(\.\d)? % of the naive layout/m);
     expect(result.stdout).toContain(`Policies: ${POLICIES.length} rules of policies/ checked, no violations`);
     const written = JSON.parse(readFileSync(out, "utf8"));
     expect(written.resources.filter((r: any) => r.type === "aws:ecs/service:Service")).toHaveLength(7);
     expect(written.outputs.servers.gmail.url).toBe("https://mcp.example.com/gmail/mcp");
     const report = readFileSync(markdown, "utf8");
     expect(report).toMatch(/^# mcp-stack plan · `prod`/);
-    expect(report).toContain(`${written.resources.length} to add, 0 to change, 0 to remove.`);
+    expect(report).toContain(`${written.resources.length} to add, 0 to change (0 replaced), 0 to remove.`);
   });
 
   it("exits non-zero with the key and the fix for an invalid config, and creates nothing", async () => {
@@ -84,5 +88,24 @@ describe("npm run plan", () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("unknown option --frobnicate");
     expect(plan("--help").stdout).toContain("Usage: npm run plan");
+  });
+});
+
+describe("the plan a person reads", () => {
+  it.each(["dev", "prod"] as const)("%s fits one screen of 120 columns without --details; --details adds the full tables", async (stack) => {
+    const plan = await shippedPlan(stack);
+    // What the command prints: the summary, then a blank line and the policy result.
+    const compact = `${renderCompactSummary(plan, stack)}\n\nPolicies: ${POLICIES.length} rules of policies/ checked, no violations`;
+    const lines = compact.split("\n");
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(SUMMARY_WIDTH);
+    expect(lines.length).toBeLessThanOrEqual(50);
+    expect(compact).not.toContain("Resources by type");
+    expect(compact).toContain(`Full tables (alarms, images, backups, cost lines, components): npm run plan -- ${stack} --details`);
+    const detailed = renderSummary(plan, stack);
+    for (const heading of ["Images and commands", "Alarms (severity → topic)", "Components", "Resources by type"]) expect(detailed).toContain(heading);
+  });
+
+  it("wraps a long line at word boundaries with an indent", () => {
+    expect(wrap("aaa bbb ccc ddd", 8, "  ")).toEqual(["aaa bbb", "  ccc", "  ddd"]);
   });
 });

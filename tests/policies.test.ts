@@ -159,8 +159,16 @@ const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string
   "ecs-log-configuration": { fails: [[task({ logConfiguration: undefined }), "container gmail has no logConfiguration"]], passes: [[task()]] },
   "ecs-fargate-platform-latest": { fails: [[service({ platformVersion: "1.3.0" }), "pins Fargate platform 1.3.0; set platformVersion to LATEST"]], passes: [[service()], [service({ platformVersion: undefined })]] },
   "ecs-container-insights": {
-    fails: [[{ type: "aws:ecs/cluster:Cluster", props: { settings: [] } }, "Container Insights is off"]],
-    passes: [[{ type: "aws:ecs/cluster:Cluster", props: { settings: [{ name: "containerInsights", value: "enabled" }] } }]],
+    fails: [
+      [{ stack: "prod", type: "aws:ecs/cluster:Cluster", props: { settings: [] } }, "Container Insights is off"],
+      [{ stack: "prod", type: "aws:ecs/cluster:Cluster", props: { settings: [{ name: "containerInsights", value: "disabled" }] } }, "Container Insights is off"],
+      [{ stack: "staging", type: "aws:ecs/cluster:Cluster", props: { settings: [] } }, "Container Insights is off", { stacks: ["prod", "staging"] }],
+    ],
+    passes: [
+      [{ stack: "prod", type: "aws:ecs/cluster:Cluster", props: { settings: [{ name: "containerInsights", value: "enabled" }] } }],
+      // Other stacks may save its custom metrics (about $7.50 per server a month).
+      [{ stack: "dev", type: "aws:ecs/cluster:Cluster", props: { settings: [{ name: "containerInsights", value: "disabled" }] } }],
+    ],
   },
   "ecs-separate-execution-and-task-roles": {
     fails: [[task({}, { taskRoleArn: "arn:aws:iam::1:role/r", executionRoleArn: "arn:aws:iam::1:role/r" }), "uses one role as execution and task role"]],

@@ -29,10 +29,11 @@ beforeAll(async () => {
 let facets: Promise<Plan> | undefined;
 const devWithFacets = () =>
   (facets ??= planWith("dev", (r) => {
-    r.servers.gmail.architecture = "arm64";
-    r.servers.filesystem.architecture = "arm64";
+    r.servers.gmail.architecture = "x86_64";
+    r.servers.filesystem.architecture = "x86_64";
     r.alerts.thresholds.consecutiveFailures = 5;
-    r.ingress.waf = { managedRules: "count", ipRateLimitPerMinute: 300 };
+    // An internal ALB has no WAF unless asked for.
+    r.ingress.waf = { enabled: true, managedRules: "count", ipRateLimitPerMinute: 300 };
   }));
 
 /** The same for prod: resend's logs kept 7 days, gmail routed by host (gmail.mcp.example.com). */
@@ -82,9 +83,29 @@ describe("every server of the architecture table", () => {
 });
 
 describe("network", () => {
-  it("prod: a new VPC over 3 AZs with a NAT gateway per AZ; dev: 2 AZs, one NAT", () => {
+  it("prod: a new VPC over 3 AZs with a NAT gateway per AZ; dev: 2 AZs, one NAT instance", () => {
     expect(ofType(prod, T.vpc)[0].inputs).toMatchObject({ numberOfAvailabilityZones: 3, natGateways: { strategy: "OnePerAz" } });
-    expect(ofType(dev, T.vpc)[0].inputs).toMatchObject({ numberOfAvailabilityZones: 2, natGateways: { strategy: "Single" } });
+    expect(prod.resources.some((r) => r.type === "mcp-stack:index:NatInstance")).toBe(false);
+    // awsx refuses private subnets without a NAT gateway: dev's are awsx's isolated ones, routed by the NAT instance.
+    expect(ofType(dev, T.vpc)[0].inputs).toMatchObject({ numberOfAvailabilityZones: 2, natGateways: { strategy: "None" }, subnetSpecs: [{ type: "Public" }, { type: "Isolated" }] });
+    expect(childOf(dev, "gmail", T.service)!.inputs.networkConfiguration.subnets).toHaveLength(2);
+  });
+
+  it("dev's NAT instance: fck-nat on a t4g.nano in an Auto Scaling group of one, the private subnets routed to its static interface", () => {
+    const eni = named(dev, "network-nat-eni").inputs;
+    expect(eni).toMatchObject({ sourceDestCheck: false });
+    const template = named(dev, "network-nat-template").inputs;
+    expect(template).toMatchObject({ instanceType: "t4g.nano", metadataOptions: { httpTokens: "required" }, networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "true" }] });
+    expect(template.imageId).toMatch(/^ami-/);
+    const boot = Buffer.from(template.userData, "base64").toString();
+    expect(boot).toContain(`eni_id=${"network-nat-eni-id"}`);
+    expect(boot).toMatch(/eip_id=\S+/);
+    expect(named(dev, "network-nat-asg").inputs).toMatchObject({ minSize: 1, maxSize: 1, desiredCapacity: 1 });
+    const routes = ofType(dev, "aws:ec2/route:Route");
+    expect(routes.map((r) => r.inputs)).toEqual([0, 1].map(() => expect.objectContaining({ destinationCidrBlock: "0.0.0.0/0", networkInterfaceId: "network-nat-eni-id", routeTableId: expect.stringMatching(/^rtb-/) })));
+    expect(new Set(routes.map((r) => r.inputs.routeTableId)).size).toBe(2);
+    const ingress = ofType(dev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").find((r) => r.name === "network-nat-from-vpc")!.inputs;
+    expect(ingress).toMatchObject({ ipProtocol: "-1", cidrIpv4: "10.0.0.0/16" });
   });
 
   it("an existing VPC is used by id: no new VPC, ALB in its public subnets, tasks in its private ones", async () => {
@@ -192,9 +213,9 @@ describe("task definitions", () => {
       networkMode: "awsvpc",
       cpu: "1024",
       memory: "2048",
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "ARM64" },
     });
-    expect(named(dev, "gmail-task").inputs).toMatchObject({ cpu: "512", memory: "1024" });
+    expect(named(dev, "gmail-task").inputs).toMatchObject({ cpu: "256", memory: "1024" });
     expect(named(prod, "neo4j-task").inputs).toMatchObject({ cpu: "1024", memory: "4096" });
   });
 
@@ -202,9 +223,13 @@ describe("task definitions", () => {
     for (const name of ALL) expect(named(prod, `${name}-task`).inputs.skipDestroy).toBe(true);
   });
 
-  it("arm64 when configured", async () => {
+  it("the configured architecture; arm64 by default for built images, x86_64 for pulled ones", async () => {
     const plan = await devWithFacets();
-    expect(named(plan, "gmail-task").inputs.runtimePlatform.cpuArchitecture).toBe("ARM64");
+    expect(named(plan, "gmail-task").inputs.runtimePlatform.cpuArchitecture).toBe("X86_64");
+    expect(named(dev, "gmail-task").inputs.runtimePlatform.cpuArchitecture).toBe("ARM64");
+    const defaults = await planWith("dev", (r) => (delete r.servers.gmail.architecture, delete r.servers.resend.architecture));
+    expect(named(defaults, "gmail-task").inputs.runtimePlatform.cpuArchitecture).toBe("X86_64");
+    expect(named(defaults, "resend-task").inputs.runtimePlatform.cpuArchitecture).toBe("ARM64");
   });
 
   it("secrets come from Secrets Manager by ARN and never appear in environment", () => {
@@ -324,6 +349,8 @@ describe("target groups and routes", () => {
     const plan = await planWith("dev", (r) => {
       r.servers.gmail.transport = "streamable-http-stateful";
       r.servers.rag.transport = "sse";
+      // A reclaimed Spot task would take its sessions along (config refuses Spot for them).
+      r.servers.gmail.spot = r.servers.rag.spot = false;
       // Two tasks each: their clients keep the stickiness cookie (config refuses it otherwise).
       r.servers.gmail.clientsKeepCookies = r.servers.rag.clientsKeepCookies = true;
       r.ingress.idleTimeoutSeconds = 600;
@@ -393,9 +420,16 @@ describe("services", () => {
     for (const name of ALL) expect(childOf(prod, name, T.service)!.options.ignoreChanges).toEqual(["desiredCount"]);
   });
 
-  it("Fargate Spot in dev, on-demand in prod", () => {
+  it("Fargate Spot in dev; prod keeps an on-demand base and runs the rest on Spot; databases on their hosts", () => {
     expect(childOf(dev, "gmail", T.service)!.inputs.capacityProviderStrategies).toEqual([{ capacityProvider: "FARGATE_SPOT", weight: 1 }]);
-    expect(childOf(prod, "gmail", T.service)!.inputs.capacityProviderStrategies).toEqual([{ capacityProvider: "FARGATE", weight: 1 }]);
+    expect(childOf(prod, "gmail", T.service)!.inputs.capacityProviderStrategies).toEqual([
+      { capacityProvider: "FARGATE", base: 2, weight: 0 },
+      { capacityProvider: "FARGATE_SPOT", weight: 1 },
+    ]);
+    expect(childOf(prod, "filesystem", T.service)!.inputs.capacityProviderStrategies).toEqual([{ capacityProvider: "FARGATE", weight: 1 }]);
+    expect(childOf(prod, "neo4j", T.service)!.inputs.capacityProviderStrategies).toEqual([{ capacityProvider: expect.stringContaining("neo4j"), weight: 1 }]);
+    // A strategy change is applied in place only with a new deployment (terraform-provider-aws #43533).
+    expect(childOf(prod, "gmail", T.service)!.inputs.forceNewDeployment).toBe(true);
   });
 
   it("every service joins Service Connect so it can reach internal servers by name", () => {
@@ -414,7 +448,10 @@ describe("autoscaling", () => {
     const metrics = (name: string) => tracking(name).map((p) => p.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification);
     expect(metrics("gmail").map((m) => m.predefinedMetricType)).toEqual(["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "ALBRequestCountPerTarget"]);
     expect(metrics("gmail")[2].resourceLabel).toMatch(/^app\/platform-alb-\w+\/\w+\/targetgroup\/gmail-tg-\w+\/\w+$/);
-    expect(metrics("neo4j").map((m) => m.predefinedMetricType)).toEqual(["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"]);
+    expect(metrics("resend").map((m) => m.predefinedMetricType)).toEqual(["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "ALBRequestCountPerTarget"]);
+    // min = max: nothing to scale, and no target-tracking alarms to pay for.
+    expect(metrics("neo4j")).toEqual([]);
+    expect(metrics("filesystem")).toEqual([]);
     const cpu = tracking("gmail")[0].inputs.targetTrackingScalingPolicyConfiguration;
     expect(cpu).toMatchObject({ targetValue: 60, scaleOutCooldown: 60, scaleInCooldown: 300 });
   });
@@ -620,7 +657,7 @@ describe("images: pulled, or built and pushed to the stack's ECR", () => {
       // Relative paths: the same inputs from any checkout, so another checkout neither rebuilds nor re-pushes a tag.
       expect(image.context.location).toBe("bridge");
       expect(image.dockerfile.location).toBe("bridge/Dockerfile");
-      expect(image).toMatchObject({ push: true, platforms: ["linux/amd64"], buildOnPreview: false });
+      expect(image).toMatchObject({ push: true, platforms: ["linux/arm64"], buildOnPreview: false });
       expect(image.tags[0]).toMatch(new RegExp(`^123456789012\\.dkr\\.ecr\\.us-east-1\\.amazonaws\\.com/mcp-prod/${name}:c-[0-9a-f]{12}$`));
       expect(container(prod, name).image).toMatch(new RegExp(`/mcp-prod/${name}@sha256:[0-9a-f]{64}$`));
     }
@@ -650,9 +687,10 @@ describe("images: pulled, or built and pushed to the stack's ECR", () => {
     expect(container(dev, "neo4j").image).toBe("neo4j:5.26");
   });
 
-  it("an arm64 server is built for linux/arm64 under its own tag: one tag never names two platforms' images", async () => {
+  it("an x86_64 server is built for linux/amd64 under its own tag: one tag never names two platforms' images", async () => {
     const plan = await devWithFacets();
-    expect(named(plan, "filesystem-image").inputs.platforms).toEqual(["linux/arm64"]);
+    expect(named(dev, "filesystem-image").inputs.platforms).toEqual(["linux/arm64"]);
+    expect(named(plan, "filesystem-image").inputs.platforms).toEqual(["linux/amd64"]);
     const tagOf = (p: Plan) => named(p, "filesystem-image").inputs.tags[0].split(":").pop();
     expect(tagOf(plan)).not.toBe(tagOf(dev));
   });

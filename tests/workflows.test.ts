@@ -38,6 +38,16 @@ describe("GitHub workflows", () => {
     const wf = workflow("preview.yml");
     expect(Object.keys(wf.on)).toEqual(["pull_request"]);
     const { test, "preview-dev": dev, "preview-prod": prod } = wf.jobs;
+    // The report is the pull request's delta: the base branch planned by its own code, then this branch against it.
+    const run = steps(test).map((s) => String(s.run ?? "")).join("\n");
+    expect(steps(test).find((s) => s.with?.ref === "${{ github.event.pull_request.base.sha }}")).toMatchObject({ with: { path: "base", "persist-credentials": false } });
+    expect(run).toContain("npm run check:images -- prod");
+    const deploy = Object.values<any>(workflow("deploy.yml").jobs).flatMap((job) => steps(job).map((s) => String(s.run ?? "")));
+    for (const stack of ["dev", "prod"]) expect(deploy).toContain(`npm run check:images -- ${stack}`);
+    for (const stack of ["dev", "prod"]) {
+      expect(run).toContain(`npm run plan -- ${stack} --json ../base-plan-${stack}.json`);
+      expect(run).toContain(`npm run plan -- ${stack} --json plan-${stack}.json --markdown plan-${stack}.md --against base-plan-${stack}.json`);
+    }
     expect(test.environment).toBeUndefined();
     expect(JSON.stringify(test)).not.toMatch(/secrets\.|id-token/);
     expect(steps(test).map((s) => s.run).filter(Boolean).slice(0, 2)).toEqual(["npm ci --ignore-scripts", "npm test"]);
@@ -61,7 +71,8 @@ describe("GitHub workflows", () => {
       }
     }
     for (const job of Object.values<any>(workflow("preview.yml").jobs)) {
-      for (const run of steps(job).map((s) => s.run).filter((r) => String(r).startsWith("npm ci"))) expect(run).toBe("npm ci --ignore-scripts");
+      const installs = steps(job).flatMap((s) => String(s.run ?? "").split("\n")).filter((line) => line.trim().startsWith("npm ci"));
+      for (const line of installs) expect(line.trim()).toBe("npm ci --ignore-scripts");
     }
   });
 

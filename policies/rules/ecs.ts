@@ -85,9 +85,12 @@ export const ecsPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
   },
   {
     name: "ecs-container-insights",
-    description: "ECS clusters have Container Insights on (the RunningTaskCount alarms depend on it). Security Hub ECS.12.",
+    description: "ECS clusters of production stacks have Container Insights on (Security Hub ECS.12); other stacks may save its custom metrics.",
     enforcementLevel: "mandatory",
+    configSchema: { properties: { stacks: { type: "array", items: { type: "string" }, default: ["prod", "production"] } } },
     validateResource: validateResourceOfType(aws.ecs.Cluster, (cluster, args, reportViolation) => {
+      const { stacks = ["prod", "production"] } = args.getConfig<{ stacks?: string[] }>();
+      if (!stacks.includes(stackOfUrn(args.urn))) return;
       const setting = (cluster.settings ?? []).find((s) => s.name === "containerInsights");
       if (!setting || !["enabled", "enhanced"].includes(setting.value)) {
         reportViolation(`${args.name}: Container Insights is off; add settings: [{ name: containerInsights, value: enabled }].`);

@@ -1,0 +1,84 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { singleInstanceGroup } from "./singleInstance";
+import { NAT_INSTANCE, natInstanceUserData } from "../decisions/natInstance";
+
+export interface NatInstanceArgs {
+  vpcId: pulumi.Input<string>;
+  cidrBlock: string;
+  publicSubnetIds: pulumi.Output<string[]>;
+  privateSubnetIds: pulumi.Output<string[]>;
+  /** How many private subnets there are (one per AZ), known before their ids. */
+  privateSubnetCount: number;
+}
+
+/** The VPC's way out through one NAT instance (decisions/natInstance.ts): dev's $41 NAT gateway for about $7. */
+export class NatInstance extends pulumi.ComponentResource {
+  readonly publicIp: pulumi.Output<string>;
+
+  constructor(name: string, args: NatInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mcp-stack:index:NatInstance", name, {}, opts);
+    const parent = { parent: this };
+    const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: "mcp-stack NAT instance: inbound from the VPC, outbound to the internet" }, parent);
+    new aws.vpc.SecurityGroupIngressRule(`${name}-from-vpc`, { securityGroupId: group.id, ipProtocol: "-1", cidrIpv4: args.cidrBlock, description: "traffic of the private subnets" }, parent);
+    new aws.vpc.SecurityGroupEgressRule(`${name}-egress`, { securityGroupId: group.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "the internet" }, parent);
+
+    const subnetId = args.publicSubnetIds.apply((ids) => ids[0]);
+    const tagName = `${name}-static`;
+    // The interface the routes point to; it outlives instances. A NAT forwards others' packets: no source/dest check.
+    const eni = new aws.ec2.NetworkInterface(`${name}-eni`, { subnetId, securityGroups: [group.id], sourceDestCheck: false, tags: { Name: tagName } }, parent);
+    const eip = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", tags: { Name: tagName } }, parent);
+    this.publicIp = eip.publicIp;
+
+    const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }) }, parent);
+    new aws.iam.RolePolicyAttachment(`${name}-ssm`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }, parent);
+    new aws.iam.RolePolicy(
+      `${name}-attach`,
+      {
+        role: role.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            // Only interfaces tagged as this NAT's: the static one, and the instance's own for the address.
+            { Effect: "Allow", Action: ["ec2:AttachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute", "ec2:AssociateAddress", "ec2:DisassociateAddress"], Resource: "*", Condition: { StringEquals: { "ec2:ResourceTag/Name": tagName } } },
+            { Effect: "Allow", Action: ["ec2:AssociateAddress", "ec2:DisassociateAddress", "ec2:ModifyNetworkInterfaceAttribute"], Resource: "arn:aws:ec2:*:*:network-interface/*" },
+          ],
+        }),
+      },
+      parent,
+    );
+    const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, parent);
+
+    const image = aws.ec2.getAmiOutput(
+      {
+        mostRecent: true,
+        owners: [NAT_INSTANCE.amiOwner],
+        filters: [
+          { name: "name", values: [NAT_INSTANCE.amiName] },
+          { name: "architecture", values: [NAT_INSTANCE.architecture] },
+        ],
+      },
+      parent,
+    );
+    const template = new aws.ec2.LaunchTemplate(
+      `${name}-template`,
+      {
+        imageId: image.id,
+        instanceType: NAT_INSTANCE.instanceType,
+        iamInstanceProfile: { arn: profile.arn },
+        networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "true", securityGroups: [group.id], subnetId }],
+        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+        userData: pulumi.all([eni.id, eip.allocationId]).apply(([eniId, eipId]) => Buffer.from(natInstanceUserData(eniId, eipId)).toString("base64")),
+        tagSpecifications: [{ resourceType: "instance", tags: { Name: name } }],
+      },
+      parent,
+    );
+    singleInstanceGroup(`${name}-asg`, { subnetId, template }, parent);
+    for (let i = 0; i < args.privateSubnetCount; i++) {
+      const table = aws.ec2.getRouteTableOutput({ subnetId: args.privateSubnetIds.apply((ids) => ids[i]) }, parent);
+      new aws.ec2.Route(`${name}-route-${i}`, { routeTableId: table.routeTableId, destinationCidrBlock: "0.0.0.0/0", networkInterfaceId: eni.id }, parent);
+    }
+    this.registerOutputs({ publicIp: this.publicIp });
+  }
+}
