@@ -1,20 +1,26 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "./config/errors";
+import { ConfigError, keyPath } from "./config/errors";
 import { loadConfig } from "./config/load";
 import { volumesOf } from "./decisions/backup";
+import { assignLoadBalancers } from "./decisions/loadBalancers";
 import { volumeChangeProblems, type DeployedVolume } from "./decisions/volumeGuard";
 import { buildStack, type StackOutputs } from "./stack";
 
 /**
  * The Pulumi program: validated config in, stack outputs out. Before anything is registered it reads
- * back what the last deploy of this stack recorded about its volumes and refuses a config that would
- * delete or replace a file system.
+ * back what the last deploy of this stack recorded — its volumes, refusing a config that would delete or replace a
+ * file system, and which load balancer carries each server, so that no server moves to another.
  */
 export async function program(): Promise<StackOutputs> {
   const loaded = loadConfig();
-  const problems = volumeChangeProblems(volumesOf(loaded.config), await deployedVolumes(), loaded.config.retiredVolumes);
+  const deployed = await deployedState();
+  const assignment = assignLoadBalancers(loaded.config, deployed.loadBalancers);
+  const problems = [
+    ...volumeChangeProblems(volumesOf(loaded.config), deployed.volumes, loaded.config.retiredVolumes),
+    ...assignment.problems.map((p) => `${keyPath(p.path)}: ${p.message}`),
+  ];
   if (problems.length) throw new ConfigError(problems);
-  return buildStack(loaded);
+  return buildStack(loaded, assignment);
 }
 
 /**
@@ -27,9 +33,14 @@ export function selfReferenceName(organization: string, project: string, stack: 
   return organization === "organization" ? stack : `${organization}/${project}/${stack}`;
 }
 
-/** This stack's own `volumes` output from its last deploy; empty on the first. */
-async function deployedVolumes(): Promise<Record<string, DeployedVolume>> {
+/** This stack's own `volumes` and per-server `loadBalancer` outputs from its last deploy; empty on the first. */
+async function deployedState(): Promise<{ volumes: Record<string, DeployedVolume>; loadBalancers: Record<string, string> }> {
   const self = new pulumi.StackReference("self", { name: selfReferenceName(pulumi.getOrganization(), pulumi.getProject(), pulumi.getStack()) });
-  const details = await self.getOutputDetails("volumes");
-  return ((details.value ?? details.secretValue) as Record<string, DeployedVolume> | undefined) ?? {};
+  const output = async <T>(name: string): Promise<T | undefined> => {
+    const details = await self.getOutputDetails(name);
+    return (details.value ?? details.secretValue) as T | undefined;
+  };
+  const [volumes, servers] = await Promise.all([output<Record<string, DeployedVolume>>("volumes"), output<Record<string, { loadBalancer?: string }>>("servers")]);
+  const loadBalancers = Object.fromEntries(Object.entries(servers ?? {}).flatMap(([name, s]) => (s?.loadBalancer ? [[name, s.loadBalancer]] : [])));
+  return { volumes: volumes ?? {}, loadBalancers };
 }

@@ -26,14 +26,25 @@ import { runsOnHost } from "./decisions/deploy";
 import { ebsRestoreCommand } from "./decisions/host";
 import { protectionFor } from "./decisions/protection";
 import { listenerRulePriorities, serverUrl } from "./decisions/routing";
+import { assignLoadBalancers, groupHost, MAIN_GROUP, type Assignment } from "./decisions/loadBalancers";
 import { rateRuleNames, webAclName } from "./decisions/waf";
 
 export interface StackOutputs {
+  /** The main load balancer's; `loadBalancers` has every one by group. */
   albDnsName: pulumi.Output<string>;
+  loadBalancers: Record<string, pulumi.Output<string>>;
   clusterName: pulumi.Output<string>;
   servers: Record<
     string,
-    { url?: pulumi.Output<string>; serviceName: pulumi.Output<string>; logGroupName: pulumi.Output<string>; dashboardUrl: pulumi.Output<string>; taskDefinition: pulumi.Output<string> }
+    {
+      url?: pulumi.Output<string>;
+      /** The load balancer group carrying its route; read back by the next deploy so that the server stays there. */
+      loadBalancer?: string;
+      serviceName: pulumi.Output<string>;
+      logGroupName: pulumi.Output<string>;
+      dashboardUrl: pulumi.Output<string>;
+      taskDefinition: pulumi.Output<string>;
+    }
   >;
   dashboardUrl: pulumi.Output<string>;
   /** Per volume (`server:/path`): what a later deploy must not replace. Read back by program.ts before each deploy. */
@@ -71,7 +82,7 @@ export interface DeployedVolumeOutput {
 }
 
 /** Builds the whole MCP stack from a validated config. `pulumi up`, the tests and the offline plan all come through here. */
-export function buildStack({ config, region, stack, secretValues }: LoadedConfig): StackOutputs {
+export function buildStack({ config, region, stack, secretValues }: LoadedConfig, assignment: Assignment = assignLoadBalancers(config)): StackOutputs {
   const protection = protectionFor(config.environment);
   const provider = new aws.Provider("aws", {
     region: region as aws.Region,
@@ -83,8 +94,16 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
   const enabled = Object.entries(config.servers).filter(([, s]) => s.enabled);
   const network = new Network("network", { network: config.network }, opts);
 
-  const hostNames = new Set<string>(config.ingress.domain ? [config.ingress.domain] : []);
-  for (const [, s] of enabled) if (s.route?.host) hostNames.add(s.route.host);
+  const groupOf = (name: string) => assignment.groupOf[name] ?? MAIN_GROUP;
+  // Per load balancer, the names to point at it: its domain host, and its servers' host routes.
+  const loadBalancers = assignment.groups.map((g) => ({
+    name: g.name,
+    hostNames: [...new Set([...(config.ingress.domain ? [groupHost(g.name, config.ingress.domain)] : []), ...g.servers.flatMap((s) => (config.servers[s].route?.host ? [config.servers[s].route!.host!] : []))])],
+  }));
+  const urlOf = (name: string) => {
+    const group = groupOf(name);
+    return platform.loadBalancerOf(group).alb.dnsName.apply((dns) => serverUrl(config.servers[name], config.ingress, dns, group));
+  };
   const platform = new Platform(
     "platform",
     {
@@ -98,7 +117,7 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
       publicSubnetIds: network.publicSubnetIds,
       privateSubnetIds: network.privateSubnetIds,
       exposure: exposureOf(config),
-      hostNames: [...hostNames],
+      loadBalancers,
     },
     opts,
   );
@@ -175,16 +194,23 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
           auth: auth ? { issuer: auth.issuer, jwksUrl: auth.jwksUrl } : undefined,
           host: hosts.get(name),
           logKeyArn: logs.key.arn,
+          loadBalancerGroup: groupOf(name),
         },
         opts,
       ),
     );
   }
 
-  for (const spec of loadBalancerAlarmSpecs(config.alerts)) {
-    createAlarm(spec, { stack, owner: "alerting", scope: { loadBalancer: platform.alb.arnSuffix, cluster: platform.cluster.name }, topics: alerting.topics, parent: alerting });
+  // The stack-wide load balancer alarms, per ALB: main's keep their names, another's carry its group (alb-5xx-lb2).
+  for (const [group, lb] of platform.loadBalancers) {
+    for (const spec of loadBalancerAlarmSpecs(config.alerts)) {
+      const key = group === MAIN_GROUP ? spec.key : `${spec.key}-${group}`;
+      createAlarm({ ...spec, key, summary: group === MAIN_GROUP ? spec.summary : `${spec.summary} (load balancer ${group})` }, { stack, owner: "alerting", scope: { loadBalancer: lb.alb.arnSuffix, cluster: platform.cluster.name }, topics: alerting.topics, parent: alerting });
+    }
   }
-  if (config.ingress.waf.enabled) new Edge("edge", { stack, config, loadBalancerArn: platform.alb.arn, protection }, opts);
+  if (config.ingress.waf.enabled) {
+    new Edge("edge", { stack, config, loadBalancerArns: Object.fromEntries([...platform.loadBalancers].map(([group, lb]) => [group, lb.alb.arn])), protection }, opts);
+  }
   if (probe.enabled) {
     const client = auth?.clients[PROBE_CLIENT];
     new Probe(
@@ -195,7 +221,7 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
         accountId,
         protection,
         everyMinutes: probe.everyMinutes,
-        targets: probed.map(([name, server]) => ({ server: name, url: platform.alb.dnsName.apply((dns) => serverUrl(server, config.ingress, dns)), scope: probeScopeOf(config, name, server) })),
+        targets: probed.map(([name, server]) => ({ server: name, url: urlOf(name), scope: probeScopeOf(config, name, server) })),
         credentials: auth && client ? { tokenUrl: auth.tokenUrl, clientId: client.clientId, clientSecret: client.clientSecret } : undefined,
         vpc: probe.inVpc
           ? {
@@ -226,7 +252,8 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
   for (const [name, component] of [...built].sort(([a], [b]) => a.localeCompare(b))) {
     const server = config.servers[name];
     servers[name] = {
-      url: server.internal ? undefined : platform.alb.dnsName.apply((dns) => serverUrl(server, config.ingress, dns)),
+      url: server.route ? urlOf(name) : undefined,
+      loadBalancer: server.route ? groupOf(name) : undefined,
       serviceName: component.service.name,
       logGroupName: component.logGroup.name,
       dashboardUrl: dashboards.serverUrls[name],
@@ -258,6 +285,7 @@ export function buildStack({ config, region, stack, secretValues }: LoadedConfig
   }
   return {
     albDnsName: platform.alb.dnsName,
+    loadBalancers: Object.fromEntries([...platform.loadBalancers].map(([group, lb]) => [group, lb.alb.dnsName])),
     clusterName: platform.cluster.name,
     dashboardUrl: dashboards.overviewUrl,
     servers,

@@ -28,7 +28,7 @@ export class Dashboards extends pulumi.ComponentResource {
     const { platform, stack, region } = args;
     const panelOf = (s: McpServer) =>
       pulumi
-        .all([pulumi.all([s.healthAlarm.arn, ...s.alarms.map((a) => a.arn)]), platform.alb.arnSuffix, platform.cluster.name, s.service.name, s.targetGroup?.arnSuffix])
+        .all([pulumi.all([s.healthAlarm.arn, ...s.alarms.map((a) => a.arn)]), platform.loadBalancerOf(s.loadBalancerGroup).alb.arnSuffix, platform.cluster.name, s.service.name, s.targetGroup?.arnSuffix])
         .apply(([alarmArns, loadBalancer, cluster, service, targetGroup]): ServerPanel => ({
           name: s.serverName,
           containerInsights: args.containerInsights,

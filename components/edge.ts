@@ -3,11 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
 import type { Protection } from "../decisions/protection";
 import { MANAGED_RULE_GROUPS, rateLimitSpecs, rateRuleName, STACK_RATE_RULE, toolCallLimitSpecs, toolCallRuleName, webAclName, type RateLimitSpec, type ToolCallLimitSpec } from "../decisions/waf";
+import { MAIN_GROUP } from "../decisions/loadBalancers";
 
 export interface EdgeArgs {
   stack: string;
   config: StackConfig;
-  loadBalancerArn: pulumi.Input<string>;
+  /** Every load balancer of the stack by group (main first): one web ACL guards them all. */
+  loadBalancerArns: Record<string, pulumi.Input<string>>;
   protection: Protection;
 }
 
@@ -62,7 +64,10 @@ export class Edge extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.wafv2.WebAclAssociation(`${name}-waf-alb`, { resourceArn: args.loadBalancerArn, webAclArn: this.webAcl.arn }, { parent: this });
+    for (const [group, arn] of Object.entries(args.loadBalancerArns)) {
+      // main's association keeps its name; a web ACL may be associated with many ALBs of its region.
+      new aws.wafv2.WebAclAssociation(group === MAIN_GROUP ? `${name}-waf-alb` : `${name}-waf-alb-${group}`, { resourceArn: arn, webAclArn: this.webAcl.arn }, { parent: this });
+    }
     // WAF only logs to groups named aws-waf-logs-*.
     const logs = new aws.cloudwatch.LogGroup(
       `${name}-waf-logs`,

@@ -55,10 +55,14 @@ export interface McpServerArgs {
   logKeyArn: pulumi.Input<string>;
   /** For a server with EBS volumes: the EC2 host that holds them and runs its one task. */
   host?: DatabaseHost;
+  /** The load balancer group that carries its route (decisions/loadBalancers.ts); main for internal servers. */
+  loadBalancerGroup: string;
 }
 
 /** One MCP server: a Fargate service with its task definition, IAM, logs, network access, ALB route and autoscaling. */
 export class McpServer extends pulumi.ComponentResource {
+  /** The load balancer group that carries its route (main for internal servers). */
+  readonly loadBalancerGroup: string;
   readonly serverName: string;
   readonly port: number;
   readonly securityGroup: aws.ec2.SecurityGroup;
@@ -78,6 +82,7 @@ export class McpServer extends pulumi.ComponentResource {
   constructor(name: string, args: McpServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:index:McpServer", name, {}, opts);
     this.serverName = name;
+    this.loadBalancerGroup = args.loadBalancerGroup;
     this.port = args.server.port!;
     const { server, platform } = args;
 
@@ -133,7 +138,7 @@ export class McpServer extends pulumi.ComponentResource {
     }
 
     // Target-group alarms exist before the service so that its deployments can roll back on them.
-    const scope: AlarmContext["scope"] = { loadBalancer: platform.alb.arnSuffix, targetGroup: this.targetGroup?.arnSuffix, cluster: platform.cluster.name, stack: args.stack, server: name };
+    const scope: AlarmContext["scope"] = { loadBalancer: platform.loadBalancerOf(args.loadBalancerGroup).alb.arnSuffix, targetGroup: this.targetGroup?.arnSuffix, cluster: platform.cluster.name, stack: args.stack, server: name };
     const alarmContext = (s: AlarmContext["scope"]): AlarmContext => ({ stack: args.stack, owner: name, scope: s, topics: args.topics, parent: this, paused: server.paused });
     const early = args.alarms.filter((spec) => spec.scope !== "service").map((spec) => ({ spec, alarm: createAlarm(spec, alarmContext(scope)) }));
     const gates = early.filter(({ spec }) => spec.gatesDeployments);
@@ -404,22 +409,22 @@ export class McpServer extends pulumi.ComponentResource {
   }
 
   /** Plain environment, plus, behind Cognito, what the server needs to re-validate tokens and publish its OAuth metadata. */
-  private environmentOf({ server, auth, config, platform }: McpServerArgs) {
+  private environmentOf({ server, auth, config, platform, loadBalancerGroup }: McpServerArgs) {
     const plain: { name: string; value: pulumi.Input<string> }[] = containerEnvironment(server);
     if (!auth || server.internal || server.transport === "stdio") return plain;
-    const resource = platform.alb.dnsName.apply((dns) => serverUrl(server, config.ingress, dns));
+    const resource = platform.loadBalancerOf(loadBalancerGroup).alb.dnsName.apply((dns) => serverUrl(server, config.ingress, dns, loadBalancerGroup));
     const extra = Object.entries(authEnvironment(auth, this.serverName, server, resource)).map(([name, value]) => ({ name, value }));
     return [...plain, ...extra].sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  private createListenerRule({ server, platform, rulePriority, auth }: McpServerArgs, targetGroup: aws.lb.TargetGroup) {
+  private createListenerRule({ server, platform, rulePriority, auth, loadBalancerGroup }: McpServerArgs, targetGroup: aws.lb.TargetGroup) {
     const route = server.route!;
     const rewrite = prefixRewrite(route);
     const forward = { type: "forward", targetGroupArn: targetGroup.arn };
     return new aws.lb.ListenerRule(
       `${this.serverName}-rule`,
       {
-        listenerArn: platform.routingListener.arn,
+        listenerArn: platform.loadBalancerOf(loadBalancerGroup).routingListener.arn,
         priority: rulePriority,
         conditions: routeConditions(route),
         // Behind Cognito the ALB rejects requests without a valid bearer token carrying mcp/read before they reach a task.
@@ -434,14 +439,15 @@ export class McpServer extends pulumi.ComponentResource {
    * OAuth protected-resource metadata is fetched before a client has a token: the ALB answers it itself, without
    * validation, where RFC 9728 clients look (decisions/routing.ts), just before the route's own rule.
    */
-  private createDiscoveryRule({ server, platform, rulePriority, config }: McpServerArgs, auth: AuthSettings<pulumi.Output<string>>) {
+  private createDiscoveryRule({ server, platform, rulePriority, config, loadBalancerGroup }: McpServerArgs, auth: AuthSettings<pulumi.Output<string>>) {
+    const lb = platform.loadBalancerOf(loadBalancerGroup);
     const metadata = pulumi
-      .all([platform.alb.dnsName, auth.issuer])
-      .apply(([dns, issuer]) => protectedResourceMetadata(serverUrl(server, config.ingress, dns), issuer, this.serverName));
+      .all([lb.alb.dnsName, auth.issuer])
+      .apply(([dns, issuer]) => protectedResourceMetadata(serverUrl(server, config.ingress, dns, loadBalancerGroup), issuer, this.serverName));
     return new aws.lb.ListenerRule(
       `${this.serverName}-rule-discovery`,
       {
-        listenerArn: platform.routingListener.arn,
+        listenerArn: lb.routingListener.arn,
         priority: discoveryPriority(rulePriority!),
         conditions: discoveryConditions(server.route!),
         actions: [{ type: "fixed-response", fixedResponse: { contentType: "application/json", statusCode: "200", messageBody: metadata } }],
@@ -450,8 +456,9 @@ export class McpServer extends pulumi.ComponentResource {
     );
   }
 
-  private createAutoscaling({ platform, stack, server }: McpServerArgs, plan: ReturnType<typeof scalingPlanFor>) {
+  private createAutoscaling({ platform, stack, server, loadBalancerGroup }: McpServerArgs, plan: ReturnType<typeof scalingPlanFor>) {
     const name = this.serverName;
+    const alb = platform.loadBalancerOf(loadBalancerGroup).alb;
     const target = new aws.appautoscaling.Target(
       `${name}-scaling`,
       {
@@ -465,7 +472,7 @@ export class McpServer extends pulumi.ComponentResource {
     );
     for (const policy of plan.policies) {
       const resourceLabel =
-        policy.metric === "ALBRequestCountPerTarget" ? pulumi.interpolate`${platform.alb.arnSuffix}/${this.targetGroup!.arnSuffix}` : undefined;
+        policy.metric === "ALBRequestCountPerTarget" ? pulumi.interpolate`${alb.arnSuffix}/${this.targetGroup!.arnSuffix}` : undefined;
       new aws.appautoscaling.Policy(
         `${name}-scale-${policy.key}`,
         {
@@ -483,7 +490,7 @@ export class McpServer extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    const scope = { loadBalancer: platform.alb.arnSuffix, targetGroup: this.targetGroup?.arnSuffix, cluster: platform.cluster.name, service: this.service.name };
+    const scope = { loadBalancer: alb.arnSuffix, targetGroup: this.targetGroup?.arnSuffix, cluster: platform.cluster.name, service: this.service.name };
     for (const step of plan.stepScaleOut) {
       const policy = new aws.appautoscaling.Policy(
         `${name}-scale-${step.key}`,

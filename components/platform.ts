@@ -4,6 +4,7 @@ import type { StackConfig } from "../config/schema";
 import type { Protection } from "../decisions/protection";
 import { listenerPortsOf, type Exposure } from "../decisions/exposure";
 import { ACCESS_LOG_PREFIX, createAccessLogBucket } from "./accessLogs";
+import { MAIN_GROUP } from "../decisions/loadBalancers";
 
 /** One security-group rule source per allowed network: IPv4 or IPv6 CIDR, or managed prefix list. */
 function sourcesOf(exposure: Exposure): { cidrIpv4?: string; cidrIpv6?: string; prefixListId?: string }[] {
@@ -24,8 +25,18 @@ export interface PlatformArgs {
   privateSubnetIds: pulumi.Input<string[]>;
   /** Who may reach the load balancer (decisions/exposure.ts). */
   exposure: Exposure;
-  /** Host names to point at the ALB when ingress.hostedZoneId is set (the domain and host routes). */
-  hostNames: string[];
+  /**
+   * The load balancers (decisions/loadBalancers.ts), main first, each with the host names to point at it when
+   * ingress.hostedZoneId is set (its domain host and its servers' host routes).
+   */
+  loadBalancers: { name: string; hostNames: string[] }[];
+}
+
+/** One load balancer and the listener its servers' rules attach to. */
+export interface LoadBalancer {
+  alb: aws.lb.LoadBalancer;
+  /** HTTPS with a domain, else plain HTTP. */
+  routingListener: aws.lb.Listener;
 }
 
 const NOT_FOUND = {
@@ -33,16 +44,17 @@ const NOT_FOUND = {
   fixedResponse: { contentType: "application/json", statusCode: "404", messageBody: '{"error":"no MCP server at this path"}' },
 };
 
-/** What every server shares: the ECS cluster, the Service Connect namespace and the one ALB with its listeners. */
+/** What every server shares: the ECS cluster, the Service Connect namespace, and the ALBs with their listeners. */
 export class Platform extends pulumi.ComponentResource {
   readonly cluster: aws.ecs.Cluster;
   /** Set by attachCapacityProviders, once the hosts of servers with EBS volumes exist. */
   capacityProviders!: aws.ecs.ClusterCapacityProviders;
   readonly namespace: aws.servicediscovery.HttpNamespace;
   readonly albSecurityGroup: aws.ec2.SecurityGroup;
+  /** The main load balancer (the stack's first). */
   readonly alb: aws.lb.LoadBalancer;
-  /** The listener that server rules attach to: HTTPS with a domain, else plain HTTP. */
-  readonly routingListener: aws.lb.Listener;
+  /** By group name (main, lb2 …). */
+  readonly loadBalancers = new Map<string, LoadBalancer>();
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:index:Platform", name, {}, opts);
@@ -86,8 +98,29 @@ export class Platform extends pulumi.ComponentResource {
     }
 
     const logs = createAccessLogBucket({ stack: args.stack, region: args.region, accountId: args.accountId, protection, parent: this });
-    this.alb = new aws.lb.LoadBalancer(
-      `${name}-alb`,
+    for (const group of args.loadBalancers) this.loadBalancers.set(group.name, this.createLoadBalancer(name, group, args, logs));
+    this.alb = this.loadBalancers.get(MAIN_GROUP)!.alb;
+    this.registerOutputs({ clusterName: this.cluster.name, albDnsName: this.alb.dnsName });
+  }
+
+  /** The load balancer that carries a server (its group's). */
+  loadBalancerOf(group: string): LoadBalancer {
+    const lb = this.loadBalancers.get(group);
+    if (!lb) throw new Error(`no load balancer ${group}`);
+    return lb;
+  }
+
+  /**
+   * An ALB with its listeners and DNS records. The main one keeps the names it always had (`platform-alb`,
+   * `platform-https` …); another group's carry its name (`platform-alb-lb2`, `platform-lb2-https` …).
+   */
+  private createLoadBalancer(name: string, group: { name: string; hostNames: string[] }, args: PlatformArgs, logs: { bucket: aws.s3.Bucket; policy: aws.s3.BucketPolicy }): LoadBalancer {
+    const { ingress, protection } = args;
+    const parent = { parent: this };
+    const main = group.name === MAIN_GROUP;
+    const named = (suffix: string) => (main ? `${name}-${suffix}` : `${name}-${group.name}-${suffix}`);
+    const alb = new aws.lb.LoadBalancer(
+      main ? `${name}-alb` : `${name}-alb-${group.name}`,
       {
         loadBalancerType: "application",
         internal: ingress.internal,
@@ -99,60 +132,45 @@ export class Platform extends pulumi.ComponentResource {
         enableDeletionProtection: protection.albDeletionProtection,
         enableHttp2: true,
         xffHeaderProcessingMode: "append",
+        // One prefix for all: each ALB's log files carry its own id in their names.
         accessLogs: { bucket: logs.bucket.id, prefix: ACCESS_LOG_PREFIX, enabled: true },
         // Read by the policy pack: an unauthenticated prod endpoint must be an explicit, documented opt-out.
-        tags: { "mcp-stack:auth": ingress.auth ?? "none", "mcp-stack:exposure": args.exposure.kind, ...(ingress.unauthenticatedReason ? { "mcp-stack:unauthenticated-reason": ingress.unauthenticatedReason.slice(0, 256) } : {}) },
+        tags: {
+          "mcp-stack:auth": ingress.auth ?? "none",
+          "mcp-stack:exposure": args.exposure.kind,
+          ...(ingress.unauthenticatedReason ? { "mcp-stack:unauthenticated-reason": ingress.unauthenticatedReason.slice(0, 256) } : {}),
+          ...(main ? {} : { "mcp-stack:load-balancer": group.name }),
+        },
       },
       { parent: this, dependsOn: [logs.policy] },
     );
 
+    let routingListener: aws.lb.Listener;
     if (ingress.domain) {
-      this.routingListener = new aws.lb.Listener(
-        `${name}-https`,
-        {
-          loadBalancerArn: this.alb.arn,
-          port: 443,
-          protocol: "HTTPS",
-          sslPolicy: ingress.sslPolicy,
-          certificateArn: ingress.certificateArn,
-          defaultActions: [NOT_FOUND],
-        },
+      routingListener = new aws.lb.Listener(
+        named("https"),
+        { loadBalancerArn: alb.arn, port: 443, protocol: "HTTPS", sslPolicy: ingress.sslPolicy, certificateArn: ingress.certificateArn, defaultActions: [NOT_FOUND] },
         parent,
       );
       new aws.lb.Listener(
-        `${name}-http`,
-        {
-          loadBalancerArn: this.alb.arn,
-          port: 80,
-          protocol: "HTTP",
-          defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-        },
+        named("http"),
+        { loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] },
         parent,
       );
     } else {
-      this.routingListener = new aws.lb.Listener(
-        `${name}-http`,
-        { loadBalancerArn: this.alb.arn, port: 80, protocol: "HTTP", defaultActions: [NOT_FOUND] },
-        parent,
-      );
+      routingListener = new aws.lb.Listener(named("http"), { loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: [NOT_FOUND] }, parent);
     }
 
     if (ingress.hostedZoneId) {
-      for (const host of args.hostNames) {
+      for (const host of group.hostNames) {
         new aws.route53.Record(
           `${name}-dns-${host}`,
-          {
-            zoneId: ingress.hostedZoneId,
-            name: host,
-            type: "A",
-            aliases: [{ name: this.alb.dnsName, zoneId: this.alb.zoneId, evaluateTargetHealth: true }],
-          },
+          { zoneId: ingress.hostedZoneId, name: host, type: "A", aliases: [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true }] },
           parent,
         );
       }
     }
-
-    this.registerOutputs({ clusterName: this.cluster.name, albDnsName: this.alb.dnsName });
+    return { alb, routingListener };
   }
 
   /** Fargate, Fargate Spot and the EC2 hosts' providers: a cluster's list is one resource, so it is set once, before any service. */

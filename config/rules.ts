@@ -5,6 +5,7 @@ import { FARGATE_MEMORY_BY_CPU, fargateMemoryHint } from "./fargate";
 import { MAX_SERVER_NAME_LENGTH, SERVER_NAME } from "./names";
 import { dependencyOrder } from "../decisions/dependencies";
 import { runsOnHost } from "../decisions/deploy";
+import { assignLoadBalancers } from "../decisions/loadBalancers";
 import { checkBackupRules } from "./backupRules";
 import { exposureOf } from "../decisions/exposure";
 import { MAX_SCOPES_PER_RESOURCE_SERVER } from "../decisions/auth";
@@ -270,19 +271,16 @@ function isUnpinned(image: string): boolean {
   return tag === undefined || tag === "latest";
 }
 
-function checkRuleQuota(config: StackConfig, fail: Fail) {
-  const routed = Object.values(config.servers).filter((s) => s.enabled && s.route).length;
-  const rules = routed * (config.ingress.auth === "cognito" ? 2 : 1);
-  if (rules > config.ingress.maxListenerRules) {
-    fail(
-      ["ingress", "maxListenerRules"],
-      `${routed} routed servers need ${rules} listener rules${config.ingress.auth === "cognito" ? " (a route and an OAuth discovery rule each)" : ""}, above the ALB's quota of ${config.ingress.maxListenerRules}; raise "Rules per Application Load Balancer" in Service Quotas and set ingress.maxListenerRules to it`,
-    );
+/** Servers spread over as many ALBs as the quotas require; a pin that breaks a quota is refused (decisions/loadBalancers.ts). */
+function checkLoadBalancers(config: StackConfig, fail: Fail) {
+  for (const problem of assignLoadBalancers(config).problems) fail(problem.path, problem.message);
+  for (const [name, s] of Object.entries(config.servers)) {
+    if (s.loadBalancer && !s.route) fail(["servers", name, "loadBalancer"], "only applies to a server with a route (internal servers have no load balancer)");
   }
 }
 
 function checkRoutes(config: StackConfig, fail: Fail) {
-  checkRuleQuota(config, fail);
+  checkLoadBalancers(config, fail);
   const paths: { name: string; path: string }[] = [];
   const hosts = new Map<string, string>();
   const priorities = new Map<number, string>();

@@ -154,6 +154,11 @@ const serverInput = z.strictObject({
   sharedSessionState: z.boolean().default(false),
   /** Every client of this server keeps the ALB's stickiness cookie, so its requests return to the task holding its session. */
   clientsKeepCookies: z.boolean().default(false),
+  /**
+   * The load balancer that carries this server's route: `main` (the stack's first) or a name of your own; the stack
+   * spreads unpinned servers over main, lb2, lb3 … as the ALB quotas require (decisions/loadBalancers.ts).
+   */
+  loadBalancer: z.string().regex(/^[a-z][a-z0-9]{0,9}$/, "must be 1–10 lowercase letters and digits, starting with a letter (it becomes part of the ALB's name and host)").optional(),
   /** EC2 instance type of the host of a server with ebs volumes; the smallest that fits cpu and memory when absent. */
   instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.large").optional(),
 });

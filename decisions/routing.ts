@@ -1,4 +1,5 @@
 import type { ServerConfig, StackConfig } from "../config/schema";
+import { groupHost, MAIN_GROUP } from "./loadBalancers";
 
 /** Host rules are more specific than path rules, so they get the lower (earlier) priority band. */
 export const HOST_PRIORITY_BAND = { from: 1, to: 9999 } as const;
@@ -75,11 +76,11 @@ export function prefixRewrite(route: Route): { regex: string; replace: string } 
   return { regex: `^${escaped}/?(.*)$`, replace: "/$1" };
 }
 
-/** The URL an MCP client connects to. */
-export function serverUrl(server: ServerConfig, ingress: StackConfig["ingress"], albDnsName: string): string {
+/** The URL an MCP client connects to: on its load balancer's host (decisions/loadBalancers.ts), or its own host route. */
+export function serverUrl(server: ServerConfig, ingress: StackConfig["ingress"], albDnsName: string, group: string = MAIN_GROUP): string {
   const route = server.route!;
   const scheme = ingress.domain ? "https" : "http";
-  const host = route.host ?? ingress.domain ?? albDnsName;
+  const host = route.host ?? (ingress.domain ? groupHost(group, ingress.domain) : albDnsName);
   const prefix = route.path && route.path !== "/" ? route.path : "";
   const mcpPath = route.path && !route.stripPrefix ? "" : server.mcpPath;
   return `${scheme}://${host}${prefix}${mcpPath}`;

@@ -27,6 +27,11 @@ export function firstDeployChecklist(plan: Plan): string[] {
   for (const listener of ofType(plan, "aws:lb/listener:Listener").filter((l) => ZERO_CERTIFICATE.test(l.inputs.certificateArn ?? ""))) {
     items.push(`Replace the placeholder certificate of ${listener.name} (mcp-stack:ingress.certificateArn) with an issued ACM certificate for the domain, in ${plan.region}.`);
   }
+  // Another load balancer's path routes live on <group>.<domain>: the one certificate of every HTTPS listener must name it.
+  const groupHosts = Object.values(plan.outputs.servers ?? {}).flatMap((s: any) => (s.url?.startsWith("https://") && s.loadBalancer && s.loadBalancer !== "main" ? [new URL(s.url).host] : []));
+  if (groupHosts.length) {
+    items.push(`The certificate (mcp-stack:ingress.certificateArn) must also cover ${[...new Set(groupHosts)].sort().join(", ")}, the hosts of the stack's other load balancers (a wildcard *.<domain> does), and their DNS names must point at them (ingress.hostedZoneId creates the records).`);
+  }
   const placeholderImages = ofType(plan, "aws:ecs/taskDefinition:TaskDefinition")
     .map((t) => configuredImage(plan, mainContainer(t).image))
     .filter((image) => /(^|[./])example[./]/.test(image));

@@ -205,9 +205,11 @@ const cut = (text: string, width: number) => (text.length > width ? `${text.slic
  */
 export function renderCompactSummary(plan: Plan, environment: string): string {
   const rows = serverRows(plan);
+  // Each route as its path, with its load balancer's name when the stack has several; their origins are printed once.
   const urls = rows.map((r) => (/^https?:\/\//.test(r.route) ? new URL(r.route) : undefined));
-  const origins = [...new Set(urls.filter(Boolean).map((u) => u!.origin))];
-  const route = (r: ServerRow, i: number) => (urls[i] && origins.length === 1 ? urls[i]!.pathname : r.route);
+  const groupOf = (name: string) => String(plan.outputs.servers?.[name]?.loadBalancer ?? "main");
+  const origins = new Map(rows.flatMap((r, i) => (urls[i] ? [[groupOf(r.name), urls[i]!.origin] as const] : [])));
+  const route = (r: ServerRow, i: number) => (urls[i] ? `${origins.size > 1 ? `${groupOf(r.name)}:` : ""}${urls[i]!.pathname}` : r.route);
   const servers = rows.map((r, i) => [r.name, cut(route(r, i), 32), cut(r.reach, 31), r.size.replace(" / ", " "), r.tasks, r.capacity, timeToDetect(plan, r.name).split(" ")[0] + " s"]);
   const cost = compareCosts(plan);
   const backup = backupReport(plan);
@@ -217,7 +219,7 @@ export function renderCompactSummary(plan: Plan, environment: string): string {
     `mcp-stack plan · stack ${plan.stack} · ${environment} · ${plan.region} · ${custom.length} resources (${(plan.millis / 1000).toFixed(1)} s)`,
     "",
     table(["server", "route", "reached by", "size", "tasks", "arch, capacity", "detect"], servers),
-    ...(origins.length === 1 ? [`routes on ${origins[0]}`] : []),
+    ...[...origins].map(([group, origin]) => `routes on ${origins.size > 1 ? `${group} ` : ""}${origin}`),
     "",
     ...wrap(`Cost     ${costHeadline(cost)}; ${cost.spotPercent} % of the Fargate tasks on Spot`, SUMMARY_WIDTH, "         "),
     ...(backup
@@ -269,7 +271,7 @@ export function renderSummary(plan: Plan, environment: string): string {
     "Resources by type",
     table(["type", "count"], byType),
     "",
-    `Load balancer: ${plan.outputs.albDnsName}`,
+    `Load balancers: ${Object.entries(plan.outputs.loadBalancers ?? { main: plan.outputs.albDnsName }).map(([group, dns]) => `${group} ${dns}`).join(", ")}`,
     `Overview dashboard: ${plan.outputs.dashboardUrl}`,
     "",
     ...firstDeploySection(plan),

@@ -1,5 +1,6 @@
 import { parseStackConfig } from "../config/load";
 import { configProblems, configWith, rawConfigOf } from "./support/stackConfig";
+import { assignLoadBalancers } from "../decisions/loadBalancers";
 
 const problemsOf = (mutate: (raw: Record<string, any>) => void, stack = "dev") => configProblems(stack, mutate);
 
@@ -181,23 +182,29 @@ describe("authentication settings", () => {
   });
 });
 
-describe("the ALB's listener rule quota", () => {
+describe("the ALB quotas", () => {
   const manyServers = (raw: any, count: number) => {
     for (let i = 0; i < count; i++) raw.servers[`extra-${i}`] = { ...raw.servers.graphiti, route: { path: `/extra-${i}` }, dependsOn: [] };
   };
 
-  it("more routes than the quota allows is refused with how to raise it", () => {
-    expect(problemsOf((raw) => manyServers(raw, 100))).toEqual([
-      expect.stringContaining('ingress.maxListenerRules: 105 routed servers need 105 listener rules, above the ALB\'s quota of 100; raise "Rules per Application Load Balancer"'),
-    ]);
+  it("more routes than one ALB holds spread to a second one instead of being refused", () => {
+    const config = configWith("dev", (raw) => manyServers(raw, 100));
+    const { groups } = assignLoadBalancers(config);
+    expect(groups.map((g) => [g.name, g.servers.length])).toEqual([["main", 100], ["lb2", 5]]);
   });
 
-  it("with Cognito each route needs a discovery rule too; a raised quota lets them through", () => {
-    const withQuota = (quota: number) => (raw: any) => (manyServers(raw, 26), (raw.ingress.maxListenerRules = quota));
-    expect(problemsOf(withQuota(60), "prod")).toEqual([expect.stringContaining("31 routed servers need 62 listener rules (a route and an OAuth discovery rule each)")]);
-    const raw = rawConfigOf("prod");
-    withQuota(100)(raw);
-    expect(() => parseStackConfig(raw)).not.toThrow();
+  it("a pin that breaks a quota is refused, naming the load balancer and the numbers", () => {
+    // The rules quota raised: the target groups' hard quota alone speaks.
+    expect(problemsOf((raw) => ((raw.ingress.maxListenerRules = 1000), manyServers(raw, 101), Object.keys(raw.servers).filter((n) => n.startsWith("extra-")).forEach((n) => (raw.servers[n].loadBalancer = "tenants"))))).toEqual([
+      'servers.extra-0.loadBalancer: load balancer "tenants" would hold 101 servers: 101 target groups, above the 100 an ALB can hold (a hard quota); pin some of them elsewhere, or leave them unpinned so the stack spreads them',
+    ]);
+    expect(problemsOf((raw) => ((raw.ingress.maxListenerRules = 4), ["gmail", "rag", "resend"].forEach((n) => (raw.servers[n].loadBalancer = "main"))), "prod")).toEqual([
+      'servers.gmail.loadBalancer: load balancer "main" would hold 3 servers: 6 listener rules, above ingress.maxListenerRules 4; pin some of them elsewhere, or leave them unpinned so the stack spreads them',
+    ]);
+    expect(problemsOf((raw) => (raw.servers.neo4j.loadBalancer = "main"))).toEqual(["servers.neo4j.loadBalancer: only applies to a server with a route (internal servers have no load balancer)"]);
+    expect(problemsOf((raw) => (raw.servers.gmail.loadBalancer = "Tenants-2026"))).toEqual([
+      "servers.gmail.loadBalancer: must be 1–10 lowercase letters and digits, starting with a letter (it becomes part of the ALB's name and host)",
+    ]);
   });
 
   it("with Cognito at most 50 routed servers: two scopes each, and a resource server holds 100", () => {

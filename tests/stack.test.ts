@@ -1,3 +1,4 @@
+import { renderCompactSummary } from "../plan/summary";
 import { shippedPlan } from "./support/shippedPlans";
 import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -34,6 +35,8 @@ const devWithFacets = () =>
     r.alerts.thresholds.consecutiveFailures = 5;
     // An internal ALB has no WAF unless asked for.
     r.ingress.waf = { enabled: true, managedRules: "count", ipRateLimitPerMinute: 300 };
+    // Three rules per ALB: dev's five routes need a second load balancer.
+    r.ingress.maxListenerRules = 3;
   }));
 
 /** The same for prod: resend's logs kept 7 days, gmail routed by host (gmail.mcp.example.com). */
@@ -79,6 +82,34 @@ describe("every server of the architecture table", () => {
     const plan = await planWith("dev", (r) => (r.servers.filesystem.enabled = false));
     expect(serverNames(plan)).toEqual(ALL.filter((n) => n !== "filesystem"));
     expect(plan.outputs.servers.filesystem).toBeUndefined();
+  });
+});
+
+describe("load balancers: a fleet past one ALB's quotas", () => {
+  it("spreads the routes over a second ALB with its own listener, WAF association, alarm and URLs; the main keeps its names", async () => {
+    const plan = await devWithFacets();
+    expect(ofType(plan, "aws:lb/loadBalancer:LoadBalancer").map((r) => r.name)).toEqual(["platform-alb", "platform-alb-lb2"]);
+    const lb2 = named(plan, "platform-alb-lb2").inputs;
+    expect(lb2).toMatchObject({ internal: true, securityGroups: named(plan, "platform-alb").inputs.securityGroups, accessLogs: { enabled: true, prefix: "alb" }, dropInvalidHeaderFields: true });
+    expect(lb2.tags["mcp-stack:load-balancer"]).toBe("lb2");
+    expect(plan.outputs.servers.rag).toMatchObject({ loadBalancer: "lb2", url: `http://${plan.outputs.loadBalancers.lb2}/rag/mcp` });
+    expect(plan.outputs.servers.gmail).toMatchObject({ loadBalancer: "main", url: `http://${plan.outputs.albDnsName}/gmail/mcp` });
+    // Each server's rule on its own ALB's listener; its requests-per-target scaling and alarms on its own ALB.
+    expect(named(plan, "rag-rule").propertyDependencies.listenerArn).toEqual(["platform-lb2-http"]);
+    expect(named(plan, "gmail-rule").propertyDependencies.listenerArn).toEqual(["platform-http"]);
+    expect(named(plan, "rag-alarm-latency").inputs.dimensions.LoadBalancer).toMatch(/^app\/platform-alb-lb2-/);
+    expect(named(plan, "gmail-alarm-latency").inputs.dimensions.LoadBalancer).toMatch(/^app\/platform-alb-[0-9a-f]+\//);
+    expect(ofType(plan, "aws:wafv2/webAclAssociation:WebAclAssociation").map((r) => r.name)).toEqual(["edge-waf-alb", "edge-waf-alb-lb2"]);
+    expect(ofType(plan, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.inputs.name.startsWith("mcp-dev-alerting-alb-5xx")).map((a) => a.inputs.name)).toEqual(["mcp-dev-alerting-alb-5xx", "mcp-dev-alerting-alb-5xx-lb2"]);
+    // The dashboard reads each server's load balancer metrics from its own ALB.
+    const body = JSON.stringify(JSON.parse(named(plan, "dashboards-overview").inputs.dashboardBody));
+    expect(body).toContain("app/platform-alb-lb2-");
+    // The plan says which load balancer carries each route, and where each one is.
+    const summary = renderCompactSummary(plan, "dev");
+    expect(summary).toMatch(/^rag +lb2:\/rag\/mcp /m);
+    expect(summary).toMatch(/^gmail +main:\/gmail\/mcp /m);
+    expect(summary).toContain(`routes on main http://${plan.outputs.albDnsName}\nroutes on lb2 http://${plan.outputs.loadBalancers.lb2}`);
+    expect(summary).not.toContain("must also cover");
   });
 });
 
