@@ -1,9 +1,9 @@
-/** Tests run transpile-only (SWC, the fastest transform); `npm test` type-checks once with tsc --noEmit first. */
+/** Tests run transpile-only (esbuild, tests/support/esbuildTransform.js); `npm test` type-checks once with tsc --noEmit first. */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }] },
+  transform: { "^.+\\.ts$": "<rootDir>/tests/support/esbuildTransform.js" },
   setupFilesAfterEnv: ["<rootDir>/tests/support/pulumiStacks.ts"],
   globalSetup: "<rootDir>/tests/support/globalSetup.ts",
   reporters: ["default", "<rootDir>/tests/support/summaryReporter.js"],
