@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { singleInstanceGroup } from "./singleInstance";
-import { NAT_INSTANCE, natInstanceUserData } from "../decisions/natInstance";
+import { NAT_INSTANCE, NAT_TAG, natInstanceUserData } from "../decisions/natInstance";
 
 export interface NatInstanceArgs {
   vpcId: pulumi.Input<string>;
@@ -24,10 +24,11 @@ export class NatInstance extends pulumi.ComponentResource {
     new aws.vpc.SecurityGroupEgressRule(`${name}-egress`, { securityGroupId: group.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "the internet" }, parent);
 
     const subnetId = args.publicSubnetIds.apply((ids) => ids[0]);
-    const tagName = `${name}-static`;
+    // Everything the instance may attach or re-associate carries this tag, and its role may touch nothing else.
+    const tags = { [NAT_TAG]: name };
     // The interface the routes point to; it outlives instances. A NAT forwards others' packets: no source/dest check.
-    const eni = new aws.ec2.NetworkInterface(`${name}-eni`, { subnetId, securityGroups: [group.id], sourceDestCheck: false, tags: { Name: tagName } }, parent);
-    const eip = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", tags: { Name: tagName } }, parent);
+    const eni = new aws.ec2.NetworkInterface(`${name}-eni`, { subnetId, securityGroups: [group.id], sourceDestCheck: false, tags: { ...tags, Name: `${name}-static` } }, parent);
+    const eip = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", tags: { ...tags, Name: name } }, parent);
     this.publicIp = eip.publicIp;
 
     const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }) }, parent);
@@ -39,9 +40,9 @@ export class NatInstance extends pulumi.ComponentResource {
         policy: pulumi.jsonStringify({
           Version: "2012-10-17",
           Statement: [
-            // Only interfaces tagged as this NAT's: the static one, and the instance's own for the address.
-            { Effect: "Allow", Action: ["ec2:AttachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute", "ec2:AssociateAddress", "ec2:DisassociateAddress"], Resource: "*", Condition: { StringEquals: { "ec2:ResourceTag/Name": tagName } } },
-            { Effect: "Allow", Action: ["ec2:AssociateAddress", "ec2:DisassociateAddress", "ec2:ModifyNetworkInterfaceAttribute"], Resource: "arn:aws:ec2:*:*:network-interface/*" },
+            // Attaching authorizes the instance and the interface, associating the address, the interface and the
+            // instance's own primary interface: each carries the tag (the launch template tags the instance and its interface).
+            { Effect: "Allow", Action: ["ec2:AttachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute", "ec2:AssociateAddress", "ec2:DisassociateAddress"], Resource: "*", Condition: { StringEquals: { [`ec2:ResourceTag/${NAT_TAG}`]: name } } },
           ],
         }),
       },
@@ -70,7 +71,10 @@ export class NatInstance extends pulumi.ComponentResource {
         metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
         blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
         userData: pulumi.all([eni.id, eip.allocationId]).apply(([eniId, eipId]) => Buffer.from(natInstanceUserData(eniId, eipId)).toString("base64")),
-        tagSpecifications: [{ resourceType: "instance", tags: { Name: name } }],
+        tagSpecifications: [
+          { resourceType: "instance", tags: { ...tags, Name: name } },
+          { resourceType: "network-interface", tags },
+        ],
       },
       parent,
     );

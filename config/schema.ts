@@ -179,7 +179,7 @@ const server = serverInput.transform((s) => {
 
 const network = z.strictObject({
   availabilityZones: z.number().int().min(2, "must be at least 2: an ALB needs subnets in two AZs").max(6).optional(),
-  /** OnePerAz (prod default), Single (others), Instance (one NAT instance, about $7 a month: decisions/natInstance.ts) or None. */
+  /** OnePerAz (prod default), Single (others) or Instance (one NAT instance, about $7 a month: decisions/natInstance.ts); None is refused. */
   natGateways: z.enum(["None", "Single", "OnePerAz", "Instance"]).optional(),
   cidrBlock: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-8])$/, "must be an IPv4 CIDR block from /16 to /28").optional(),
   vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, "must be a VPC id such as vpc-0abc123").optional(),

@@ -11,6 +11,9 @@ export const NAT_INSTANCE = {
   instanceType: "t4g.nano",
 } as const;
 
+/** The tag on the NAT's instance, interfaces and address; its role may attach and associate only what carries it. */
+export const NAT_TAG = "mcp-stack:nat";
+
 /** The boot script: fck-nat reads /etc/fck-nat.conf and attaches the interface and the address itself. */
 export function natInstanceUserData(eniId: string, eipAllocationId: string): string {
   return ["#!/bin/sh", ": > /etc/fck-nat.conf", `echo "eni_id=${eniId}" >> /etc/fck-nat.conf`, `echo "eip_id=${eipAllocationId}" >> /etc/fck-nat.conf`, "service fck-nat restart", ""].join("\n");

@@ -132,6 +132,11 @@ describe("network", () => {
     expect(boot).toContain(`eni_id=${"network-nat-eni-id"}`);
     expect(boot).toMatch(/eip_id=\S+/);
     expect(named(dev, "network-nat-asg").inputs).toMatchObject({ minSize: 1, maxSize: 1, desiredCapacity: 1 });
+    // Its role attaches and associates only what carries the NAT's tag: the static interface, the address, its own instance and interface.
+    const [statement] = JSON.parse(named(dev, "network-nat-attach").inputs.policy).Statement;
+    expect(statement).toMatchObject({ Resource: "*", Condition: { StringEquals: { "ec2:ResourceTag/mcp-stack:nat": "network-nat" } } });
+    for (const tagged of [eni.tags, named(dev, "network-nat-eip").inputs.tags, ...template.tagSpecifications.map((t: any) => t.tags)]) expect(tagged["mcp-stack:nat"]).toBe("network-nat");
+    expect(template.tagSpecifications.map((t: any) => t.resourceType)).toEqual(["instance", "network-interface"]);
     const routes = ofType(dev, "aws:ec2/route:Route");
     expect(routes.map((r) => r.inputs)).toEqual([0, 1].map(() => expect.objectContaining({ destinationCidrBlock: "0.0.0.0/0", networkInterfaceId: "network-nat-eni-id", routeTableId: expect.stringMatching(/^rtb-/) })));
     expect(new Set(routes.map((r) => r.inputs.routeTableId)).size).toBe(2);
