@@ -181,6 +181,18 @@ const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string
     ],
     passes: [[task()], [task({}, { volumes: [{ name: "tmp" }] })]],
   },
+  "fargate-spot-on-demand-base": {
+    fails: [
+      [{ ...service({ capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] }), stack: "prod" }, "every task may run on Fargate Spot"],
+      [{ ...service({ capacityProviderStrategies: [{ capacityProvider: "FARGATE", base: 0, weight: 0 }, { capacityProvider: "FARGATE_SPOT", weight: 1 }] }), stack: "prod" }, "keep at least one on on-demand Fargate"],
+    ],
+    passes: [
+      [{ ...service({ capacityProviderStrategies: [{ capacityProvider: "FARGATE", base: 1, weight: 0 }, { capacityProvider: "FARGATE_SPOT", weight: 1 }] }), stack: "prod" }],
+      [{ ...service({ capacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1 }] }), stack: "prod" }],
+      // dev may run everything on Spot.
+      [service({ capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] })],
+    ],
+  },
   "ecs-deployment-rollback": {
     fails: [
       [service({ deploymentCircuitBreaker: { enable: true, rollback: false } }), "a failed deploy would not roll back"],

@@ -137,6 +137,19 @@ export const ecsPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     }),
   },
   {
+    name: "fargate-spot-on-demand-base",
+    description: "In production stacks a service on Fargate Spot keeps an on-demand base: Spot tasks are reclaimed with two minutes' notice and ECS does not fall back to on-demand when Spot has no capacity.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { stacks: { type: "array", items: { type: "string" }, default: ["prod", "production"] } } },
+    validateResource: validateResourceOfType(aws.ecs.Service, (service, args, reportViolation) => {
+      const { stacks = ["prod", "production"] } = args.getConfig<{ stacks?: string[] }>();
+      const strategy = service.capacityProviderStrategies ?? [];
+      if (!stacks.includes(stackOfUrn(args.urn)) || !strategy.some((c) => c.capacityProvider === "FARGATE_SPOT")) return;
+      const base = strategy.find((c) => c.capacityProvider === "FARGATE")?.base ?? 0;
+      if (base < 1) reportViolation(`${args.name}: every task may run on Fargate Spot; keep at least one on on-demand Fargate (spot: { onDemandBase: 1 } or more).`);
+    }),
+  },
+  {
     name: "ecs-image-pinned",
     description: "Container images are pinned to a version tag other than latest, or to a digest, so a deploy is reproducible and can roll back.",
     enforcementLevel: "mandatory",
