@@ -4,6 +4,7 @@ import type { Severity } from "../config/schema";
 import { alarmDescription, alarmName, metricOf, type AlarmSpec } from "../decisions/alarms";
 import { dimensionsFor, type ScopeValues } from "../decisions/metrics";
 import { PAUSED_TAG } from "../decisions/scaling";
+import { TAG } from "../decisions/names";
 
 /** Set on a paused server's service and alarms: the pack and mcp-ops read it. */
 
@@ -31,7 +32,7 @@ export function createAlarm(spec: AlarmSpec, ctx: AlarmContext, opts?: pulumi.Cu
     alarmActions: [topic],
     okActions: [topic],
     actionsEnabled: !ctx.paused,
-    tags: { severity: spec.severity, "mcp-stack:server": ctx.owner, ...(ctx.paused ? { [PAUSED_TAG]: "true" } : {}) },
+    tags: { severity: spec.severity, [TAG.server]: ctx.owner, ...(ctx.paused ? { [PAUSED_TAG]: "true" } : {}) },
   };
   const stat = (s: { stat: string }) => (/^p\d/.test(s.stat) ? { extendedStatistic: s.stat } : { statistic: s.stat });
   const args: aws.cloudwatch.MetricAlarmArgs = spec.metric

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SEVERITIES, type Severity, type StackConfig } from "../config/schema";
+import { severityTopicName } from "../decisions/names";
 
 export interface AlertingArgs {
   stack: string;
@@ -40,7 +41,7 @@ export class Alerting extends pulumi.ComponentResource {
     );
     for (const severity of SEVERITIES) {
       const id = severity.toLowerCase();
-      const topic = new aws.sns.Topic(`${name}-${id}`, { name: `mcp-${args.stack}-${id}`, kmsMasterKeyId: key.id, displayName: `mcp-stack ${args.stack} ${severity}` }, parent);
+      const topic = new aws.sns.Topic(`${name}-${id}`, { name: severityTopicName(args.stack, severity), kmsMasterKeyId: key.id, displayName: `mcp-stack ${args.stack} ${severity}` }, parent);
       new aws.sns.TopicPolicy(
         `${name}-${id}-policy`,
         {

@@ -5,6 +5,7 @@ import type { ServerConfig } from "../config/schema";
 import { BACKUP_TAG_KEY, backupTagValue, type VolumeSpec } from "../decisions/backup";
 import { hostInstanceType, hostUserData } from "../decisions/host";
 import type { Protection } from "../decisions/protection";
+import { TAG } from "../decisions/names";
 
 export interface DatabaseHostArgs {
   stack: string;
@@ -54,8 +55,8 @@ export class DatabaseHost extends pulumi.ComponentResource {
           kmsKeyId: args.kmsKeyArn,
           tags: {
             Name: `mcp-${args.stack}-${server}-${spec.key}`,
-            "mcp-stack:server": server,
-            "mcp-stack:volume": spec.path,
+            [TAG.server]: server,
+            [TAG.volume]: spec.path,
             ...(spec.backup ? { [BACKUP_TAG_KEY]: backupTagValue(args.stack) } : {}),
           },
         },
@@ -96,7 +97,7 @@ export class DatabaseHost extends pulumi.ComponentResource {
         metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
         blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 30, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
         userData,
-        tagSpecifications: [{ resourceType: "instance", tags: { Name: `mcp-${args.stack}-${server}-host`, "mcp-stack:host": name, "mcp-stack:server": server } }],
+        tagSpecifications: [{ resourceType: "instance", tags: { Name: `mcp-${args.stack}-${server}-host`, [TAG.host]: name, [TAG.server]: server } }],
       },
       parent,
     );

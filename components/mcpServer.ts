@@ -24,6 +24,7 @@ import { dataProtectionPolicy } from "./logs";
 import { pinnedImage } from "./images";
 import type { DatabaseHost, HostedVolume } from "./databaseHost";
 import { hostMountPath, VOLUMES_MOUNTED_ATTRIBUTE } from "../decisions/host";
+import { TAG, taskFamily } from "../decisions/names";
 
 export interface McpServerArgs {
   stack: string;
@@ -188,7 +189,7 @@ export class McpServer extends pulumi.ComponentResource {
             ? [{ portName: name, discoveryName: name, clientAlias: [{ port: this.port, dnsName: name }] }]
             : undefined,
         },
-        tags: { "mcp-stack:server": name, ...(server.paused ? { [PAUSED_TAG]: "true" } : {}) },
+        tags: { [TAG.server]: name, ...(server.paused ? { [PAUSED_TAG]: "true" } : {}) },
       },
       {
         parent: this,
@@ -212,7 +213,7 @@ export class McpServer extends pulumi.ComponentResource {
         alarmDescription: `${name} needs attention: one of its P1/P2 alarms is in ALARM. No notification of its own (each alarm notifies its severity's topic); the status dashboards and mcp-ops read it.`,
         alarmRule: pulumi.all(urgent.map(({ alarm }) => alarm.name)).apply((names) => names.map((n) => `ALARM("${n}")`).join(" OR ")),
         actionsEnabled: false,
-        tags: { "mcp-stack:server": name },
+        tags: { [TAG.server]: name },
       },
       { parent: this, dependsOn: urgent.map(({ alarm }) => alarm) },
     );
@@ -347,7 +348,7 @@ export class McpServer extends pulumi.ComponentResource {
     return new aws.ecs.TaskDefinition(
       `${name}-task`,
       {
-        family: `mcp-${stack}-${name}`,
+        family: taskFamily(stack, name),
         // A replaced revision stays ACTIVE: ECS refuses to point a service at an INACTIVE (deregistered) revision
         // (ECS API reference, DeregisterTaskDefinition), so without this no rollback to the previous version is possible.
         skipDestroy: true,
@@ -529,7 +530,7 @@ export class McpServer extends pulumi.ComponentResource {
           treatMissingData: "notBreaching",
           alarmActions: [policy.arn],
           actionsEnabled: !server.paused,
-          tags: { "mcp-stack:server": name, "mcp-stack:purpose": "scaling" },
+          tags: { [TAG.server]: name, "mcp-stack:purpose": "scaling" },
         },
         { parent: this },
       );

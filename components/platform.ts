@@ -5,6 +5,7 @@ import type { Protection } from "../decisions/protection";
 import { listenerPortsOf, type Exposure } from "../decisions/exposure";
 import { ACCESS_LOG_PREFIX, createAccessLogBucket } from "./accessLogs";
 import { MAIN_GROUP } from "../decisions/loadBalancers";
+import { TAG } from "../decisions/names";
 
 /** One security-group rule source per allowed network: IPv4 or IPv6 CIDR, or managed prefix list. */
 function sourcesOf(exposure: Exposure): { cidrIpv4?: string; cidrIpv6?: string; prefixListId?: string }[] {
@@ -139,7 +140,7 @@ export class Platform extends pulumi.ComponentResource {
           "mcp-stack:auth": ingress.auth ?? "none",
           "mcp-stack:exposure": args.exposure.kind,
           ...(ingress.unauthenticatedReason ? { "mcp-stack:unauthenticated-reason": ingress.unauthenticatedReason.slice(0, 256) } : {}),
-          ...(main ? {} : { "mcp-stack:load-balancer": group.name }),
+          ...(main ? {} : { [TAG.loadBalancer]: group.name }),
         },
       },
       { parent: this, dependsOn: [logs.policy] },

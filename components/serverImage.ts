@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServerConfig } from "../config/schema";
 import type { Protection } from "../decisions/protection";
 import { PROJECT_DIR } from "../config/rules";
+import { serverRepository } from "../decisions/names";
 
 export interface BuiltImage {
   /** `<repository>@sha256:…`: the task definition runs exactly what was pushed. */
@@ -24,7 +25,7 @@ export function createServerImage(name: string, stack: string, server: ServerCon
   const repository = new aws.ecr.Repository(
     `${name}-repo`,
     {
-      name: `mcp-${stack}/${name}`,
+      name: serverRepository(stack, name),
       imageTagMutability: "IMMUTABLE",
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfigurations: [{ encryptionType: "KMS" }],

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_TAG_KEY, backupTagValue, type VolumeSpec } from "../decisions/backup";
 import type { Protection } from "../decisions/protection";
 import { taskAssumeRolePolicy } from "./iamPolicies";
+import { restoreTaskFamily, TAG } from "../decisions/names";
 
 export interface ServerVolumesArgs {
   stack: string;
@@ -82,8 +83,8 @@ export function createServerVolumes(args: ServerVolumesArgs): ServerVolumes {
         lifecyclePolicies: [{ transitionToIa: "AFTER_30_DAYS" }, { transitionToPrimaryStorageClass: "AFTER_1_ACCESS" }],
         tags: {
           Name: `mcp-${args.stack}-${base}`,
-          "mcp-stack:server": server,
-          "mcp-stack:volume": spec.path,
+          [TAG.server]: server,
+          [TAG.volume]: spec.path,
           ...(spec.backup ? { [BACKUP_TAG_KEY]: backupTagValue(args.stack) } : {}),
         },
       },
@@ -108,14 +109,14 @@ export function createServerVolumes(args: ServerVolumesArgs): ServerVolumes {
         fileSystemId: fileSystem.id,
         posixUser: { uid: spec.uid, gid: spec.gid },
         rootDirectory: { path: `/${spec.key}`, creationInfo: { ownerUid: spec.uid, ownerGid: spec.gid, permissions: "0750" } },
-        tags: { Name: `mcp-${args.stack}-${base}`, "mcp-stack:server": server },
+        tags: { Name: `mcp-${args.stack}-${base}`, [TAG.server]: server },
       },
       opts,
     );
 
     const restoreAccessPoint = new aws.efs.AccessPoint(
       `${base}-restore-ap`,
-      { fileSystemId: fileSystem.id, posixUser: { uid: 0, gid: 0 }, rootDirectory: { path: "/" }, tags: { Name: `mcp-${args.stack}-${base}-restore`, "mcp-stack:server": server, "mcp-stack:access": "restore" } },
+      { fileSystemId: fileSystem.id, posixUser: { uid: 0, gid: 0 }, rootDirectory: { path: "/" }, tags: { Name: `mcp-${args.stack}-${base}-restore`, [TAG.server]: server, [TAG.access]: "restore" } },
       opts,
     );
 
@@ -235,7 +236,7 @@ export function createRestoreTask(args: RestoreTaskArgs): aws.ecs.TaskDefinition
   return new aws.ecs.TaskDefinition(
     `${args.server}-restore-task`,
     {
-      family: `mcp-${args.stack}-${args.server}-restore`,
+      family: restoreTaskFamily(args.stack, args.server),
       requiresCompatibilities: ["FARGATE"],
       networkMode: "awsvpc",
       cpu: "256",

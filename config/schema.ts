@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { backupSchema } from "./backupSchema";
 import { checkStackRules } from "./rules";
+import { SEVERITIES, type Severity } from "../decisions/names";
 
 /**
  * The config contract of mcp-stack (ARCHITECTURE.md). Every object is strict so that a typo
@@ -232,7 +233,7 @@ const ingress = z.strictObject({
     .prefault({}),
 });
 
-export const SEVERITIES = ["P1", "P2", "P3", "P4"] as const;
+export { SEVERITIES };
 const email = z.email();
 const notifyTarget = z
   .string()
@@ -332,4 +333,4 @@ export const stackConfigSchema = stackShapeSchema.superRefine(checkStackRules);
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ServerConfig = StackConfig["servers"][string];
 export type Transport = (typeof TRANSPORTS)[number];
-export type Severity = (typeof SEVERITIES)[number];
+export type { Severity };

@@ -1,5 +1,6 @@
 import type { ServerConfig, Severity, StackConfig } from "../config/schema";
 import { METRICS, taskPresenceMetric, type MetricDef, type MetricKey, type Scope } from "./metrics";
+import { alarmName } from "./names";
 
 export type Comparison = "GreaterThanThreshold" | "LessThanThreshold";
 export type MissingData = "breaching" | "notBreaching";
@@ -258,9 +259,7 @@ export function loadBalancerAlarmSpecs(alerts: StackConfig["alerts"]): AlarmSpec
   ];
 }
 
-export function alarmName(stack: string, owner: string, key: string): string {
-  return `mcp-${stack}-${owner}-${key}`;
-}
+export { alarmName };
 
 /** CloudWatch alarm description (≤ 1024 characters): severity, meaning, response time and the runbook. */
 export function alarmDescription(spec: AlarmSpec): string {

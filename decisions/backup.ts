@@ -1,5 +1,6 @@
 import type { BackupConfig, Weekday } from "../config/backupSchema";
 import type { ServerConfig, StackConfig } from "../config/schema";
+import { TAG } from "./names";
 
 /** One `volumes` entry of an enabled server: an EFS file system with an access point. */
 export interface VolumeSpec {
@@ -201,7 +202,7 @@ export function volumeCoverage(config: StackConfig): VolumeCoverage[] {
 }
 
 /** The tag the backup plan selects by: set on a stack's file systems whose volume says `backup: true`. */
-export const BACKUP_TAG_KEY = "mcp-stack:backup";
+export const BACKUP_TAG_KEY = TAG.backup;
 export const backupTagValue = (stack: string) => `mcp-${stack}`;
 export const backupVaultName = (stack: string) => `mcp-${stack}`;
 

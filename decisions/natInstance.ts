@@ -1,3 +1,4 @@
+import { TAG } from "./names";
 /**
  * A NAT instance instead of a managed NAT gateway ($0.045 an hour and per GB): the fck-nat image (fck-nat.dev, Amazon
  * Linux 2023, published by AWS account 568608671756) on a t4g.nano, in an Auto Scaling group of one that replaces it
@@ -12,7 +13,7 @@ export const NAT_INSTANCE = {
 } as const;
 
 /** The tag on the NAT's instance, interfaces and address; its role may attach and associate only what carries it. */
-export const NAT_TAG = "mcp-stack:nat";
+export const NAT_TAG = TAG.nat;
 
 /** The boot script: fck-nat reads /etc/fck-nat.conf and attaches the interface and the address itself. */
 export function natInstanceUserData(eniId: string, eipAllocationId: string): string {

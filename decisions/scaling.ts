@@ -1,4 +1,5 @@
 import type { ServerConfig } from "../config/schema";
+import { TAG } from "./names";
 
 export type ScalingMetric = "ECSServiceAverageCPUUtilization" | "ECSServiceAverageMemoryUtilization" | "ALBRequestCountPerTarget";
 
@@ -36,7 +37,7 @@ export interface ScalingPlan {
 }
 
 /** The tag a paused server's service and alarms carry (the policy pack and the plan read it). */
-export const PAUSED_TAG = "mcp-stack:paused";
+export const PAUSED_TAG = TAG.paused;
 
 /** A step alarm looks at one one-minute datapoint. */
 export const STEP_ALARM_SECONDS = 60;

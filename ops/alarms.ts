@@ -1,12 +1,13 @@
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, type CompositeAlarm, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import { withRetry, type RetryOptions } from "./retry";
+import { parseAlarmName, severityOfActions, stackPrefix } from "../decisions/names";
 
 export type AlarmState = "OK" | "ALARM" | "INSUFFICIENT_DATA";
 
 export interface StackAlarm {
   name: string;
   server?: string;
-  /** P1–P4 from the description the stack writes; undefined for the composite health alarm. */
+  /** P1–P4: the severity topic its actions notify (decisions/names.ts); undefined for scaling and composite alarms. */
   severity?: string;
   state: AlarmState;
   reason?: string;
@@ -15,7 +16,7 @@ export interface StackAlarm {
 
 /** Every alarm of the stack (metric and composite), all pages, each attributed to its server by name. */
 export async function stackAlarms(cloudwatch: CloudWatchClient, stack: string, servers: string[], retry?: Partial<RetryOptions>): Promise<StackAlarm[]> {
-  const prefix = `mcp-${stack}-`;
+  const prefix = `${stackPrefix(stack)}-`;
   const metric: MetricAlarm[] = [];
   const composite: CompositeAlarm[] = [];
   let next: string | undefined;
@@ -25,11 +26,9 @@ export async function stackAlarms(cloudwatch: CloudWatchClient, stack: string, s
     composite.push(...(page.CompositeAlarms ?? []));
     next = page.NextToken;
   } while (next);
-  const byLength = [...servers].sort((a, b) => b.length - a.length);
-  const serverOf = (name: string) => byLength.find((s) => name.startsWith(`${prefix}${s}-`));
-  const severityOf = (description?: string) => /^(P[1-4]) /.exec(description ?? "")?.[1];
+  const serverOf = (name: string) => parseAlarmName(stack, servers, name).server;
   return [
-    ...metric.map((a) => ({ name: a.AlarmName!, server: serverOf(a.AlarmName!), severity: severityOf(a.AlarmDescription), state: a.StateValue as AlarmState, reason: a.StateReason, metric: a })),
+    ...metric.map((a) => ({ name: a.AlarmName!, server: serverOf(a.AlarmName!), severity: severityOfActions(stack, a.AlarmActions), state: a.StateValue as AlarmState, reason: a.StateReason, metric: a })),
     ...composite.map((a) => ({ name: a.AlarmName!, server: serverOf(a.AlarmName!), severity: undefined, state: a.StateValue as AlarmState, reason: a.StateReason })),
   ];
 }
@@ -43,8 +42,7 @@ export interface AlarmTransition {
 
 /** State changes of the stack's alarms in a window, all pages (the API filters by one alarm name only: the prefix is applied here). */
 export async function alarmHistory(cloudwatch: CloudWatchClient, stack: string, servers: string[], start: Date, end: Date, retry?: Partial<RetryOptions>): Promise<AlarmTransition[]> {
-  const prefix = `mcp-${stack}-`;
-  const byLength = [...servers].sort((a, b) => b.length - a.length);
+  const prefix = `${stackPrefix(stack)}-`;
   const items: AlarmTransition[] = [];
   let next: string | undefined;
   do {
@@ -54,7 +52,7 @@ export async function alarmHistory(cloudwatch: CloudWatchClient, stack: string, 
     );
     for (const item of page.AlarmHistoryItems ?? []) {
       if (!item.AlarmName?.startsWith(prefix)) continue;
-      items.push({ alarm: item.AlarmName, server: byLength.find((s) => item.AlarmName!.startsWith(`${prefix}${s}-`)), at: item.Timestamp!, summary: item.HistorySummary ?? "" });
+      items.push({ alarm: item.AlarmName, server: parseAlarmName(stack, servers, item.AlarmName).server, at: item.Timestamp!, summary: item.HistorySummary ?? "" });
     }
     next = page.NextToken;
   } while (next);

@@ -22,6 +22,7 @@ import { fetchSeries, periodFor, probeSpecs, seriesSpecs, type Series } from "./
 import { buildReport, reportText } from "./report";
 import { withRetry, type RetryOptions } from "./retry";
 import { discoverTargets, selectServers, targetsFromOutputs, type StackTargets } from "./targets";
+import { parseAlarmName } from "../decisions/names";
 
 export interface OpsDeps {
   cloudwatch: CloudWatchClient;
@@ -187,7 +188,7 @@ async function status(values: Record<string, any>, deps: OpsDeps): Promise<numbe
     return {
       server,
       state: serverState(own),
-      firing: own.filter((a) => a.state === "ALARM" && a.severity).map((a) => `${a.severity} ${a.name.replace(`mcp-${targets.stack}-${server}-`, "")}`),
+      firing: own.filter((a) => a.state === "ALARM" && a.severity).map((a) => `${a.severity} ${parseAlarmName(targets.stack, [server], a.name).key ?? a.name}`),
       insufficient: own.filter((a) => a.state === "INSUFFICIENT_DATA").length,
       running: service?.runningCount ?? 0,
       desired: service?.desiredCount ?? 0,

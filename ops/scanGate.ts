@@ -1,5 +1,6 @@
 import { DescribeImageScanFindingsCommand, ECRClient, ImageNotFoundException, ScanNotFoundException } from "@aws-sdk/client-ecr";
 import type { Plan } from "../engine/offline";
+import { serverRepository } from "../decisions/names";
 
 /**
  * Before prod deploys, every image it would push must already have been pushed — and scanned by ECR on push — in the
@@ -28,7 +29,7 @@ export function imagesToGate(plan: Plan, from: string): GateImage[] {
     .map((r) => {
       const [repositoryUrl, tag] = String(r.inputs.tags[0]).split(/:(?=[^:]+$)/);
       const server = repositoryUrl.split("/").pop()!;
-      return { server, repository: `mcp-${from}/${server}`, tag };
+      return { server, repository: serverRepository(from, server), tag };
     })
     .sort((a, b) => a.server.localeCompare(b.server));
 }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { DescribeClustersCommand, DescribeServicesCommand, ECSClient, ListClustersCommand, ListServicesCommand } from "@aws-sdk/client-ecs";
 import { OpsError } from "./errors";
 import { withRetry, type RetryOptions } from "./retry";
+import { TAG } from "../decisions/names";
 
 export interface StackTargets {
   stack: string;
@@ -63,7 +64,7 @@ export async function discoverTargets(ecs: ECSClient, stack: string, retry?: Par
   for (const batch of chunks(serviceArns, 10)) {
     const described = await withRetry(() => ecs.send(new DescribeServicesCommand({ cluster: clusterName, services: batch, include: ["TAGS"] })), retry);
     for (const s of described.services ?? []) {
-      const server = s.tags?.find((t) => t.key === "mcp-stack:server")?.value;
+      const server = s.tags?.find((t) => t.key === TAG.server)?.value;
       if (server && s.serviceName) services[server] = s.serviceName;
     }
   }

@@ -1,6 +1,7 @@
 import type { Plan, PlannedResource } from "../engine/offline";
 import { selectionPicks, type SelectionShape } from "../decisions/backupSelection";
 import { table } from "./table";
+import { TAG } from "../decisions/names";
 
 const T = {
   fileSystem: "aws:efs/fileSystem:FileSystem",
@@ -56,7 +57,7 @@ export function backupReport(plan: Plan): BackupReport | undefined {
   ]);
 
   const volumes = stores.map((fs: PlannedResource) => {
-    const id = `${fs.inputs.tags["mcp-stack:server"]}:${fs.inputs.tags["mcp-stack:volume"]}`;
+    const id = `${fs.inputs.tags[TAG.server]}:${fs.inputs.tags[TAG.volume]}`;
     // The ARN is not known before the volume exists; its shape is all a selection's patterns look at.
     const arn = fs.type === T.ebs ? `arn:aws:ec2:${plan.region}:account:volume/${fs.name}` : `arn:aws:elasticfilesystem:${plan.region}:account:file-system/${fs.name}`;
     const selected = !!selection && selectionPicks(selection, { arn, tags: fs.inputs.tags ?? {} });

@@ -4,6 +4,7 @@ import { spotTasksOf, type CapacityShare } from "../decisions/deploy";
 import { NAT_INSTANCE } from "../decisions/natInstance";
 import { cronIntervalMinutes } from "../policies/rules/support";
 import { A, childOf, ec2Hourly, H, line, MINUTES_PER_MONTH, ofType, P, runsPerMonth, T, usd, type CostLine } from "./costBasics";
+import { TAG } from "../decisions/names";
 
 /** The cost lines by area. `naive` prices the same servers with every cost lever reverted (plan/cost.ts). */
 
@@ -82,7 +83,7 @@ export function hostLines(plan: Plan, naive: boolean): CostLine[] {
     .map((t) => (naive ? x86Twin(String(t.inputs.instanceType)) : String(t.inputs.instanceType)));
   const volumes = ofType(plan, T.ebs);
   const dataGb = volumes.reduce((sum, v) => sum + Number(v.inputs.size), 0);
-  const snapshots = volumes.filter((v) => v.inputs.tags?.["mcp-stack:backup"]).reduce((sum, v) => sum + Number(v.inputs.size), 0);
+  const snapshots = volumes.filter((v) => v.inputs.tags?.[TAG.backup]).reduce((sum, v) => sum + Number(v.inputs.size), 0);
   return [
     ...line("EC2 hosts of EBS-backed servers", `${hosts.join(", ")} × ${H} h`, hosts.reduce((sum, type) => sum + ec2Hourly(type) * H, 0), hosts.map((h) => `ec2Hour.${h}`)),
     ...line("EBS gp3 of the hosts", `${dataGb} GB data + ${hosts.length} × ${A.hostRootVolumeGb} GB root`, (dataGb + hosts.length * A.hostRootVolumeGb) * P.ebsGp3GbMonth, ["ebsGp3GbMonth"]),
@@ -93,7 +94,7 @@ export function hostLines(plan: Plan, naive: boolean): CostLine[] {
 /** EFS and its AWS Backup storage, copies to a second region included. */
 export function fileStorageLines(plan: Plan): CostLine[] {
   const fileSystems = ofType(plan, T.efs);
-  const backedUp = fileSystems.filter((fs: PlannedResource) => fs.inputs.tags?.["mcp-stack:backup"]).length;
+  const backedUp = fileSystems.filter((fs: PlannedResource) => fs.inputs.tags?.[TAG.backup]).length;
   const copies = ofType(plan, T.plan).some((bp) => (bp.inputs.rules ?? []).some((r: any) => r.copyActions?.length));
   return [
     ...line("EFS (Standard)", `${fileSystems.length} × ${A.efsGbPerVolume} GB`, fileSystems.length * A.efsGbPerVolume * P.efsStandardGbMonth, ["efsStandardGbMonth"]),
@@ -149,7 +150,7 @@ export function restoreTestLines(plan: Plan): CostLine[] {
   const interval = cronIntervalMinutes(testPlan.scheduleExpression) ?? 7 * 24 * 60;
   const runs = MINUTES_PER_MONTH / interval;
   const efs = ofType(plan, T.restoreTest).filter((s) => s.inputs.protectedResourceType === "EFS").length;
-  const efsFileSystems = ofType(plan, T.efs).filter((fs) => fs.inputs.tags?.["mcp-stack:backup"]).length;
+  const efsFileSystems = ofType(plan, T.efs).filter((fs) => fs.inputs.tags?.[TAG.backup]).length;
   const restoredGb = runs * Math.min(efs, 1) * efsFileSystems * A.efsGbPerVolume;
   return line("AWS Backup restore tests", `${usd(runs)} runs × ${efsFileSystems} EFS × ${A.efsGbPerVolume} GB restored (EBS restores free)`, restoredGb * P.backupEfsRestoreGb, ["backupEfsRestoreGb"]);
 }
@@ -160,7 +161,7 @@ export function restoreTestLines(plan: Plan): CostLine[] {
  */
 export function auditLines(plan: Plan): CostLine[] {
   const rules = ofType(plan, T.plan).flatMap((bp) => bp.inputs.rules ?? []);
-  const resources = [...ofType(plan, T.efs), ...ofType(plan, T.ebs)].filter((r) => r.inputs.tags?.["mcp-stack:backup"]).length;
+  const resources = [...ofType(plan, T.efs), ...ofType(plan, T.ebs)].filter((r) => r.inputs.tags?.[TAG.backup]).length;
   const framework = ofType(plan, T.framework)[0]?.inputs;
   const recorder = ofType(plan, T.recorder).length > 0;
   if (!framework && !recorder) return [];

@@ -1,4 +1,5 @@
 import type { Plan } from "../engine/offline";
+import { TAG } from "../decisions/names";
 
 const id = (name: string) => name.replace(/[^A-Za-z0-9]/g, "_");
 const label = (text: string) => `"${text.replace(/"/g, "'")}"`;
@@ -37,11 +38,11 @@ export function stackDiagram(plan: Plan): string {
   if (vault) lines.push(`  vault[(${label(`Backup vault ${vault.inputs.name}${of("aws:backup/vaultLockConfiguration:VaultLockConfiguration").length ? " · locked" : ""}`)})]`);
   if (copy) lines.push(`  copy[(${label(`copy · ${copy.inputs.region}`)})]`, "  vault -. copies .-> copy");
   for (const fs of [...of("aws:efs/fileSystem:FileSystem"), ...of("aws:ebs/volume:Volume")]) {
-    const server = fs.inputs.tags["mcp-stack:server"];
+    const server = fs.inputs.tags[TAG.server];
     const node = id(`${fs.name}`);
     const kind = fs.type === "aws:ebs/volume:Volume" ? "EBS" : "EFS";
-    lines.push(`  ${node}[(${label(`${kind} ${fs.inputs.tags["mcp-stack:volume"]}`)})]`, `  ${id(server)} --- ${node}`);
-    if (vault && fs.inputs.tags["mcp-stack:backup"]) lines.push(`  ${node} -. backup .-> vault`);
+    lines.push(`  ${node}[(${label(`${kind} ${fs.inputs.tags[TAG.volume]}`)})]`, `  ${id(server)} --- ${node}`);
+    if (vault && fs.inputs.tags[TAG.backup]) lines.push(`  ${node} -. backup .-> vault`);
   }
   const alarms = of("aws:cloudwatch/metricAlarm:MetricAlarm").length;
   const topics = of("aws:sns/topic:Topic").map((t) => t.inputs.name).sort();

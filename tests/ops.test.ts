@@ -28,6 +28,8 @@ function alarm(server: string, key: string, severity: string | undefined, state:
   return {
     AlarmName: `mcp-prod-${server}-${key}`,
     AlarmDescription: severity ? `${severity} (…): ${server} ${key}` : undefined,
+    // The severity is the topic the alarm notifies, as the stack wires it.
+    AlarmActions: severity ? [`arn:aws:sns:us-east-1:123456789012:mcp-prod-${severity.toLowerCase()}`] : [],
     StateValue: state as MetricAlarm["StateValue"],
     StateReason: `${key} is ${state}`,
     Dimensions:
@@ -111,6 +113,7 @@ describe("mcp-ops status", () => {
     const probeAlarm = (server: string, state: string): MetricAlarm => ({
       AlarmName: `mcp-prod-${server}-probe`,
       AlarmDescription: `P1 (…): ${server} failed its MCP probe`,
+      AlarmActions: ["arn:aws:sns:us-east-1:123456789012:mcp-prod-p1"],
       StateValue: state as MetricAlarm["StateValue"],
       Namespace: "MCPStack/Probe",
       MetricName: "ProbeSuccess",
@@ -725,6 +728,7 @@ if (!moto.available) console.log(`skipped the mcp-ops tests against moto: ${moto
           new PutMetricAlarmCommand({
             AlarmName: a.name,
             AlarmDescription: a.alarmDescription,
+            AlarmActions: a.alarmActions,
             Namespace: a.namespace,
             MetricName: a.metricName,
             ...(a.extendedStatistic ? { ExtendedStatistic: a.extendedStatistic } : { Statistic: a.statistic }),

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
 import { selectionPicks, type SelectionShape } from "../../decisions/backupSelection";
 import { resourcesOfType } from "./support";
+import { TAG } from "../../decisions/names";
 
 const FILE_SYSTEM = "aws:efs/fileSystem:FileSystem";
 const SELECTION = "aws:backup/selection:Selection";
@@ -20,9 +21,9 @@ export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] 
     name: "efs-selected-by-backup-plan",
     description: "Every EFS file system and EBS volume is selected by an AWS Backup plan through its tags. Security Hub EFS.2.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { exemptTag: { type: "string", default: "mcp-stack:backup-exempt", description: "A tag that marks a file system deliberately left out of backups (its value says why)." } } },
+    configSchema: { properties: { exemptTag: { type: "string", default: TAG.backupExempt, description: "A tag that marks a file system deliberately left out of backups (its value says why)." } } },
     validateStack: (args, reportViolation) => {
-      const { exemptTag = "mcp-stack:backup-exempt" } = args.getConfig<{ exemptTag?: string }>();
+      const { exemptTag = TAG.backupExempt } = args.getConfig<{ exemptTag?: string }>();
       const selections = resourcesOfType(args.resources, SELECTION).map((s) => s.props as SelectionShape);
       for (const fs of [...resourcesOfType(args.resources, FILE_SYSTEM), ...resourcesOfType(args.resources, EBS_VOLUME)]) {
         const tags: Record<string, string> = fs.props.tags ?? {};
@@ -40,9 +41,9 @@ export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] 
     name: "efs-access-point-enforces-user-and-root",
     description: "EFS access points enforce a POSIX user and a root directory other than /. Security Hub EFS.3 / EFS.4.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { rootAccessTag: { type: "string", default: "mcp-stack:access", description: "Tag key whose value `restore` marks the restore task's root access point (AWS Backup restores into the file system's root)." } } },
+    configSchema: { properties: { rootAccessTag: { type: "string", default: TAG.access, description: "Tag key whose value `restore` marks the restore task's root access point (AWS Backup restores into the file system's root)." } } },
     validateResource: validateResourceOfType(aws.efs.AccessPoint, (ap, args, reportViolation) => {
-      const { rootAccessTag = "mcp-stack:access" } = args.getConfig<{ rootAccessTag?: string }>();
+      const { rootAccessTag = TAG.access } = args.getConfig<{ rootAccessTag?: string }>();
       if (!ap.posixUser) reportViolation(`${args.name}: enforces no POSIX user; set posixUser: { uid, gid }.`);
       const restoreOnly = ap.tags?.[rootAccessTag] === "restore";
       if (!restoreOnly && (!ap.rootDirectory?.path || ap.rootDirectory.path === "/")) {

@@ -2,6 +2,7 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { PAUSED_TAG } from "../../decisions/scaling";
 import { PROBE_NAMESPACE, PROBE_SUCCESS } from "../../probe/metricNames";
 import { componentOf, cronIntervalMinutes, resourcesOfType, stackOfUrn } from "./support";
+import { TAG } from "../../decisions/names";
 
 const SERVICE = "aws:ecs/service:Service";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -52,7 +53,7 @@ function openToInternet(lb: PolicyResource, resources: PolicyResource[]): boolea
   );
 }
 
-const serverOf = (r: PolicyResource): string | undefined => r.props.tags?.["mcp-stack:server"];
+const serverOf = (r: PolicyResource): string | undefined => r.props.tags?.[TAG.server];
 
 export const stackPolicies: StackValidationPolicy[] = [
   {

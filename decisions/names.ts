@@ -1,0 +1,53 @@
+/**
+ * The naming contract: every name and tag key that one part of mcp-stack writes and another finds — the stack when it
+ * creates a resource; the plan, the policy pack and mcp-ops when they look for it. Both sides import it from here, so a
+ * rename is made once (tests/contract.test.ts checks mcp-ops against a planned stack).
+ */
+
+export const SEVERITIES = ["P1", "P2", "P3", "P4"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Tag keys the stack sets and its tools read. */
+export const TAG = {
+  stack: "mcp-stack:stack",
+  environment: "mcp-stack:environment",
+  server: "mcp-stack:server",
+  volume: "mcp-stack:volume",
+  backup: "mcp-stack:backup",
+  backupExempt: "mcp-stack:backup-exempt",
+  access: "mcp-stack:access",
+  host: "mcp-stack:host",
+  nat: "mcp-stack:nat",
+  loadBalancer: "mcp-stack:load-balancer",
+  paused: "mcp-stack:paused",
+  severity: "severity",
+} as const;
+
+/** Physical names start with the stack's prefix: `mcp-<stack>-…`. */
+export const stackPrefix = (stack: string) => `mcp-${stack}`;
+export const physicalName = (stack: string, ...parts: string[]) => [stackPrefix(stack), ...parts].join("-");
+
+/** `mcp-<stack>-<owner>-<key>`: the owner is a server's name, or a stack-wide component (alerting, backup). */
+export const alarmName = (stack: string, owner: string, key: string) => physicalName(stack, owner, key);
+
+/** The server an alarm of the stack belongs to (the longest server name it starts with), and its key. */
+export function parseAlarmName(stack: string, servers: string[], name: string): { server?: string; key?: string } {
+  const prefix = `${stackPrefix(stack)}-`;
+  if (!name.startsWith(prefix)) return {};
+  const server = [...servers].sort((a, b) => b.length - a.length).find((s) => name.startsWith(`${prefix}${s}-`));
+  return server ? { server, key: name.slice(`${prefix}${server}-`.length) } : {};
+}
+
+/** Each severity notifies its own SNS topic, `mcp-<stack>-p1` …: an alarm's actions say its severity. */
+export const severityTopicName = (stack: string, severity: Severity) => physicalName(stack, severity.toLowerCase());
+
+/** The severity of an alarm, read from the topic its actions notify (undefined for scaling alarms and composites without one). */
+export function severityOfActions(stack: string, actions: readonly string[] = []): Severity | undefined {
+  const topics = new Set(actions.map((arn) => arn.split(":").pop()));
+  return SEVERITIES.find((s) => topics.has(severityTopicName(stack, s)));
+}
+
+/** The ECS task definition families of a server and of its restore task (ECR repositories follow `mcp-<stack>/<server>`). */
+export const taskFamily = (stack: string, server: string) => physicalName(stack, server);
+export const restoreTaskFamily = (stack: string, server: string) => physicalName(stack, server, "restore");
+export const serverRepository = (stack: string, server: string) => `${stackPrefix(stack)}/${server}`;
