@@ -3,7 +3,7 @@ import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { buildSync } from "esbuild";
-import { PROJECT_DIR } from "../config/rules";
+import { PROJECT_DIR } from "../project";
 import { probeSecretName } from "../decisions/probe";
 import type { Protection } from "../decisions/protection";
 

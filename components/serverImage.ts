@@ -6,7 +6,7 @@ import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServerConfig } from "../config/schema";
 import type { Protection } from "../decisions/protection";
-import { PROJECT_DIR } from "../config/rules";
+import { PROJECT_DIR } from "../project";
 import { serverRepository } from "../decisions/names";
 
 export interface BuiltImage {

@@ -1,11 +1,14 @@
-import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 
 /**
- * An invalid stack config. A RunError makes `pulumi up` print the message without a stack trace
- * and exit non-zero before any resource is registered.
+ * An invalid stack config. `pulumi up` prints a RunError's message without a stack trace and exits non-zero before any
+ * resource is registered; the SDK recognises one by this brand (RunError.isInstance, made to work across copies of
+ * the SDK: @pulumi/pulumi errors.js), so the config can be parsed — by mcp-ops too — without loading the Pulumi SDK.
+ * tests/configContract.test.ts checks that the SDK takes it for a RunError.
  */
-export class ConfigError extends pulumi.RunError {
+export class ConfigError extends Error {
+  readonly __pulumiRunError = true;
+
   constructor(readonly problems: string[]) {
     super(`Invalid mcp-stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import type { z } from "zod";
 import { FARGATE_MEMORY_BY_CPU, fargateMemoryHint } from "./fargate";
+import { PROJECT_DIR } from "../project";
 import { MAX_SERVER_NAME_LENGTH, SERVER_NAME } from "./names";
 import { dependencyOrder } from "../decisions/dependencies";
 import { runsOnHost } from "../decisions/deploy";
@@ -14,7 +15,7 @@ import { PROBE_CLIENT } from "../decisions/probe";
 import type { StackConfig } from "./schema";
 
 /** The project directory: build contexts are relative to it. */
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+
 
 /** Names of the stack-level components; a server of the same name would clash with their resources. */
 export const RESERVED_NAMES = ["network", "platform", "secrets", "alerting", "dashboards", "monitoring", "backup", "storage", "edge", "logs", "auth", "probe"];

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { backupSchema } from "./backupSchema";
-import { checkStackRules } from "./rules";
 import { SEVERITIES, type Severity } from "../decisions/names";
 
 /**
@@ -324,13 +323,14 @@ function applyStackDefaults(c: z.output<typeof stackObject>) {
   return { ...c, network, ingress, alerts, servers, backup };
 }
 
-/** The schema and its defaults, without the cross-field rules. */
+/**
+ * The schema and its defaults. The cross-field rules (config/rules.ts, which use decisions/) are applied by
+ * config/load.ts, so that config/schema.ts imports nothing of decisions/ but the names and decisions/ can import
+ * its types without a cycle.
+ */
 export const stackShapeSchema = stackObject.transform(applyStackDefaults);
-/** The cross-field rules alone, over a config that passed stackShapeSchema. */
-export const stackRulesSchema = z.custom<z.output<typeof stackShapeSchema>>().superRefine(checkStackRules);
-export const stackConfigSchema = stackShapeSchema.superRefine(checkStackRules);
 
-export type StackConfig = z.output<typeof stackConfigSchema>;
+export type StackConfig = z.output<typeof stackShapeSchema>;
 export type ServerConfig = StackConfig["servers"][string];
 export type Transport = (typeof TRANSPORTS)[number];
 export type { Severity };

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { PROJECT_DIR } from "../config/rules";
+import { PROJECT_DIR } from "../project";
 import { SUPERGATEWAY_VERSION, bridgeLockDir } from "../decisions/bridge";
 
 /**

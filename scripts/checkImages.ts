@@ -1,6 +1,6 @@
 import * as path from "node:path";
-import { parseStackConfig } from "../config/load";
-import { readRawStackConfig } from "../engine/offline";
+import { parseStackConfig } from "../config/parse";
+import { readRawStackConfig } from "../config/stackFile";
 import { checkImagePlatforms } from "../ops/imagePlatforms";
 import { runMain } from "./runMain";
 

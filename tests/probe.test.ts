@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { initializeFails, Loopback, mcpServer, statefulMcpServer, tokenEndpoint, type Handler } from "./support/mcpLoopback";
 import { forgetTokens, metricRecord, probe, type ClientCredentials, type ProbeEvent, type ProbeTarget } from "../probe/handler";
 import { probeBundleDir } from "../components/probe";
-import { PROJECT_DIR } from "../config/rules";
+import { PROJECT_DIR } from "../project";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Plan } from "../engine/offline";
 import { parseStackConfig } from "../config/load";

@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { parse } from "yaml";
+import { importCycles, importGraph, reachableFrom } from "./support/importGraph";
+import { ConfigError } from "../config/errors";
 
 const root = path.resolve(__dirname, "..");
 const projectFile = parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8"));
@@ -30,5 +32,26 @@ describe("Pulumi.yaml", () => {
     const all = { ...pkg.dependencies, ...pkg.devDependencies } as Record<string, string>;
     for (const [name, version] of Object.entries(all)) expect([name, version]).toEqual([name, expect.stringMatching(/^\d+\.\d+\.\d+$/)]);
     expect(all.typescript).toMatch(/^5\./);
+  });
+});
+
+describe("the module structure", () => {
+  it("has no import cycle (type imports included)", () => {
+    const graph = importGraph();
+    expect(graph.size).toBeGreaterThan(100);
+    expect(importCycles(graph)).toEqual([]);
+    expect(importCycles(new Map([["a.ts", ["b.ts"]], ["b.ts", ["a.ts"]]]))).toEqual([["a.ts", "b.ts", "a.ts"]]);
+  });
+
+  it("mcp-ops loads no Pulumi SDK (it parses stack files with the config contract alone)", () => {
+    const loaded = [...reachableFrom(importGraph(), "ops/cli.ts")];
+    expect(loaded).toEqual(expect.arrayContaining(["config/parse.ts", "config/stackFile.ts"]));
+    const pulumi = loaded.filter((f) => /from "@pulumi\//.test(readFileSync(path.join(root, f), "utf8")));
+    expect(pulumi).toEqual([]);
+  });
+
+  it("a config error is a RunError to the Pulumi SDK, so pulumi up prints it without a stack trace", async () => {
+    const { RunError } = await import("@pulumi/pulumi");
+    expect(RunError.isInstance(new ConfigError(["servers.gmail.memory: …"]))).toBe(true);
   });
 });

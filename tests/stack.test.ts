@@ -5,7 +5,7 @@ import { chmodSync, cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { contentTag } from "../components/serverImage";
-import { PROJECT_DIR } from "../config/rules";
+import { PROJECT_DIR } from "../project";
 import { OfflineRunError, runOffline, type Plan } from "../engine/offline";
 import { ConfigError } from "../config/errors";
 import { childOf, childrenOf, container, named, ofType, serverNames, T } from "./support/plan";
