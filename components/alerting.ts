@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { customerKey, keyPolicy } from "./kmsKey";
 import { SEVERITIES, type Severity, type StackConfig } from "../config/schema";
 import { severityTopicName } from "../decisions/names";
 
@@ -17,24 +18,19 @@ export class Alerting extends pulumi.ComponentResource {
     super("mcp-stack:index:Alerting", name, {}, opts);
     const parent = { parent: this };
     // CloudWatch can't publish to topics under the AWS-managed SNS key: a customer key lets it.
-    const key = new aws.kms.Key(
+    const key = customerKey(
       `${name}-key`,
       {
         description: `mcp-stack ${args.stack} alert topics`,
-        enableKeyRotation: true,
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            { Sid: "AccountAdmin", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:aws:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" },
-            {
-              Sid: "CloudWatchAlarms",
-              Effect: "Allow",
-              Principal: { Service: "cloudwatch.amazonaws.com" },
-              Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-              Resource: "*",
-              Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
-            },
-          ],
+        // Created with KMS's default window: stating it would be a change to a deployed key.
+        deletionWindowInDays: undefined,
+        policy: keyPolicy(args.accountId, {
+          Sid: "CloudWatchAlarms",
+          Effect: "Allow",
+          Principal: { Service: "cloudwatch.amazonaws.com" },
+          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          Resource: "*",
+          Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
         }),
       },
       parent,

@@ -7,7 +7,7 @@ import { stackBackupSelection } from "../decisions/backupSelection";
 import type { Protection } from "../decisions/protection";
 import { createAlarm } from "./alarms";
 import { createConfigRecording } from "./configRecording";
-import { accountAdminKeyPolicy } from "./storage";
+import { customerKey, keyPolicy } from "./kmsKey";
 
 export interface BackupArgs {
   stack: string;
@@ -42,11 +42,7 @@ export class Backup extends pulumi.ComponentResource {
     const keep = { parent: this, protect: protection.protectStateful, retainOnDelete: protection.retainStatefulOnDelete };
     const tag = { [BACKUP_TAG_KEY]: backupTagValue(stack) };
 
-    const vaultKey = new aws.kms.Key(
-      `${name}-key`,
-      { description: `mcp-stack ${stack} backup vault`, enableKeyRotation: true, deletionWindowInDays: 30, policy: accountAdminKeyPolicy(args.accountId) },
-      keep,
-    );
+    const vaultKey = customerKey(`${name}-key`, { description: `mcp-stack ${stack} backup vault`, policy: keyPolicy(args.accountId) }, keep);
     // Unlocked (dev): `pulumi destroy` deletes the recovery points with the vault; a non-empty vault cannot be deleted.
     const locked = backup.lock.mode !== "none";
     this.vault = new aws.backup.Vault(`${name}-vault`, { name: backupVaultName(stack), kmsKeyArn: vaultKey.arn, forceDestroy: !locked }, keep);
@@ -54,11 +50,7 @@ export class Backup extends pulumi.ComponentResource {
 
     if (backup.copyTo) {
       const region = backup.copyTo.region;
-      const copyKey = new aws.kms.Key(
-        `${name}-copy-key`,
-        { region, description: `mcp-stack ${stack} backup copies`, enableKeyRotation: true, deletionWindowInDays: 30, policy: accountAdminKeyPolicy(args.accountId) },
-        keep,
-      );
+      const copyKey = customerKey(`${name}-copy-key`, { region, description: `mcp-stack ${stack} backup copies`, policy: keyPolicy(args.accountId) }, keep);
       this.copyVault = new aws.backup.Vault(`${name}-copy-vault`, { region, name: `mcp-${stack}-copy`, kmsKeyArn: copyKey.arn, forceDestroy: !locked }, keep);
       if (locked) this.lockVault(`${name}-copy-vault-lock`, this.copyVault, backup, region);
     }

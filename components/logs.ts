@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { customerKey, keyPolicy } from "./kmsKey";
 import type { Protection } from "../decisions/protection";
 
 export interface LogsArgs {
@@ -20,25 +21,17 @@ export class Logs extends pulumi.ComponentResource {
 
   constructor(name: string, args: LogsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:index:Logs", name, {}, opts);
-    this.key = new aws.kms.Key(
+    this.key = customerKey(
       `${name}-key`,
       {
         description: `mcp-stack ${args.stack} server logs`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            { Sid: "AccountAdmin", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:aws:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" },
-            {
-              Sid: "CloudWatchLogsOfThisAccount",
-              Effect: "Allow",
-              Principal: { Service: `logs.${args.region}.amazonaws.com` },
-              Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-              Resource: "*",
-              Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${args.region}:${args.accountId}:log-group:*` } },
-            },
-          ],
+        policy: keyPolicy(args.accountId, {
+          Sid: "CloudWatchLogsOfThisAccount",
+          Effect: "Allow",
+          Principal: { Service: `logs.${args.region}.amazonaws.com` },
+          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          Resource: "*",
+          Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${args.region}:${args.accountId}:log-group:*` } },
         }),
       },
       // Deleting the key makes every log event it encrypted unreadable.

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { customerKey, keyPolicy } from "./kmsKey";
 import type { Protection } from "../decisions/protection";
 
 export interface StorageArgs {
@@ -19,26 +20,11 @@ export class Storage extends pulumi.ComponentResource {
     super("mcp-stack:index:Storage", name, {}, opts);
     // Deleting a key makes every file system and recovery point it encrypts unreadable: never with a routine deploy.
     const keep = { parent: this, protect: args.protection.protectStateful, retainOnDelete: args.protection.retainStatefulOnDelete };
-    this.key = new aws.kms.Key(
-      `${name}-key`,
-      { description: `mcp-stack ${args.stack} volumes (EFS and EBS)`, enableKeyRotation: true, deletionWindowInDays: 30, policy: accountAdminKeyPolicy(args.accountId) },
-      keep,
-    );
+    this.key = customerKey(`${name}-key`, { description: `mcp-stack ${args.stack} volumes (EFS and EBS)`, policy: keyPolicy(args.accountId) }, keep);
     if (args.replicaRegion) {
-      this.replicaKey = new aws.kms.Key(
-        `${name}-replica-key`,
-        { region: args.replicaRegion, description: `mcp-stack ${args.stack} EFS replicas`, enableKeyRotation: true, deletionWindowInDays: 30, policy: accountAdminKeyPolicy(args.accountId) },
-        keep,
-      );
+      this.replicaKey = customerKey(`${name}-replica-key`, { region: args.replicaRegion, description: `mcp-stack ${args.stack} EFS replicas`, policy: keyPolicy(args.accountId) }, keep);
     }
     this.registerOutputs({ keyArn: this.key.arn });
   }
 }
 
-/** The account administers the key; services use it through the IAM permissions of the roles that call them. */
-export function accountAdminKeyPolicy(accountId: pulumi.Input<string>) {
-  return pulumi.jsonStringify({
-    Version: "2012-10-17",
-    Statement: [{ Sid: "AccountAdmin", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" }],
-  });
-}

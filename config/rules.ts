@@ -6,6 +6,7 @@ import { PROJECT_DIR } from "../project";
 import { MAX_SERVER_NAME_LENGTH, SERVER_NAME } from "./names";
 import { dependencyOrder } from "../decisions/dependencies";
 import { runsOnHost } from "../decisions/deploy";
+import { isPinnedImage } from "../decisions/images";
 import { assignLoadBalancers } from "../decisions/loadBalancers";
 import { checkBackupRules } from "./backupRules";
 import { exposureOf } from "../decisions/exposure";
@@ -131,7 +132,7 @@ function checkServer(config: StackConfig, name: string, s: Server, fail: Fail) {
   if (s.image && s.build) fail(at("build"), "give either image (pulled as is) or build (built and pushed to ECR), not both");
   else if (!s.image && !s.build) fail(at("image"), "is required: the container image to run, pinned to a version tag or digest (or build: { context } to build one)");
   else if (s.build) checkBuildContext(s.build, at("build"), fail);
-  else if (s.image && config.environment === "prod" && isUnpinned(s.image)) {
+  else if (s.image && config.environment === "prod" && !isPinnedImage(s.image)) {
     fail(at("image"), `"${s.image}" is not pinned; prod needs a version tag or digest (e.g. ${s.image.split(":")[0]}:1.2.3), never latest`);
   }
 
@@ -265,12 +266,6 @@ function checkBuildContext(build: NonNullable<Server["build"]>, at: Path, fail: 
   }
 }
 
-function isUnpinned(image: string): boolean {
-  if (image.includes("@sha256:")) return false;
-  const lastSegment = image.split("/").pop() ?? image;
-  const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
-  return tag === undefined || tag === "latest";
-}
 
 /** Servers spread over as many ALBs as the quotas require; a pin that breaks a quota is refused (decisions/loadBalancers.ts). */
 function checkLoadBalancers(config: StackConfig, fail: Fail) {

@@ -238,6 +238,14 @@ const notifyTarget = z
   .string()
   .refine((v) => email.safeParse(v).success || /^https:\/\/\S+$/.test(v), "must be an email address or an https:// URL");
 
+/** The team's KPIs; mcp-ops report measures availability against the same default when a stack sets none. */
+export const kpisSchema = z.strictObject({
+  p95ResponseMs: positiveInt.default(500),
+  errorRatePercent: percent.default(1),
+  availabilityPercent: percent.default(99.9),
+  minRequestsPerMinute: positiveInt.default(1000),
+});
+
 const alerts = z.strictObject({
   /**
    * Container Insights on the cluster: per-service and per-task metrics (RunningTaskCount …), billed as custom metrics,
@@ -264,14 +272,7 @@ const alerts = z.strictObject({
     .prefault({}),
   /** Alarms on the KPIs (p95, error rate, availability: P3/P4, they never page). Default: on except in dev. */
   kpiAlarms: z.boolean().optional(),
-  kpis: z
-    .strictObject({
-      p95ResponseMs: positiveInt.default(500),
-      errorRatePercent: percent.default(1),
-      availabilityPercent: percent.default(99.9),
-      minRequestsPerMinute: positiveInt.default(1000),
-    })
-    .prefault({}),
+  kpis: kpisSchema.prefault({}),
   notify: z
     .record(z.string(), z.array(notifyTarget))
     .superRefine((notify, ctx) => {

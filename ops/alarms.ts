@@ -7,6 +7,8 @@ export type AlarmState = "OK" | "ALARM" | "INSUFFICIENT_DATA";
 export interface StackAlarm {
   name: string;
   server?: string;
+  /** The alarm's key within its server (`down`, `latency`, `probe-latency`, `health` …: decisions/names.ts). */
+  key?: string;
   /** P1–P4: the severity topic its actions notify (decisions/names.ts); undefined for scaling and composite alarms. */
   severity?: string;
   state: AlarmState;
@@ -26,10 +28,10 @@ export async function stackAlarms(cloudwatch: CloudWatchClient, stack: string, s
     composite.push(...(page.CompositeAlarms ?? []));
     next = page.NextToken;
   } while (next);
-  const serverOf = (name: string) => parseAlarmName(stack, servers, name).server;
+  const owner = (name: string) => parseAlarmName(stack, servers, name);
   return [
-    ...metric.map((a) => ({ name: a.AlarmName!, server: serverOf(a.AlarmName!), severity: severityOfActions(stack, a.AlarmActions), state: a.StateValue as AlarmState, reason: a.StateReason, metric: a })),
-    ...composite.map((a) => ({ name: a.AlarmName!, server: serverOf(a.AlarmName!), severity: undefined, state: a.StateValue as AlarmState, reason: a.StateReason })),
+    ...metric.map((a) => ({ name: a.AlarmName!, ...owner(a.AlarmName!), severity: severityOfActions(stack, a.AlarmActions), state: a.StateValue as AlarmState, reason: a.StateReason, metric: a })),
+    ...composite.map((a) => ({ name: a.AlarmName!, ...owner(a.AlarmName!), severity: undefined, state: a.StateValue as AlarmState, reason: a.StateReason })),
   ];
 }
 
@@ -70,7 +72,7 @@ export function serverState(alarms: StackAlarm[]): string {
   if (metric.length && metric.every((a) => a.metric!.ActionsEnabled === false)) return "PAUSED";
   const firing = alarms.filter((a) => a.state === "ALARM" && a.severity).sort((a, b) => RANK[a.severity!] - RANK[b.severity!]);
   if (firing.length) return `ALARM ${firing[0].severity}`;
-  const health = alarms.find((a) => a.name.endsWith("-health"));
+  const health = alarms.find((a) => a.key === "health");
   if (health?.state === "ALARM") return "ALARM";
   if (alarms.length && alarms.every((a) => a.state === "INSUFFICIENT_DATA")) return "INSUFFICIENT_DATA";
   return "OK";

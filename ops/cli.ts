@@ -23,7 +23,6 @@ import { fetchSeries, periodFor, probeSpecs, seriesSpecs, type Series } from "./
 import { buildReport, reportText } from "./report";
 import { withRetry, type RetryOptions } from "./retry";
 import { discoverTargets, selectServers, targetsFromOutputs, type StackTargets } from "./targets";
-import { parseAlarmName } from "../decisions/names";
 
 export interface OpsDeps {
   cloudwatch: CloudWatchClient;
@@ -56,7 +55,7 @@ Usage: mcp-ops <command> --stack <stack> [options]     (or npm run ops -- <comma
 
 Commands:
   status    each server's alarm state, tasks, last deployment, revision, running image, MCP probe; exits 1 if a P1 alarm fires
-  report    health report per server (alarm history, p95, requests, 5xx, availability vs 99.9 %, CPU, memory)
+  report    health report per server (alarm history, p95, requests, 5xx, availability vs the KPI, CPU, memory)
   metrics   export the metric series (GetMetricData) as CSV or JSON
   restart   force a new deployment of a server
   scale     set a server's task count within its scaling min and max
@@ -79,7 +78,7 @@ one the last deploy set), the main container's image and digest(s), and the MCP 
 when any P1 alarm is in ALARM, so it can gate scripts.`,
   report: `Usage: mcp-ops report --stack S [--format text|json|html] [--out FILE] [--since 24h] [--server NAME]
 A health report per server over the window (--since: 30m, 24h, 7d): alarm state changes, p95 latency, requests, 5xx
-rate, availability against the 99.9 % KPI, CPU and memory. html is one self-contained file with charts.`,
+rate, availability against the KPI (its availability alarm's threshold; 99.9 % by default), CPU and memory. html is one self-contained file with charts.`,
   metrics: `Usage: mcp-ops metrics --stack S [--interval 60] [--duration 60] [--format csv|json] [--out FILE] [--server NAME]
 Exports p95 latency, requests, 5xx, CPU and memory of each server: one datapoint every --interval seconds (a multiple
 of 60) over the last --duration minutes, fetched with GetMetricData in batches of 500 queries, all pages.`,
@@ -155,7 +154,7 @@ type LastProbe = { ok: boolean; latencyMs?: number; at: string } | "no data" | "
 
 /** The newest probe datapoint of a server: success or failure, with the latency of a success. */
 function lastProbe(series: Series[], alarms: StackAlarm[]): LastProbe {
-  if (!alarms.some((a) => a.name.endsWith("-probe"))) return "not probed";
+  if (!alarms.some((a) => a.key === "probe")) return "not probed";
   const success = series.find((x) => x.metric === "probeSuccess")?.points.at(-1);
   if (!success) return "no data";
   const latency = series.find((x) => x.metric === "probeLatencyMs")?.points.find((p) => p.t.getTime() === success.t.getTime());
@@ -189,7 +188,7 @@ async function status(values: Record<string, any>, deps: OpsDeps): Promise<numbe
     return {
       server,
       state: serverState(own),
-      firing: own.filter((a) => a.state === "ALARM" && a.severity).map((a) => `${a.severity} ${parseAlarmName(targets.stack, [server], a.name).key ?? a.name}`),
+      firing: own.filter((a) => a.state === "ALARM" && a.severity).map((a) => `${a.severity} ${a.key ?? a.name}`),
       insufficient: own.filter((a) => a.state === "INSUFFICIENT_DATA").length,
       running: service?.runningCount ?? 0,
       desired: service?.desiredCount ?? 0,

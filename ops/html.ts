@@ -1,4 +1,4 @@
-import { AVAILABILITY_KPI, type HealthReport, type ServerHealth } from "./report";
+import type { HealthReport, ServerHealth } from "./report";
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
@@ -30,7 +30,7 @@ export function svgChart(title: string, points: { t: string; v: number }[], unit
 
 function serverSection(s: ServerHealth): string {
   const state = s.state.startsWith("ALARM") ? "alarm" : s.state === "OK" ? "ok" : "unknown";
-  const kpi = s.availabilityMet === undefined ? "" : s.availabilityMet ? ` <span class="ok">✓ ≥ ${AVAILABILITY_KPI} %</span>` : ` <span class="alarm">✗ below ${AVAILABILITY_KPI} %</span>`;
+  const kpi = s.availabilityMet === undefined ? "" : s.availabilityMet ? ` <span class="ok">✓ ≥ ${s.availabilityKpi} %</span>` : ` <span class="alarm">✗ below ${s.availabilityKpi} %</span>`;
   const n = (x: number | undefined, unit = "") => (x === undefined ? "n/a" : `${x}${unit}`);
   return `<section class="server" id="server-${escape(s.server)}">
 <h2>${escape(s.server)} <span class="state ${state}">${escape(s.state)}</span></h2>

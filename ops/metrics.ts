@@ -1,4 +1,4 @@
-import { PROBE_LATENCY } from "../probe/metricNames";
+import { METRICS, type MetricDef } from "../decisions/metrics";
 import { CloudWatchClient, GetMetricDataCommand, type Dimension, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import type { StackAlarm } from "./alarms";
 import { withRetry, type RetryOptions } from "./retry";
@@ -31,38 +31,35 @@ const dims = (alarm?: StackAlarm): Dimension[] | undefined => alarm?.metric?.Dim
 /** The series of each server, with the dimensions its own alarms use (read from them, so they always match). */
 export function seriesSpecs(server: string, alarms: StackAlarm[], period: number): SeriesSpec[] {
   const own = alarms.filter((a) => a.server === server);
-  const byKey = (key: string) => own.find((a) => a.name.endsWith(`-${key}`) && a.metric?.Dimensions?.length);
+  const byKey = (key: string) => own.find((a) => a.key === key && a.metric?.Dimensions?.length);
   const targetGroup = dims(byKey("latency"));
   const service = dims(byKey("cpu")) ?? dims(byKey("memory"));
   const id = (suffix: string) => `s_${server.replace(/[^A-Za-z0-9]/g, "_")}_${suffix}`;
-  const spec = (metric: MetricName, namespace: string, name: string, dimensions: Dimension[], stat: string): SeriesSpec => ({
+  const spec = (metric: MetricName, def: MetricDef, dimensions: Dimension[], stat: string): SeriesSpec => ({
     server,
     metric,
-    query: { Id: id(metric), MetricStat: { Metric: { Namespace: namespace, MetricName: name, Dimensions: dimensions }, Period: period, Stat: stat }, ReturnData: true },
+    query: { Id: id(metric), MetricStat: { Metric: { Namespace: def.namespace, MetricName: def.name, Dimensions: dimensions }, Period: period, Stat: stat }, ReturnData: true },
   });
+  // The stack's metric catalogue (decisions/metrics.ts): the same metrics its alarms and dashboards read.
   const specs: SeriesSpec[] = [];
   if (targetGroup) {
-    specs.push(
-      spec("p95LatencySeconds", "AWS/ApplicationELB", "TargetResponseTime", targetGroup, "p95"),
-      spec("requests", "AWS/ApplicationELB", "RequestCount", targetGroup, "Sum"),
-      spec("errors5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", targetGroup, "Sum"),
-    );
+    specs.push(spec("p95LatencySeconds", METRICS.responseTime, targetGroup, "p95"), spec("requests", METRICS.requests, targetGroup, "Sum"), spec("errors5xx", METRICS.target5xx, targetGroup, "Sum"));
   }
-  if (service) specs.push(spec("cpuPercent", "AWS/ECS", "CPUUtilization", service, "Average"), spec("memoryPercent", "AWS/ECS", "MemoryUtilization", service, "Average"));
+  if (service) specs.push(spec("cpuPercent", METRICS.cpu, service, "Average"), spec("memoryPercent", METRICS.memory, service, "Average"));
   return specs;
 }
 
 /** The MCP probe's success and latency of a server, from its probe alarm's own metric (none when it is not probed). */
 export function probeSpecs(server: string, alarms: StackAlarm[], period: number): SeriesSpec[] {
-  const alarm = alarms.find((a) => a.server === server && a.name.endsWith(`-probe`) && a.metric?.Dimensions?.length)?.metric;
+  const alarm = alarms.find((a) => a.server === server && a.key === "probe" && a.metric?.Dimensions?.length)?.metric;
   if (!alarm) return [];
   const id = (suffix: string) => `p_${server.replace(/[^A-Za-z0-9]/g, "_")}_${suffix}`;
-  const spec = (metric: MetricName, name: string, stat: string): SeriesSpec => ({
+  const spec = (metric: MetricName, def: MetricDef, stat: string): SeriesSpec => ({
     server,
     metric,
-    query: { Id: id(metric), MetricStat: { Metric: { Namespace: alarm.Namespace, MetricName: name, Dimensions: alarm.Dimensions }, Period: period, Stat: stat }, ReturnData: true },
+    query: { Id: id(metric), MetricStat: { Metric: { Namespace: def.namespace, MetricName: def.name, Dimensions: alarm.Dimensions }, Period: period, Stat: stat }, ReturnData: true },
   });
-  return [spec("probeSuccess", alarm.MetricName!, "Minimum"), spec("probeLatencyMs", PROBE_LATENCY, "Average")];
+  return [spec("probeSuccess", METRICS.probeSuccess, "Minimum"), spec("probeLatencyMs", METRICS.probeLatency, "Average")];
 }
 
 /** All series in as few GetMetricData calls as the limits allow: batches of 500 queries, each paginated. */

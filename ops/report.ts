@@ -1,9 +1,16 @@
 import type { AlarmTransition, StackAlarm } from "./alarms";
 import { serverState } from "./alarms";
 import type { MetricData, MetricName, Series } from "./metrics";
+import { kpisSchema } from "../config/schema";
 
-/** The team's KPI: availability above 99.9 %. */
-export const AVAILABILITY_KPI = 99.9;
+/**
+ * The availability a server is held to: the threshold of its own availability alarm (the stack's alerts.kpis as
+ * deployed), else the config contract's default KPI (a stack without KPI alarms, such as dev).
+ */
+export function availabilityKpiOf(server: string, alarms: StackAlarm[]): number {
+  const own = alarms.find((a) => a.server === server && a.key === "availability");
+  return own?.metric?.Threshold ?? kpisSchema.parse({}).availabilityPercent;
+}
 
 export interface ServerHealth {
   server: string;
@@ -15,6 +22,8 @@ export interface ServerHealth {
   errorRatePercent?: number;
   availabilityPercent?: number;
   availabilityMet?: boolean;
+  /** The KPI availabilityMet was judged against (availabilityKpiOf). */
+  availabilityKpi: number;
   cpuAvg?: number;
   cpuMax?: number;
   memoryAvg?: number;
@@ -45,6 +54,7 @@ export function buildReport(args: { stack: string; servers: string[]; alarms: St
     const requests = sum(values(of("requests")));
     const errors = sum(values(of("errors5xx")));
     const rate = requests > 0 ? (100 * errors) / requests : undefined;
+    const kpi = availabilityKpiOf(server, args.alarms);
     return {
       server,
       state: serverState(args.alarms.filter((a) => a.server === server)),
@@ -54,7 +64,8 @@ export function buildReport(args: { stack: string; servers: string[]; alarms: St
       errors5xx: errors,
       errorRatePercent: round(rate),
       availabilityPercent: round(rate === undefined ? undefined : 100 - rate),
-      availabilityMet: rate === undefined ? undefined : 100 - rate >= AVAILABILITY_KPI,
+      availabilityMet: rate === undefined ? undefined : 100 - rate >= kpi,
+      availabilityKpi: kpi,
       cpuAvg: round(avg(values(of("cpuPercent"))), 1),
       cpuMax: round(max(values(of("cpuPercent"))), 1),
       memoryAvg: round(avg(values(of("memoryPercent"))), 1),
@@ -75,7 +86,7 @@ export function reportText(report: HealthReport): string {
       `${s.server}: ${s.state}`,
       `  p95 latency  max ${fmt(s.p95LatencyMaxSeconds, " s")}, avg ${fmt(s.p95LatencyAvgSeconds, " s")}`,
       `  requests     ${s.requests}, 5xx ${s.errors5xx} (${fmt(s.errorRatePercent, " %")})`,
-      `  availability ${fmt(s.availabilityPercent, " %")} ${s.availabilityMet === undefined ? "" : s.availabilityMet ? `✓ ≥ ${AVAILABILITY_KPI} %` : `✗ below the ${AVAILABILITY_KPI} % KPI`}`.trimEnd(),
+      `  availability ${fmt(s.availabilityPercent, " %")} ${s.availabilityMet === undefined ? "" : s.availabilityMet ? `✓ ≥ ${s.availabilityKpi} %` : `✗ below the ${s.availabilityKpi} % KPI`}`.trimEnd(),
       `  CPU          avg ${fmt(s.cpuAvg, " %")}, max ${fmt(s.cpuMax, " %")}; memory avg ${fmt(s.memoryAvg, " %")}, max ${fmt(s.memoryMax, " %")}`,
       `  alarms       ${s.transitions.length ? "" : "no state changes"}`.trimEnd(),
       ...s.transitions.map((t) => `    ${t.at} ${t.alarm}: ${t.summary}`),

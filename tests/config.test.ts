@@ -287,3 +287,9 @@ describe("cost levers are refused where they would break a server", () => {
     expect(problemsOf((r) => (r.servers.gmail.memory = 768))).toEqual(["servers.gmail.memory: 768 MiB is not valid; with cpu 256 Fargate accepts memory 512, 1024, 2048"]);
   });
 });
+
+describe("one rule for a pinned image, in the config and the policy pack", () => {
+  it.each(["ghcr.io/example/gmail-mcp", "ghcr.io/example/gmail-mcp:latest", "ghcr.io/example/gmail-mcp:"])("prod refuses %s", (image) => {
+    expect(problemsOf((raw) => (raw.servers.gmail.image = image), "prod")).toEqual([expect.stringMatching(/^servers\.gmail\.image: ".*" is not pinned/)]);
+  });
+});

@@ -10,6 +10,7 @@ import { ApplicationAutoScalingClient, RegisterScalableTargetCommand } from "@aw
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { defaultDeps, HELP, runOps, type OpsDeps } from "../ops/cli";
 import { fetchSeries, seriesSpecs } from "../ops/metrics";
+import { availabilityKpiOf } from "../ops/report";
 import { forgetTokens } from "../probe/handler";
 import { motoAvailability, motoClientConfig, startMoto, type Moto } from "./support/moto";
 import { shippedPlan } from "./support/shippedPlans";
@@ -239,6 +240,12 @@ describe("mcp-ops report", () => {
     });
   });
 
+  it("judges availability against the server's own availability alarm (the deployed KPI), else the config's default", () => {
+    const own = { name: "mcp-prod-gmail-availability", server: "gmail", key: "availability", state: "OK" as const, metric: { ...alarm("gmail", "availability", "P3", "OK"), Threshold: 99.5 } };
+    expect(availabilityKpiOf("gmail", [own])).toBe(99.5);
+    expect(availabilityKpiOf("rag", [own])).toBe(99.9);
+  });
+
   it("text: per server the latency, traffic, 5xx rate, availability against 99.9 %, CPU, memory and alarm changes, and a partial-data warning", async () => {
     const d = deps();
     expect(await runOps(["report", "--stack", "prod", "--outputs", outputsFile, "--since", "24h"], d)).toBe(0);
@@ -308,8 +315,8 @@ describe("mcp-ops metrics", () => {
 
   it("batches queries 500 to a GetMetricData call", async () => {
     const alarms = Array.from({ length: 101 }, (_, i) => [
-      { name: `mcp-prod-s${i}-latency`, server: `s${i}`, state: "OK" as const, metric: alarm(`s${i}`, "latency", "P2", "OK") },
-      { name: `mcp-prod-s${i}-cpu`, server: `s${i}`, state: "OK" as const, metric: alarm(`s${i}`, "cpu", "P3", "OK", "svc") },
+      { name: `mcp-prod-s${i}-latency`, server: `s${i}`, key: "latency", state: "OK" as const, metric: alarm(`s${i}`, "latency", "P2", "OK") },
+      { name: `mcp-prod-s${i}-cpu`, server: `s${i}`, key: "cpu", state: "OK" as const, metric: alarm(`s${i}`, "cpu", "P3", "OK", "svc") },
     ]).flat();
     const specs = Array.from({ length: 101 }, (_, i) => seriesSpecs(`s${i}`, alarms, 60)).flat();
     expect(specs).toHaveLength(505);

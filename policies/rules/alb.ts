@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
-import { resourcesOfType, stackOfUrn } from "./support";
+import { resourcesOfType, stackOfUrn, ruleConfig, PROD_STACKS } from "./support";
 
 const LISTENER = "aws:lb/listener:Listener";
 const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
@@ -17,6 +17,8 @@ function onlyIpSets(statement: any): boolean {
 
 /** ELB security policies that allow nothing older than TLS 1.2. */
 const TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)/;
+
+const albDeletionProtectionConfig = ruleConfig({ stacks: PROD_STACKS });
 
 export const albPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   {
@@ -54,9 +56,9 @@ export const albPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     name: "alb-deletion-protection",
     description: "Load balancers of production stacks have deletion protection. Security Hub ELB.6.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { stacks: { type: "array", items: { type: "string" }, default: ["prod", "production"], description: "Stacks whose load balancers need deletion protection." } } },
+    configSchema: albDeletionProtectionConfig.configSchema,
     validateResource: validateResourceOfType(aws.lb.LoadBalancer, (lb, args, reportViolation) => {
-      const { stacks = ["prod", "production"] } = args.getConfig<{ stacks?: string[] }>();
+      const { stacks } = albDeletionProtectionConfig.read(args);
       if (stacks.includes(stackOfUrn(args.urn)) && !lb.enableDeletionProtection) {
         reportViolation(`${args.name}: has no deletion protection in stack ${stackOfUrn(args.urn)}; set enableDeletionProtection: true.`);
       }

@@ -1,12 +1,16 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
 import { selectionPicks, type SelectionShape } from "../../decisions/backupSelection";
-import { resourcesOfType } from "./support";
+import { resourcesOfType, ruleConfig } from "./support";
 import { TAG } from "../../decisions/names";
 
 const FILE_SYSTEM = "aws:efs/fileSystem:FileSystem";
 const SELECTION = "aws:backup/selection:Selection";
 const EBS_VOLUME = "aws:ebs/volume:Volume";
+
+const efsSelectedByBackupPlanConfig = ruleConfig({ exemptTag: { type: "string", default: TAG.backupExempt, description: "A tag that marks a file system deliberately left out of backups (its value says why)." } });
+const efsAccessPointEnforcesUserAndRootConfig = ruleConfig({ rootAccessTag: { type: "string", default: TAG.access, description: "Tag key whose value `restore` marks the restore task's root access point (AWS Backup restores into the file system's root)." } });
+const logGroupRetentionConfig = ruleConfig({ maxDays: { type: "integer", default: 3653 } });
 
 export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   {
@@ -21,9 +25,9 @@ export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] 
     name: "efs-selected-by-backup-plan",
     description: "Every EFS file system and EBS volume is selected by an AWS Backup plan through its tags. Security Hub EFS.2.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { exemptTag: { type: "string", default: TAG.backupExempt, description: "A tag that marks a file system deliberately left out of backups (its value says why)." } } },
+    configSchema: efsSelectedByBackupPlanConfig.configSchema,
     validateStack: (args, reportViolation) => {
-      const { exemptTag = TAG.backupExempt } = args.getConfig<{ exemptTag?: string }>();
+      const { exemptTag } = efsSelectedByBackupPlanConfig.read(args);
       const selections = resourcesOfType(args.resources, SELECTION).map((s) => s.props as SelectionShape);
       for (const fs of [...resourcesOfType(args.resources, FILE_SYSTEM), ...resourcesOfType(args.resources, EBS_VOLUME)]) {
         const tags: Record<string, string> = fs.props.tags ?? {};
@@ -41,9 +45,9 @@ export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] 
     name: "efs-access-point-enforces-user-and-root",
     description: "EFS access points enforce a POSIX user and a root directory other than /. Security Hub EFS.3 / EFS.4.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { rootAccessTag: { type: "string", default: TAG.access, description: "Tag key whose value `restore` marks the restore task's root access point (AWS Backup restores into the file system's root)." } } },
+    configSchema: efsAccessPointEnforcesUserAndRootConfig.configSchema,
     validateResource: validateResourceOfType(aws.efs.AccessPoint, (ap, args, reportViolation) => {
-      const { rootAccessTag = TAG.access } = args.getConfig<{ rootAccessTag?: string }>();
+      const { rootAccessTag } = efsAccessPointEnforcesUserAndRootConfig.read(args);
       if (!ap.posixUser) reportViolation(`${args.name}: enforces no POSIX user; set posixUser: { uid, gid }.`);
       const restoreOnly = ap.tags?.[rootAccessTag] === "restore";
       if (!restoreOnly && (!ap.rootDirectory?.path || ap.rootDirectory.path === "/")) {
@@ -63,9 +67,9 @@ export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] 
     name: "log-group-retention",
     description: "Log groups expire their events (no unbounded retention, no unbounded cost).",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { maxDays: { type: "integer", default: 3653 } } },
+    configSchema: logGroupRetentionConfig.configSchema,
     validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (group, args, reportViolation) => {
-      const { maxDays = 3653 } = args.getConfig<{ maxDays?: number }>();
+      const { maxDays } = logGroupRetentionConfig.read(args);
       if (!group.retentionInDays || group.retentionInDays > maxDays) reportViolation(`${args.name}: keeps its logs forever; set retentionInDays (at most ${maxDays}).`);
     }),
   },

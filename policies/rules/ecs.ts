@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
 import { BLOCK_STORAGE_DATABASES, SECRET_LOOKING_NAME } from "../../config/rules";
-import { containersOf, isPinnedImage, resourcesOfType, stackOfUrn } from "./support";
+import { containersOf, isPinnedImage, resourcesOfType, stackOfUrn, ruleConfig, PROD_STACKS } from "./support";
 
 /** Services placed on an EC2 capacity provider (a server's own host), not on Fargate. */
 const onOwnHost = (service: { capacityProviderStrategies?: { capacityProvider: string }[] }) =>
@@ -9,6 +9,14 @@ const onOwnHost = (service: { capacityProviderStrategies?: { capacityProvider: s
 
 /** Values that look like credentials whatever their variable is called (AWS keys, OpenAI/Resend/Stripe-style keys, private keys). */
 const SECRET_LOOKING_VALUE = /(AKIA[0-9A-Z]{16}|\b(sk|rk|re|pk)_[A-Za-z0-9_-]{16,}|\bsk-[A-Za-z0-9_-]{20,}|-----BEGIN [A-Z ]*PRIVATE KEY-----)/;
+
+const ecsReadOnlyRootFilesystemConfig = ruleConfig({
+  allowWritableRoot: { type: "array", items: { type: "string" }, default: [] as string[], description: "Container names allowed a writable root filesystem (e.g. databases that write outside their volumes)." },
+});
+const ecsContainerInsightsConfig = ruleConfig({ stacks: PROD_STACKS });
+const ecsDeploymentRollbackConfig = ruleConfig({ minimumHealthyPercent: { type: "integer", default: 100, minimum: 0, maximum: 100 } });
+const fargateSpotOnDemandBaseConfig = ruleConfig({ stacks: PROD_STACKS });
+const ecsImageDigestConfig = ruleConfig({ stacks: PROD_STACKS });
 
 export const ecsPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   {
@@ -35,13 +43,9 @@ export const ecsPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     name: "ecs-read-only-root-filesystem",
     description: "Containers have a read-only root filesystem, except those the team exempts in policy config with a reason. Security Hub ECS.5.",
     enforcementLevel: "mandatory",
-    configSchema: {
-      properties: {
-        allowWritableRoot: { type: "array", items: { type: "string" }, default: [], description: "Container names allowed a writable root filesystem (e.g. databases that write outside their volumes)." },
-      },
-    },
+    configSchema: ecsReadOnlyRootFilesystemConfig.configSchema,
     validateResource: validateResourceOfType(aws.ecs.TaskDefinition, (task, args, reportViolation) => {
-      const { allowWritableRoot = [] } = args.getConfig<{ allowWritableRoot?: string[] }>();
+      const { allowWritableRoot } = ecsReadOnlyRootFilesystemConfig.read(args);
       for (const c of containersOf(task)) {
         if (c.readonlyRootFilesystem !== true && !allowWritableRoot.includes(c.name ?? "")) {
           reportViolation(`${args.name}: container ${c.name} has a writable root filesystem; set readOnlyRootFilesystem (the default) and write to /tmp or a volume, or exempt it in policy config ecs-read-only-root-filesystem.allowWritableRoot with the reason.`);
@@ -87,9 +91,9 @@ export const ecsPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     name: "ecs-container-insights",
     description: "ECS clusters of production stacks have Container Insights on (Security Hub ECS.12); other stacks may save its custom metrics.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { stacks: { type: "array", items: { type: "string" }, default: ["prod", "production"] } } },
+    configSchema: ecsContainerInsightsConfig.configSchema,
     validateResource: validateResourceOfType(aws.ecs.Cluster, (cluster, args, reportViolation) => {
-      const { stacks = ["prod", "production"] } = args.getConfig<{ stacks?: string[] }>();
+      const { stacks } = ecsContainerInsightsConfig.read(args);
       if (!stacks.includes(stackOfUrn(args.urn))) return;
       const setting = (cluster.settings ?? []).find((s) => s.name === "containerInsights");
       if (!setting || !["enabled", "enhanced"].includes(setting.value)) {
@@ -124,9 +128,9 @@ export const ecsPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     name: "ecs-deployment-rollback",
     description: "Rolling deploys keep full capacity and roll back by themselves: circuit breaker with rollback, minimum healthy ≥ 100 %.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { minimumHealthyPercent: { type: "integer", default: 100, minimum: 0, maximum: 100 } } },
+    configSchema: ecsDeploymentRollbackConfig.configSchema,
     validateResource: validateResourceOfType(aws.ecs.Service, (service, args, reportViolation) => {
-      const { minimumHealthyPercent = 100 } = args.getConfig<{ minimumHealthyPercent?: number }>();
+      const { minimumHealthyPercent } = ecsDeploymentRollbackConfig.read(args);
       const breaker = service.deploymentCircuitBreaker;
       if (!breaker?.enable || !breaker.rollback) reportViolation(`${args.name}: a failed deploy would not roll back; set deploymentCircuitBreaker: { enable: true, rollback: true }.`);
       // A single-writer store (a database on its host's EBS volume) is deployed stop-before-start instead.
@@ -140,9 +144,9 @@ export const ecsPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     name: "fargate-spot-on-demand-base",
     description: "In production stacks a service on Fargate Spot keeps an on-demand base: Spot tasks are reclaimed with two minutes' notice and ECS does not fall back to on-demand when Spot has no capacity.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { stacks: { type: "array", items: { type: "string" }, default: ["prod", "production"] } } },
+    configSchema: fargateSpotOnDemandBaseConfig.configSchema,
     validateResource: validateResourceOfType(aws.ecs.Service, (service, args, reportViolation) => {
-      const { stacks = ["prod", "production"] } = args.getConfig<{ stacks?: string[] }>();
+      const { stacks } = fargateSpotOnDemandBaseConfig.read(args);
       const strategy = service.capacityProviderStrategies ?? [];
       if (!stacks.includes(stackOfUrn(args.urn)) || !strategy.some((c) => c.capacityProvider === "FARGATE_SPOT")) return;
       const base = strategy.find((c) => c.capacityProvider === "FARGATE")?.base ?? 0;
@@ -184,9 +188,9 @@ export const ecsPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     name: "ecs-image-digest",
     description: "In production stacks every container runs an image by digest, so each deploy records exactly what runs and a moved tag changes nothing.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { stacks: { type: "array", items: { type: "string" }, default: ["prod", "production"] } } },
+    configSchema: ecsImageDigestConfig.configSchema,
     validateResource: validateResourceOfType(aws.ecs.TaskDefinition, (task, args, reportViolation) => {
-      const { stacks = ["prod", "production"] } = args.getConfig<{ stacks?: string[] }>();
+      const { stacks } = ecsImageDigestConfig.read(args);
       if (!stacks.includes(stackOfUrn(args.urn))) return;
       for (const c of containersOf(task)) {
         if (c.image && !/@sha256:[0-9a-f]{64}$/.test(c.image)) reportViolation(`${args.name}: container ${c.name} runs ${c.image} by tag in stack ${stackOfUrn(args.urn)}; run it by digest (the stack resolves tags at deploy time in prod).`);

@@ -1,12 +1,15 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
-import { containersOf, resourcesOfType } from "./support";
+import { containersOf, resourcesOfType, ruleConfig } from "./support";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
 const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 
 /** The rules a security team expects beyond Security Hub's (security review, "policy pack gaps"). */
+const serverLogsEncryptedConfig = ruleConfig({ prefix: { type: "string", default: "/mcp-stack/" } });
+const cognitoTokenLifetimeConfig = ruleConfig({ maxMinutes: { type: "integer", default: 60, minimum: 5 } });
+
 export const securityPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   {
     name: "kms-key-rotation",
@@ -20,9 +23,9 @@ export const securityPolicies: (ResourceValidationPolicy | StackValidationPolicy
     name: "server-logs-encrypted",
     description: "The MCP servers' log groups (which may hold user content) are encrypted with a customer-managed KMS key.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { prefix: { type: "string", default: "/mcp-stack/" } } },
+    configSchema: serverLogsEncryptedConfig.configSchema,
     validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (group, args, reportViolation) => {
-      const { prefix = "/mcp-stack/" } = args.getConfig<{ prefix?: string }>();
+      const { prefix } = serverLogsEncryptedConfig.read(args);
       if (String(group.name ?? "").startsWith(prefix) && !group.kmsKeyId) reportViolation(`${args.name}: holds a server's logs without a customer-managed key; set kmsKeyId (the stack's logs key).`);
     }),
   },
@@ -72,9 +75,9 @@ export const securityPolicies: (ResourceValidationPolicy | StackValidationPolicy
     name: "cognito-token-lifetime",
     description: "Access tokens of the app clients live at most an hour: a leaked token cannot be revoked before it expires.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { maxMinutes: { type: "integer", default: 60, minimum: 5 } } },
+    configSchema: cognitoTokenLifetimeConfig.configSchema,
     validateResource: validateResourceOfType(aws.cognito.UserPoolClient, (client, args, reportViolation) => {
-      const { maxMinutes = 60 } = args.getConfig<{ maxMinutes?: number }>();
+      const { maxMinutes } = cognitoTokenLifetimeConfig.read(args);
       const unit = client.tokenValidityUnits?.accessToken ?? "hours";
       const minutes = (client.accessTokenValidity ?? 1) * ({ seconds: 1 / 60, minutes: 1, hours: 60, days: 1440 } as Record<string, number>)[unit];
       if (minutes > maxMinutes) reportViolation(`${args.name}: access tokens live ${minutes} minutes; keep accessTokenValidity at ${maxMinutes} minutes or less.`);

@@ -1,7 +1,7 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { PAUSED_TAG } from "../../decisions/scaling";
 import { PROBE_NAMESPACE, PROBE_SUCCESS } from "../../probe/metricNames";
-import { componentOf, cronIntervalMinutes, resourcesOfType, stackOfUrn } from "./support";
+import { componentOf, cronIntervalMinutes, resourcesOfType, stackOfUrn, ruleConfig, PROD_STACKS } from "./support";
 import { TAG } from "../../decisions/names";
 
 const SERVICE = "aws:ecs/service:Service";
@@ -55,14 +55,21 @@ function openToInternet(lb: PolicyResource, resources: PolicyResource[]): boolea
 
 const serverOf = (r: PolicyResource): string | undefined => r.props.tags?.[TAG.server];
 
+/** Both authentication rules apply to the same stacks. */
+const authConfig = ruleConfig(authStacks);
+const mcpPublicServiceAlarmsConfig = ruleConfig({ requiredAlarms: { type: "array", items: { type: "string" }, default: ["down", "unhealthy", "latency", "errors", "cpu", "memory"] } });
+const mcpProbeRequiredConfig = ruleConfig({ stacks: PROD_STACKS });
+const backupPlanMeetsRpoConfig = ruleConfig({ rpoMinutes: { type: "integer", default: 60, minimum: 60 } });
+const noTaskPortOpenToTheWorldConfig = ruleConfig({ publicPorts: { type: "array", items: { type: "integer" }, default: [80, 443] } });
+
 export const stackPolicies: StackValidationPolicy[] = [
   {
     name: "mcp-auth-required",
     description: "Every MCP route the whole internet can reach validates a bearer token at the load balancer, unless the load balancer carries a documented opt-out (unauthenticatedReason). In every stack by default.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: authStacks },
+    configSchema: authConfig.configSchema,
     validateStack: (args, reportViolation) => {
-      const { stacks = ["*"] } = args.getConfig<{ stacks?: string[] }>();
+      const { stacks } = authConfig.read(args);
       for (const rule of resourcesOfType(args.resources, LISTENER_RULE)) {
         const lb = loadBalancerOf(rule);
         if (!covers(stacks, rule.urn) || !lb || !openToInternet(lb, args.resources) || lb.props.tags?.[OPT_OUT_TAG]) continue;
@@ -76,9 +83,9 @@ export const stackPolicies: StackValidationPolicy[] = [
     name: "mcp-auth-opt-out",
     description: "Flags a load balancer that serves MCP to the whole internet without authentication by explicit opt-out, with its reason, on every preview.",
     enforcementLevel: "advisory",
-    configSchema: { properties: authStacks },
+    configSchema: authConfig.configSchema,
     validateStack: (args, reportViolation) => {
-      const { stacks = ["*"] } = args.getConfig<{ stacks?: string[] }>();
+      const { stacks } = authConfig.read(args);
       for (const lb of resourcesOfType(args.resources, LOAD_BALANCER)) {
         const reason = lb.props.tags?.[OPT_OUT_TAG];
         if (reason && openToInternet(lb, args.resources) && covers(stacks, lb.urn)) {
@@ -91,11 +98,9 @@ export const stackPolicies: StackValidationPolicy[] = [
     name: "mcp-public-service-alarms",
     description: "Every public MCP service has the team's alarms: down, unhealthy, latency, errors, CPU and memory.",
     enforcementLevel: "mandatory",
-    configSchema: {
-      properties: { requiredAlarms: { type: "array", items: { type: "string" }, default: ["down", "unhealthy", "latency", "errors", "cpu", "memory"] } },
-    },
+    configSchema: mcpPublicServiceAlarmsConfig.configSchema,
     validateStack: (args, reportViolation) => {
-      const { requiredAlarms = ["down", "unhealthy", "latency", "errors", "cpu", "memory"] } = args.getConfig<{ requiredAlarms?: string[] }>();
+      const { requiredAlarms } = mcpPublicServiceAlarmsConfig.read(args);
       const alarms = resourcesOfType(args.resources, ALARM);
       for (const service of resourcesOfType(args.resources, SERVICE)) {
         if (!(service.props.loadBalancers ?? []).length) continue;
@@ -110,9 +115,9 @@ export const stackPolicies: StackValidationPolicy[] = [
     name: "mcp-probe-required",
     description: "In production stacks every public MCP service (not paused) is probed like a client — initialize and tools/list on a schedule — and a failing probe raises an alarm.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { stacks: { type: "array", items: { type: "string" }, default: ["prod", "production"] } } },
+    configSchema: mcpProbeRequiredConfig.configSchema,
     validateStack: (args, reportViolation) => {
-      const { stacks = ["prod", "production"] } = args.getConfig<{ stacks?: string[] }>();
+      const { stacks } = mcpProbeRequiredConfig.read(args);
       const scheduled = new Set<string | undefined>(resourcesOfType(args.resources, SCHEDULE).flatMap(probedServersOf));
       const alarmed = new Set(
         resourcesOfType(args.resources, ALARM)
@@ -145,9 +150,9 @@ export const stackPolicies: StackValidationPolicy[] = [
     name: "backup-plan-meets-rpo",
     description: "Every backup plan has a rule at least as frequent as the recovery point objective.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { rpoMinutes: { type: "integer", default: 60, minimum: 60 } } },
+    configSchema: backupPlanMeetsRpoConfig.configSchema,
     validateStack: (args, reportViolation) => {
-      const { rpoMinutes = 60 } = args.getConfig<{ rpoMinutes?: number }>();
+      const { rpoMinutes } = backupPlanMeetsRpoConfig.read(args);
       for (const plan of resourcesOfType(args.resources, BACKUP_PLAN)) {
         const intervals = ((plan.props.rules ?? []) as { schedule?: string }[]).map((r) => cronIntervalMinutes(r.schedule ?? "")).filter((i): i is number => i !== undefined);
         const best = intervals.length ? Math.min(...intervals) : undefined;
@@ -161,9 +166,9 @@ export const stackPolicies: StackValidationPolicy[] = [
     name: "no-task-port-open-to-the-world",
     description: "No security group opens a port to 0.0.0.0/0 or ::/0 except the load balancer's listener ports.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { publicPorts: { type: "array", items: { type: "integer" }, default: [80, 443] } } },
+    configSchema: noTaskPortOpenToTheWorldConfig.configSchema,
     validateStack: (args, reportViolation) => {
-      const { publicPorts = [80, 443] } = args.getConfig<{ publicPorts?: number[] }>();
+      const { publicPorts } = noTaskPortOpenToTheWorldConfig.read(args);
       const allowed = (from: number, to: number) => from === to && publicPorts.includes(from);
       for (const rule of resourcesOfType(args.resources, INGRESS_RULE)) {
         const { cidrIpv4, cidrIpv6, fromPort, toPort, ipProtocol } = rule.props;

@@ -21,13 +21,8 @@ export function containersOf(props: { containerDefinitions?: unknown }): Contain
 /** `urn:pulumi:prod::mcp-stack::…` → `prod`. */
 export const stackOfUrn = (urn: string): string => urn.split(":")[2] ?? "";
 
-/** Image references pinned to a version tag other than `latest`, or to a digest. */
-export function isPinnedImage(image: string): boolean {
-  if (/@sha256:[0-9a-f]{64}$/.test(image)) return true;
-  const last = image.split("/").pop() ?? image;
-  const tag = last.includes(":") ? last.split(":").pop() : undefined;
-  return tag !== undefined && tag !== "latest" && tag !== "";
-}
+export { isPinnedImage } from "../../decisions/images";
+
 
 /** Resources of a type in a stack validation. */
 export const resourcesOfType = (resources: PolicyResource[], type: string) => resources.filter((r) => r.type === type);
@@ -49,3 +44,18 @@ export function cronIntervalMinutes(schedule: string): number | undefined {
   if (dayOfMonth !== "*" && dayOfMonth !== "?") return undefined;
   return 24 * 60;
 }
+
+/**
+ * A rule's config: the JSON schema the pack publishes (`configSchema`) and a reader that applies the same defaults, so
+ * each default is stated once, in the schema.
+ */
+export function ruleConfig<D extends Record<string, unknown>>(properties: { [K in keyof D]: { default: D[K] } & Record<string, unknown> }) {
+  const defaults = Object.fromEntries(Object.entries(properties).map(([key, property]) => [key, (property as { default: unknown }).default])) as D;
+  return {
+    configSchema: { properties },
+    read: (args: { getConfig<T extends object>(): T }): D => ({ ...defaults, ...args.getConfig<Partial<D>>() }),
+  };
+}
+
+/** The stacks a production-only rule checks (policy config `<rule>.stacks`). */
+export const PROD_STACKS = { type: "array", items: { type: "string" }, default: ["prod", "production"], description: "Stacks this rule applies to." };
