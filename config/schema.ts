@@ -97,20 +97,31 @@ const build = z.strictObject({
 });
 
 const serverInput = z.strictObject({
+  /** false keeps the entry but deploys nothing (its resources are deleted; volumes are guarded). @default true */
   enabled: z.boolean().default(true),
+  /** The container image, pulled as given; prod refuses `latest` and untagged images. Required unless `build`. */
   image: z.string().min(1).optional(),
   /** Build the image from this repository and push it to an ECR repository the stack owns (instead of `image`). */
   build: build.optional(),
+  /** The container command; required for stdio servers (what the bridge runs). @default the image's */
   command: z.array(z.string().min(1)).min(1).optional(),
+  /** The port the server (or its bridge) listens on. @default 8000 for stdio servers; required otherwise */
   port: port.optional(),
+  /** streamable-http (stateless), streamable-http-stateful, sse or stdio (behind the bridge). @default streamable-http */
   transport: z.enum(TRANSPORTS).default("streamable-http"),
   /** For stdio servers: what the bridge (supergateway) exposes over HTTP. */
   bridge: z.enum(STDIO_OUTPUTS).default("streamable-http"),
+  /** The MCP endpoint, used in the server's URL. @default /mcp (/sse for SSE) */
   mcpPath: urlPath.optional(),
+  /** Seconds between an SSE stream's heartbeats; ingress.idleTimeoutSeconds must exceed it. @default 30 */
   sseHeartbeatSeconds: z.number().int().positive().default(30),
+  /** No load balancer route: reachable by name through Service Connect from servers that dependsOn it. @default false */
   internal: z.boolean().default(false),
+  /** { path } or { host } on the load balancer; stripPrefix, priority. @default { path: /<name>, stripPrefix: true } */
   route: route.optional(),
+  /** CPU units: a Fargate size with `memory` (256 … 16384); any size on a database's own host. @default 1024 */
   cpu: z.number().int().default(1024),
+  /** MiB: a valid Fargate pair with `cpu`. @default 2048 */
   memory: z.number().int().default(2048),
   /**
    * CPU the tasks run on. Graviton (arm64) Fargate costs ~20 % less. Built images build for it; a pulled image must publish
@@ -126,20 +137,29 @@ const serverInput = z.strictObject({
       message: "must be true, false or { onDemandBase: <tasks> }",
     })
     .default(false),
+  /** min, max, and the target-tracking targets cpuPercent (60), memoryPercent (70), requestsPerTarget (500). @default { min: 1, max: min } */
   scaling: scaling.prefault({}),
   /** Expected traffic: a P4 alarm fires below it. Off by default for quiet servers. */
   minRequestsPerMinute: positiveInt.optional(),
+  /** Requests per client IP and minute on this server's route (a WAF rate rule, 429 above it). @default none */
   rateLimitPerMinute: z.number().int().min(10, "must be at least 10: WAF's smallest rate limit per 60 s window").optional(),
   /** tools/call requests per minute from all clients together (a WAF cap for servers that call a rate-limited API). */
   toolCallsPerMinute: z.number().int().min(10, "must be at least 10: WAF's smallest rate limit per 60 s window").optional(),
+  /** path (/health), intervalSeconds (10), timeoutSeconds (5), healthyThreshold, gracePeriodSeconds (60), command. */
   healthCheck: healthCheck.prefault({}),
+  /** Plain variables; secret-looking names are refused (list them in `secrets`). @default {} */
   environment: z.record(envVarName, z.string()).default({}),
+  /** Variables filled from Secrets Manager (mcp-stack/<stack>/<NAME>) at task start. @default [] */
   secrets: z.array(envVarName).default([]),
+  /** { /path: { type: efs | ebs, backup, owner, readOnly, performanceMode, sizeGiB } }. @default {} */
   volumes: z.record(absolutePath, volume.prefault({})).default({}),
   /** Default of `volumes.<path>.backup` for this server's volumes. */
   backup: z.boolean().optional(),
+  /** Servers this one calls: their port opens to its tasks, and they deploy first. @default [] */
   dependsOn: z.array(z.string()).default([]),
+  /** Run as this user (`node`, `1000:1000`). @default the image's */
   user: z.string().regex(/^[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)?$/, "must be a user or uid[:gid] such as 1000:1000").optional(),
+  /** A read-only root filesystem with a writable /tmp. @default true */
   readOnlyRootFilesystem: z.boolean().default(true),
   /** Days its log group keeps events; the environment's (prod 90, staging 30, dev 14) when absent. Keep it short for payloads. */
   logRetentionDays: z
