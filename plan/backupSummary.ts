@@ -2,6 +2,7 @@ import type { Plan, PlannedResource } from "../engine/offline";
 import { selectionPicks, type SelectionShape } from "../decisions/backupSelection";
 import { table } from "./table";
 import { TAG } from "../decisions/names";
+import { ofType } from "./readers";
 
 const T = {
   fileSystem: "aws:efs/fileSystem:FileSystem",
@@ -15,7 +16,6 @@ const T = {
   recorder: "aws:cfg/recorder:Recorder",
 };
 
-const ofType = (plan: Plan, type: string) => plan.resources.filter((r) => r.type === type);
 const mark = (ok: boolean) => (ok ? "✓" : "✗ NOT MET");
 
 export const RULE_HEADER = ["rule", "schedule", "start / complete within", "retain", "copy"];

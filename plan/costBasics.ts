@@ -1,4 +1,3 @@
-import type { Plan } from "../engine/offline";
 import PRICES from "./prices.json";
 
 export interface CostLine {
@@ -46,8 +45,7 @@ export const PRICE_TABLE = PRICES;
 export const MINUTES_PER_MONTH = H * 60;
 
 export const usd = (n: number) => Math.round(n * 100) / 100;
-export const ofType = (plan: Plan, type: string) => plan.resources.filter((r) => r.type === type);
-export const childOf = (plan: Plan, parent: string, type: string) => plan.resources.find((r) => r.parent === parent && r.type === type);
+export { childOf, ofType } from "./readers";
 
 /** One line of the estimate, or none when it costs nothing. */
 export const line = (item: string, quantity: string, monthly: number, prices: string[]): CostLine[] => (monthly > 0 ? [{ item, quantity, monthly: usd(monthly), prices }] : []);

@@ -1,4 +1,5 @@
 import type { Plan, PlannedResource } from "../engine/offline";
+import { ofType } from "./readers";
 
 /**
  * What must be done before the first `pulumi up` of a stack, read back from what the plan would create: placeholders
@@ -8,7 +9,6 @@ import type { Plan, PlannedResource } from "../engine/offline";
 const PLACEHOLDER_HOST = /(^|\.)example\.(com|org|net)$/;
 const ZERO_CERTIFICATE = /certificate\/0{8}-0{4}-0{4}-0{4}-0{12}$/;
 
-const ofType = (plan: Plan, type: string) => plan.resources.filter((r) => r.type === type);
 const mainContainer = (task: PlannedResource) => JSON.parse(task.inputs.containerDefinitions ?? "[{}]")[0] as { image?: string };
 /** The image reference as configured: a digest the program resolved at deploy time stands for its tag. */
 const configuredImage = (plan: Plan, image = "") => plan.resolvedImages?.[/@(sha256:[0-9a-f]{64})$/.exec(image)?.[1] ?? ""] ?? image;

@@ -145,16 +145,22 @@ export function imageRows(plan: Plan): string[][] {
 
 /** Modelled time to detect a dead service, from the health check and the down alarm the plan would create. */
 export function timeToDetect(plan: Plan, server: string): string {
+  const detection = detectionOf(plan, server);
+  return detection ? `${detection.seconds} s = ${detection.formula}` : "no down alarm (scaling.min is 0)";
+}
+
+/** The same as seconds and the formula they come from; undefined without a down alarm. */
+export function detectionOf(plan: Plan, server: string): { seconds: number; formula: string } | undefined {
   const own = descendants(plan, server);
   const down = own.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name.endsWith("-alarm-down"))?.inputs;
-  if (!down) return "no down alarm (scaling.min is 0)";
+  if (!down) return undefined;
   const tg = own.find((r) => r.type === "aws:lb/targetGroup:TargetGroup")?.inputs.healthCheck;
   const task = own.find((r) => r.name === `${server}-task`)?.inputs;
   const container = task ? JSON.parse(task.containerDefinitions)[0].healthCheck : undefined;
   const [kind, interval, count] = tg ? ["target health check", tg.interval, tg.unhealthyThreshold] : ["container health check", container.interval, container.retries];
   const check = interval * count;
   const alarm = down.period * down.datapointsToAlarm;
-  return `${check + alarm} s = ${kind} ${interval} s × ${count} + down alarm ${down.period} s × ${down.datapointsToAlarm}`;
+  return { seconds: check + alarm, formula: `${kind} ${interval} s × ${count} + down alarm ${down.period} s × ${down.datapointsToAlarm}` };
 }
 
 /** Per top-level component: its kind, how many resources it holds and of which types. */
@@ -210,7 +216,7 @@ export function renderCompactSummary(plan: Plan, environment: string): string {
   const groupOf = (name: string) => String(plan.outputs.servers?.[name]?.loadBalancer ?? "main");
   const origins = new Map(rows.flatMap((r, i) => (urls[i] ? [[groupOf(r.name), urls[i]!.origin] as const] : [])));
   const route = (r: ServerRow, i: number) => (urls[i] ? `${origins.size > 1 ? `${groupOf(r.name)}:` : ""}${urls[i]!.pathname}` : r.route);
-  const servers = rows.map((r, i) => [r.name, cut(route(r, i), 32), cut(r.reach, 31), r.size.replace(" / ", " "), r.tasks, r.capacity, timeToDetect(plan, r.name).split(" ")[0] + " s"]);
+  const servers = rows.map((r, i) => [r.name, cut(route(r, i), 32), cut(r.reach, 31), r.size.replace(" / ", " "), r.tasks, r.capacity, `${detectionOf(plan, r.name)?.seconds ?? "-"} s`]);
   const cost = compareCosts(plan);
   const backup = backupReport(plan);
   const probe = probeOf(plan);

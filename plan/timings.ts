@@ -1,5 +1,5 @@
 import type { Plan } from "../engine/offline";
-import { descendants, timeToDetect } from "./summary";
+import { descendants, detectionOf } from "./summary";
 
 /** Assumed seconds for Fargate to place a task, pull its image and start it (measure yours: ECS service events). */
 export const TASK_START_SECONDS = 60;
@@ -31,9 +31,8 @@ export function serverTimings(plan: Plan, server: string): Timing[] {
       formula: `start ${TASK_START_SECONDS} s + ${healthy.text}${drain.text}`,
     },
   ];
-  const detect = timeToDetect(plan, server);
-  const match = /^(\d+) s = (.*)$/.exec(detect);
-  if (match) timings.push({ what: "time to detect a dead service", seconds: Number(match[1]), formula: match[2] });
+  const detection = detectionOf(plan, server);
+  if (detection) timings.push({ what: "time to detect a dead service", ...detection });
   const step = own.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.tags?.["mcp-stack:purpose"] === "scaling")?.inputs;
   if (step) {
     const alarm = step.period * step.datapointsToAlarm;
