@@ -1,0 +1,70 @@
+import { Alerting } from "../components/alerting";
+import { Auth } from "../components/auth";
+import { Backup } from "../components/backup";
+import { Logs } from "../components/logs";
+import type { Network } from "../components/network";
+import { Platform } from "../components/platform";
+import { StackSecrets } from "../components/secrets";
+import { Storage } from "../components/storage";
+import { clientsOf, resourceServerScopes } from "../decisions/auth";
+import { volumesOf } from "../decisions/backup";
+import { exposureOf } from "../decisions/exposure";
+import { groupHost } from "../decisions/loadBalancers";
+import { PROBE_CLIENT, probedServers, probeScopeOf, probeSettingsFor } from "../decisions/probe";
+import type { StackContext } from "./context";
+
+/** The cluster, the namespace and the load balancers, each with the host names to point at it. */
+export function createPlatform(ctx: StackContext, network: Network): Platform {
+  const { config } = ctx;
+  // Per load balancer, the names to point at it: its domain host, and its servers' host routes.
+  const loadBalancers = ctx.assignment.groups.map((g) => ({
+    name: g.name,
+    hostNames: [...new Set([...(config.ingress.domain ? [groupHost(g.name, config.ingress.domain)] : []), ...g.servers.flatMap((s) => (config.servers[s].route?.host ? [config.servers[s].route!.host!] : []))])],
+  }));
+  return new Platform(
+    "platform",
+    {
+      stack: ctx.stack,
+      containerInsights: config.alerts.containerInsights,
+      region: ctx.region,
+      accountId: ctx.accountId,
+      ingress: config.ingress,
+      protection: ctx.protection,
+      vpcId: network.vpcId,
+      publicSubnetIds: network.publicSubnetIds,
+      privateSubnetIds: network.privateSubnetIds,
+      exposure: exposureOf(config),
+      loadBalancers,
+    },
+    ctx.opts,
+  );
+}
+
+/** What the servers share: secrets, alert topics, the log key, Cognito, the volume key and backups. */
+export function createSharedServices(ctx: StackContext) {
+  const { config, stack, region, accountId, protection, opts } = ctx;
+  const secretNames = [...new Set(ctx.enabled.flatMap(([, s]) => s.secrets))].sort();
+  const secrets = new StackSecrets("secrets", { stack, names: secretNames, namesWithValues: Object.keys(config.secretValues), values: ctx.secretValues, protection }, opts);
+  const alerting = new Alerting("alerting", { stack, notify: config.alerts.notify, accountId }, opts);
+  const logs = new Logs("logs", { stack, region, accountId, protection }, opts);
+  const volumes = volumesOf(config);
+  const replicaRegion = config.backup.replication?.region;
+  const storage = volumes.length ? new Storage("storage", { stack, accountId, protection, replicaRegion }, opts) : undefined;
+  const backup = volumes.some((v) => v.backup) ? new Backup("backup", { stack, config, accountId, protection, topics: alerting.topics }, opts) : undefined;
+  return { secrets, alerting, logs, auth: createAuth(ctx), storage, backup, replicaRegion };
+}
+
+export type SharedServices = ReturnType<typeof createSharedServices>;
+
+/** With ingress.auth: cognito, the user pool; the probe's own client asks for exactly the scope of each route it probes. */
+function createAuth(ctx: StackContext): Auth | undefined {
+  const { config } = ctx;
+  if (config.ingress.auth !== "cognito") return undefined;
+  const probe = probeSettingsFor(config);
+  const probeClient: Record<string, string[]> = probe.enabled ? { [PROBE_CLIENT]: [...new Set(probedServers(config).map(([name, server]) => probeScopeOf(config, name, server)!))].sort() } : {};
+  return new Auth(
+    "auth",
+    { stack: ctx.stack, region: ctx.region, accountId: ctx.accountId, domainPrefix: config.ingress.authDomainPrefix, protection: ctx.protection, scopes: resourceServerScopes(config), clients: { ...clientsOf(config), ...probeClient } },
+    ctx.opts,
+  );
+}

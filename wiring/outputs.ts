@@ -1,0 +1,88 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { Dashboards } from "../components/dashboards";
+import type { DatabaseHost } from "../components/databaseHost";
+import type { McpServer } from "../components/mcpServer";
+import type { Network } from "../components/network";
+import type { Platform } from "../components/platform";
+import { restoreCommand, volumeCoverage } from "../decisions/backup";
+import { ebsRestoreCommand } from "../decisions/host";
+import type { StackContext } from "./context";
+import type { SharedServices } from "./foundation";
+import type { StackOutputs } from "./outputTypes";
+import { serverUrlOf } from "./servers";
+
+/** Per server: its URL and load balancer, service, log group, dashboard and the task definition this deploy set. */
+function serverOutputs(ctx: StackContext, platform: Platform, built: Map<string, McpServer>, dashboards: Dashboards): StackOutputs["servers"] {
+  const servers: StackOutputs["servers"] = {};
+  for (const [name, component] of [...built].sort(([a], [b]) => a.localeCompare(b))) {
+    const routed = !!ctx.config.servers[name].route;
+    servers[name] = {
+      url: routed ? serverUrlOf(ctx, platform, name) : undefined,
+      loadBalancer: routed ? ctx.groupOf(name) : undefined,
+      serviceName: component.service.name,
+      logGroupName: component.logGroup.name,
+      dashboardUrl: dashboards.serverUrls[name],
+      // What this deploy set: mcp-ops status flags a service running anything else (a rollback, a manual change).
+      taskDefinition: component.service.taskDefinition as pulumi.Output<string>,
+    };
+  }
+  return servers;
+}
+
+/** Per volume: what a later deploy must not replace (program.ts reads it back) and how the runbook restores it. */
+function volumeOutputs(ctx: StackContext, built: Map<string, McpServer>, hosts: Map<string, DatabaseHost>): StackOutputs["volumes"] {
+  const volumes: StackOutputs["volumes"] = {};
+  for (const component of built.values()) {
+    const service = { serviceName: component.service.name, minTasks: ctx.config.servers[component.serverName].scaling.min };
+    for (const v of component.volumes) {
+      volumes[v.spec.id] = {
+        type: "efs",
+        fileSystemId: v.fileSystem.id,
+        accessPointId: v.accessPoint.id,
+        performanceMode: v.spec.performanceMode,
+        backup: v.spec.backup,
+        restore: { ...service, taskDefinition: component.restoreTask!.family, securityGroupId: component.securityGroup.id, command: restoreCommand(v.spec) },
+      };
+    }
+    for (const v of component.hostedVolumes) {
+      volumes[v.spec.id] = {
+        type: "ebs",
+        volumeId: v.volume.id,
+        backup: v.spec.backup,
+        restore: { ...service, autoScalingGroupName: hosts.get(component.serverName)!.autoScalingGroup.name, command: ebsRestoreCommand(v.spec, ctx.region) },
+      };
+    }
+  }
+  return volumes;
+}
+
+export interface BuiltStack {
+  network: Network;
+  platform: Platform;
+  shared: SharedServices;
+  hosts: Map<string, DatabaseHost>;
+  servers: Map<string, McpServer>;
+  dashboards: Dashboards;
+}
+
+/** The stack's outputs: what operators, mcp-ops and the next deploy read. */
+export function stackOutputs(ctx: StackContext, { network, platform, shared, hosts, servers, dashboards }: BuiltStack): StackOutputs {
+  const { backup, auth } = shared;
+  return {
+    albDnsName: platform.alb.dnsName,
+    loadBalancers: Object.fromEntries([...platform.loadBalancers].map(([group, lb]) => [group, lb.alb.dnsName])),
+    clusterName: platform.cluster.name,
+    dashboardUrl: dashboards.overviewUrl,
+    servers: serverOutputs(ctx, platform, servers, dashboards),
+    volumes: volumeOutputs(ctx, servers, hosts),
+    privateSubnetIds: network.privateSubnetIds,
+    // Absent, not undefined: Pulumi warns about undefined stack outputs.
+    ...(backup ? { backupVaultName: backup.vault.name, backupRoleArn: backup.role.arn } : {}),
+    ...(auth ? { auth: { issuer: auth.issuer, tokenUrl: auth.tokenUrl, clients: auth.clients } } : {}),
+    recovery: {
+      rpoMinutes: ctx.config.backup.rpoMinutes,
+      rtoMinutes: ctx.config.backup.rtoMinutes,
+      volumes: Object.fromEntries(volumeCoverage(ctx.config).map(({ volume, ...coverage }) => [volume.id, coverage])),
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { DatabaseHost } from "../components/databaseHost";
+import { McpServer } from "../components/mcpServer";
+import type { Network } from "../components/network";
+import type { Platform } from "../components/platform";
+import { alarmSpecsFor } from "../decisions/alarms";
+import { volumesOfServer } from "../decisions/backup";
+import { dependencyOrder } from "../decisions/dependencies";
+import { runsOnHost } from "../decisions/deploy";
+import { probedServers, probeSettingsFor } from "../decisions/probe";
+import { listenerRulePriorities, serverUrl } from "../decisions/routing";
+import type { StackContext } from "./context";
+import type { SharedServices } from "./foundation";
+
+/** Servers whose volumes are EBS get their EC2 host first: the cluster's capacity providers must list it before any service. */
+export function createDatabaseHosts(ctx: StackContext, platform: Platform, network: Network, storage: SharedServices["storage"]): Map<string, DatabaseHost> {
+  const { stack, region, accountId, protection } = ctx;
+  const hosts = new Map<string, DatabaseHost>();
+  for (const [name, server] of ctx.enabled.filter(([, s]) => runsOnHost(s))) {
+    hosts.set(
+      name,
+      new DatabaseHost(
+        `${name}-host`,
+        { stack, region, accountId, server, volumes: volumesOfServer(name, server), clusterName: platform.cluster.name, vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds, kmsKeyArn: storage!.key.arn, protection },
+        ctx.opts,
+      ),
+    );
+  }
+  platform.attachCapacityProviders([...hosts.values()].map((h) => h.capacityProvider.name));
+  return hosts;
+}
+
+/** Every enabled server, in dependency order (a server opens its way into the servers it depends on, built before it). */
+export function createServers(ctx: StackContext, platform: Platform, network: Network, shared: SharedServices, hosts: Map<string, DatabaseHost>): Map<string, McpServer> {
+  const { config } = ctx;
+  const deps = dependencyOrder(config.servers);
+  if ("cycle" in deps) throw new Error(`dependency cycle ${deps.cycle.join(" → ")}`); // config validation rejects this first
+  const priorities = listenerRulePriorities(config.servers);
+  const probe = probeSettingsFor(config);
+  const probed = new Set(probedServers(config).map(([name]) => name));
+  const { storage, replicaRegion, auth } = shared;
+  const built = new Map<string, McpServer>();
+  for (const name of deps.order) {
+    const server = config.servers[name];
+    const args = {
+      stack: ctx.stack,
+      region: ctx.region,
+      accountId: ctx.accountId,
+      server,
+      config,
+      protection: ctx.protection,
+      platform,
+      vpcId: network.vpcId,
+      privateSubnetIds: network.privateSubnetIds,
+      secretArns: shared.secrets.arns,
+      dependencies: server.dependsOn.map((dep) => built.get(dep)!),
+      rulePriority: priorities.get(name),
+      alarms: alarmSpecsFor(name, server, config.alerts, probe.enabled && probed.has(name) ? probe.everyMinutes : undefined),
+      topics: shared.alerting.topics,
+      volumes: volumesOfServer(name, server),
+      storageKeyArn: storage?.key.arn ?? "",
+      subnetCount: config.network.availabilityZones ?? config.network.privateSubnetIds!.length,
+      replica: replicaRegion && storage?.replicaKey ? { region: replicaRegion, kmsKeyArn: storage.replicaKey.arn } : undefined,
+      auth: auth ? { issuer: auth.issuer, jwksUrl: auth.jwksUrl } : undefined,
+      host: hosts.get(name),
+      logKeyArn: shared.logs.key.arn,
+      loadBalancerGroup: ctx.groupOf(name),
+    };
+    built.set(name, new McpServer(name, args, ctx.opts));
+  }
+  return built;
+}
+
+/** A routed server's URL: on its load balancer's host (or its own host route). */
+export function serverUrlOf(ctx: StackContext, platform: Platform, name: string): pulumi.Output<string> {
+  const group = ctx.groupOf(name);
+  return platform.loadBalancerOf(group).alb.dnsName.apply((dns) => serverUrl(ctx.config.servers[name], ctx.config.ingress, dns, group));
+}
