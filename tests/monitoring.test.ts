@@ -1,6 +1,7 @@
 import { shippedPlan } from "./support/shippedPlans";
 import { parseStackConfig } from "../config/load";
-import { alarmDescription, alarmSpecsFor, type AlarmSpec } from "../decisions/alarms";
+import { alarmDescription, type AlarmSpec } from "../decisions/alarms";
+import { alarmSpecsFor } from "../decisions/serverAlarms";
 import { dashboardGroups, dashboardNameOf, GRID_COLUMNS, MAX_WIDGETS_PER_DASHBOARD, stackDashboard, type ServerPanel, type Widget } from "../decisions/dashboards";
 import { runOffline, type Plan } from "../engine/offline";
 import { alarmRows, timeToDetect } from "../plan/summary";

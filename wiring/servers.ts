@@ -3,7 +3,7 @@ import { DatabaseHost } from "../components/databaseHost";
 import { McpServer } from "../components/mcpServer";
 import type { Network } from "../components/network";
 import type { Platform } from "../components/platform";
-import { alarmSpecsFor } from "../decisions/alarms";
+import { alarmSpecsFor } from "../decisions/serverAlarms";
 import { volumesOfServer } from "../decisions/backup";
 import { dependencyOrder } from "../decisions/dependencies";
 import { runsOnHost } from "../decisions/deploy";

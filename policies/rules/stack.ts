@@ -107,7 +107,7 @@ export const stackPolicies: StackValidationPolicy[] = [
         const server = serverOf(service);
         const names = alarms.filter((a) => serverOf(a) === server).map((a) => String(a.props.name ?? ""));
         const missing = requiredAlarms.filter((key) => !names.some((n) => n.endsWith(`-${key}`)));
-        if (missing.length) reportViolation(`${service.name}: public MCP service without its ${missing.join(", ")} alarm(s); create them from decisions/alarms.ts (alarmSpecsFor).`, service.urn);
+        if (missing.length) reportViolation(`${service.name}: public MCP service without its ${missing.join(", ")} alarm(s); create them from decisions/serverAlarms.ts (alarmSpecsFor).`, service.urn);
       }
     },
   },
