@@ -1,0 +1,85 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { dimensionsFor, METRICS } from "../../decisions/metrics";
+import { alarmName, TAG } from "../../decisions/names";
+import { STEP_ALARM_SECONDS, type scalingPlanFor } from "../../decisions/scaling";
+import type { McpServerArgs, ServerSelf } from "./args";
+
+type ScalingPlan = ReturnType<typeof scalingPlanFor>;
+
+/** The service's scalable target, its target-tracking policies, and the step policies with their one-minute alarms. */
+export function createAutoscaling(self: ServerSelf, args: McpServerArgs, plan: ScalingPlan, service: aws.ecs.Service, targetGroup?: aws.lb.TargetGroup): void {
+  const name = self.serverName;
+  const alb = args.platform.loadBalancerOf(args.loadBalancerGroup).alb;
+  const target = new aws.appautoscaling.Target(
+    `${name}-scaling`,
+    {
+      serviceNamespace: "ecs",
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: pulumi.interpolate`service/${args.platform.cluster.name}/${service.name}`,
+      minCapacity: plan.min,
+      maxCapacity: plan.max,
+    },
+    { parent: self },
+  );
+  const on = { serviceNamespace: target.serviceNamespace, scalableDimension: target.scalableDimension, resourceId: target.resourceId };
+  for (const policy of plan.policies) {
+    const resourceLabel = policy.metric === "ALBRequestCountPerTarget" ? pulumi.interpolate`${alb.arnSuffix}/${targetGroup!.arnSuffix}` : undefined;
+    new aws.appautoscaling.Policy(
+      `${name}-scale-${policy.key}`,
+      {
+        policyType: "TargetTrackingScaling",
+        ...on,
+        targetTrackingScalingPolicyConfiguration: {
+          predefinedMetricSpecification: { predefinedMetricType: policy.metric, resourceLabel },
+          targetValue: policy.target,
+          scaleOutCooldown: policy.scaleOutCooldownSeconds,
+          scaleInCooldown: policy.scaleInCooldownSeconds,
+        },
+      },
+      { parent: self },
+    );
+  }
+  const scope = { loadBalancer: alb.arnSuffix, targetGroup: targetGroup?.arnSuffix, cluster: args.platform.cluster.name, service: service.name };
+  for (const step of plan.stepScaleOut) {
+    const policy = new aws.appautoscaling.Policy(
+      `${name}-scale-${step.key}`,
+      {
+        policyType: "StepScaling",
+        ...on,
+        stepScalingPolicyConfiguration: {
+          adjustmentType: "ChangeInCapacity",
+          cooldown: step.cooldownSeconds,
+          metricAggregationType: step.stat === "Sum" ? "Maximum" : "Average",
+          stepAdjustments: [
+            { metricIntervalLowerBound: "0", metricIntervalUpperBound: String(step.bigStep), scalingAdjustment: 1 },
+            { metricIntervalLowerBound: String(step.bigStep), scalingAdjustment: 2 },
+          ],
+        },
+      },
+      { parent: self },
+    );
+    const metric = METRICS[step.metric];
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-alarm-${step.key}`,
+      {
+        name: alarmName(args.stack, name, step.key),
+        alarmDescription: `Scaling, not paging: ${name} adds tasks when ${metric.name} (${step.stat}) is above ${step.threshold} for one minute.`,
+        namespace: metric.namespace,
+        metricName: metric.name,
+        dimensions: dimensionsFor(metric.scope, scope),
+        statistic: step.stat,
+        period: STEP_ALARM_SECONDS,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: step.threshold,
+        treatMissingData: "notBreaching",
+        alarmActions: [policy.arn],
+        actionsEnabled: !args.server.paused,
+        tags: { [TAG.server]: name, "mcp-stack:purpose": "scaling" },
+      },
+      { parent: self },
+    );
+  }
+}

@@ -1,0 +1,146 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { authEnvironment } from "../../decisions/auth";
+import { hostMountPath } from "../../decisions/host";
+import { taskFamily } from "../../decisions/names";
+import { serverUrl } from "../../decisions/routing";
+import { containerCommand, containerEnvironment, containerHealthCheck, serverLogGroupName, taskSize } from "../../decisions/tasks";
+import type { HostedVolume } from "../databaseHost";
+import { executionRolePolicy, taskAssumeRolePolicy } from "../iamPolicies";
+import { pinnedImage } from "../images";
+import { dataProtectionPolicy } from "../logs";
+import type { BuiltImage } from "../serverImage";
+import { RESTORE_IMAGE, type MountedVolume } from "../volumes";
+import type { McpServerArgs, ServerSelf } from "./args";
+
+/** The container that makes the task's /tmp writable for any user before the server starts. */
+export const TMP_INIT_CONTAINER = "tmp-permissions";
+
+/** Under the stack's logs key, with sensitive data masked as it is ingested; retention per server or per environment. */
+export function createLogGroup(self: ServerSelf, { stack, protection, server, logKeyArn }: McpServerArgs): aws.cloudwatch.LogGroup {
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `${self.serverName}-logs`,
+    { name: serverLogGroupName(stack, self.serverName), retentionInDays: server.logRetentionDays ?? protection.logRetentionDays, kmsKeyId: logKeyArn },
+    { parent: self, retainOnDelete: protection.retainStatefulOnDelete },
+  );
+  new aws.cloudwatch.LogDataProtectionPolicy(
+    `${self.serverName}-logs-data-protection`,
+    { logGroupName: logGroup.name, policyDocument: dataProtectionPolicy(`mcp-${stack}-${self.serverName}`) },
+    { parent: self },
+  );
+  return logGroup;
+}
+
+/** The ECS agent's role: pull the image, write the log group, read the server's own secrets. */
+export function createExecutionRole(self: ServerSelf, args: McpServerArgs, logGroup: aws.cloudwatch.LogGroup, built?: BuiltImage): aws.iam.Role {
+  const name = self.serverName;
+  const role = new aws.iam.Role(
+    `${name}-execution-role`,
+    { description: `ECS agent role of ${name}: pull, log, read its own secrets`, assumeRolePolicy: taskAssumeRolePolicy(args.region, args.accountId) },
+    { parent: self },
+  );
+  new aws.iam.RolePolicy(
+    `${name}-execution-policy`,
+    {
+      role: role.id,
+      policy: executionRolePolicy({ logGroupArn: logGroup.arn, secretArns: args.server.secrets.map((s) => args.secretArns[s]), image: args.server.image, repositoryArn: built?.repositoryArn }),
+    },
+    { parent: self },
+  );
+  return role;
+}
+
+/** The role of the server's containers (what the application may call); volumes add their mount permissions to it. */
+export function createTaskRole(self: ServerSelf, args: McpServerArgs): aws.iam.Role {
+  return new aws.iam.Role(
+    `${self.serverName}-task-role`,
+    { description: `Role of ${self.serverName}'s containers (mcp-stack ${args.stack})`, assumeRolePolicy: taskAssumeRolePolicy(args.region, args.accountId) },
+    { parent: self },
+  );
+}
+
+/** Plain environment, plus, behind Cognito, what the server needs to re-validate tokens and publish its OAuth metadata. */
+function environmentOf(self: ServerSelf, { server, auth, config, platform, loadBalancerGroup }: McpServerArgs) {
+  const plain: { name: string; value: pulumi.Input<string> }[] = containerEnvironment(server);
+  if (!auth || server.internal || server.transport === "stdio") return plain;
+  const resource = platform.loadBalancerOf(loadBalancerGroup).alb.dnsName.apply((dns) => serverUrl(server, config.ingress, dns, loadBalancerGroup));
+  const extra = Object.entries(authEnvironment(auth, self.serverName, server, resource)).map(([name, value]) => ({ name, value }));
+  return [...plain, ...extra].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export interface TaskParts {
+  executionRole: aws.iam.Role;
+  taskRole: aws.iam.Role;
+  logGroup: aws.cloudwatch.LogGroup;
+  volumes: MountedVolume[];
+  hostedVolumes: HostedVolume[];
+  built?: BuiltImage;
+}
+
+/** The server's task definition: its container (and the /tmp init container), its size, platform and volumes. */
+export function createTaskDefinition(self: ServerSelf, args: McpServerArgs, parts: TaskParts): aws.ecs.TaskDefinition {
+  const { server, stack, region, config } = args;
+  const name = self.serverName;
+  const size = taskSize(server);
+  const hosted = parts.hostedVolumes.map((v) => ({ spec: v.spec, taskVolume: `ebs-${v.spec.key}` }));
+  const container = {
+    name,
+    image: parts.built?.image ?? pinnedImage(server.image!, args.protection.imagesByDigest, self),
+    essential: true,
+    command: containerCommand(server),
+    user: server.user,
+    readonlyRootFilesystem: server.readOnlyRootFilesystem,
+    portMappings: [{ name, containerPort: self.port, protocol: "tcp", ...(server.internal ? {} : { appProtocol: "http" }) }],
+    environment: environmentOf(self, args),
+    secrets: server.secrets.map((secret) => ({ name: secret, valueFrom: args.secretArns[secret] })),
+    healthCheck: containerHealthCheck(server, config.alerts.thresholds),
+    linuxParameters: { initProcessEnabled: true },
+    mountPoints: [
+      { sourceVolume: "tmp", containerPath: "/tmp", readOnly: false },
+      ...[...parts.volumes, ...hosted].map((v) => ({ sourceVolume: v.taskVolume, containerPath: v.spec.path, readOnly: v.spec.readOnly })),
+    ],
+    logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": parts.logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": name } },
+  };
+  // Fargate gives a bind volume to root with mode 0755 (ECS developer guide, "Bind mounts"), and tmpfs is not
+  // available on Fargate: a non-essential root container opens /tmp (1777) before the server starts, whatever user
+  // the server's image runs as. It comes second: the server is the task's first container.
+  const tmpPermissions = {
+    name: TMP_INIT_CONTAINER,
+    image: pinnedImage(RESTORE_IMAGE, args.protection.imagesByDigest, self),
+    essential: false,
+    user: "0",
+    readonlyRootFilesystem: true,
+    command: ["sh", "-c", "chmod 1777 /tmp"],
+    mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+    logConfiguration: { ...container.logConfiguration, options: { ...container.logConfiguration.options, "awslogs-stream-prefix": TMP_INIT_CONTAINER } },
+  };
+  const main = { ...container, dependsOn: [{ containerName: TMP_INIT_CONTAINER, condition: "SUCCESS" }] };
+  return new aws.ecs.TaskDefinition(
+    `${name}-task`,
+    {
+      family: taskFamily(stack, name),
+      // A replaced revision stays ACTIVE: ECS refuses to point a service at an INACTIVE (deregistered) revision
+      // (ECS API reference, DeregisterTaskDefinition), so without this no rollback to the previous version is possible.
+      skipDestroy: true,
+      requiresCompatibilities: [args.host ? "EC2" : "FARGATE"],
+      networkMode: "awsvpc",
+      cpu: size.cpu,
+      memory: size.memory,
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: server.architecture === "arm64" ? "ARM64" : "X86_64" },
+      executionRoleArn: parts.executionRole.arn,
+      taskRoleArn: parts.taskRole.arn,
+      // The root filesystem is read-only; /tmp is task storage the process may write (opened by the init container).
+      volumes: [
+        { name: "tmp" },
+        // Transit encryption and IAM authorization: the file system policy admits only TLS mounts by this task role.
+        ...parts.volumes.map((v) => ({
+          name: v.taskVolume,
+          efsVolumeConfiguration: { fileSystemId: v.fileSystem.id, transitEncryption: "ENABLED", authorizationConfig: { accessPointId: v.accessPoint.id, iam: "ENABLED" } },
+        })),
+        ...hosted.map((v) => ({ name: v.taskVolume, hostPath: hostMountPath(v.spec) })),
+      ],
+      containerDefinitions: pulumi.jsonStringify([main, tmpPermissions]),
+    },
+    { parent: self },
+  );
+}
