@@ -66,33 +66,46 @@ export interface ProbeArgs {
  */
 export class Probe extends pulumi.ComponentResource {
   readonly functionName: pulumi.Output<string>;
+  private readonly parentOpts = { parent: this };
 
   constructor(name: string, args: ProbeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:index:Probe", name, {}, opts);
-    const parent = { parent: this };
     const functionName = `mcp-${args.stack}-probe`;
     const logs = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
       { name: `/aws/lambda/${functionName}`, retentionInDays: Math.min(args.protection.logRetentionDays, 30), kmsKeyId: args.logKeyArn },
       { parent: this, retainOnDelete: args.protection.retainStatefulOnDelete },
     );
-    const secret = args.credentials
-      ? new aws.secretsmanager.Secret(
-          `${name}-credentials`,
-          { name: probeSecretName(args.stack), description: `The MCP probe's Cognito client of mcp-stack ${args.stack}`, recoveryWindowInDays: args.protection.secretRecoveryWindowDays },
-          parent,
-        )
-      : undefined;
-    if (secret && args.credentials) {
-      new aws.secretsmanager.SecretVersion(`${name}-credentials-value`, { secretId: secret.id, secretString: pulumi.secret(pulumi.jsonStringify(args.credentials)) }, parent);
-    }
+    const secret = this.createCredentials(name, args);
+    const role = this.createRole(name, args, logs, secret);
+    const network = this.createNetwork(name, args, role);
+    const fn = this.createFunction(name, functionName, args.stack, { role, logs, secret, network });
+    this.createSchedule(name, functionName, args, fn);
+    this.functionName = fn.name;
+    this.registerOutputs({ functionName: this.functionName });
+  }
+
+  /** The probe's client credentials (ingress.auth: cognito), in a secret only its role may read. */
+  private createCredentials(name: string, args: ProbeArgs): aws.secretsmanager.Secret | undefined {
+    if (!args.credentials) return undefined;
+    const secret = new aws.secretsmanager.Secret(
+      `${name}-credentials`,
+      { name: probeSecretName(args.stack), description: `The MCP probe's Cognito client of mcp-stack ${args.stack}`, recoveryWindowInDays: args.protection.secretRecoveryWindowDays },
+      this.parentOpts,
+    );
+    new aws.secretsmanager.SecretVersion(`${name}-credentials-value`, { secretId: secret.id, secretString: pulumi.secret(pulumi.jsonStringify(args.credentials)) }, this.parentOpts);
+    return secret;
+  }
+
+  /** Its role: its own log group and its own credentials, nothing else (no CloudWatch: its metrics are log lines). */
+  private createRole(name: string, args: ProbeArgs, logs: aws.cloudwatch.LogGroup, secret?: aws.secretsmanager.Secret): aws.iam.Role {
     const role = new aws.iam.Role(
       `${name}-role`,
       {
         description: `The MCP probe of mcp-stack ${args.stack}: its logs and its client credentials`,
         assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
       },
-      parent,
+      this.parentOpts,
     );
     new aws.iam.RolePolicy(
       `${name}-policy`,
@@ -106,32 +119,42 @@ export class Probe extends pulumi.ComponentResource {
           ],
         }),
       },
-      parent,
+      this.parentOpts,
     );
-    let vpcConfig: aws.types.input.lambda.FunctionVpcConfig | undefined;
-    const ready: pulumi.Resource[] = [logs];
-    if (args.vpc) {
-      // CreateFunction with a VPC configuration checks that the role may create network interfaces: attach first.
-      const vpcAccess = new aws.iam.RolePolicyAttachment(`${name}-vpc-access`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole" }, parent);
-      const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpc.vpcId, description: `mcp-stack ${args.stack} MCP probe: outbound only` }, parent);
-      new aws.vpc.SecurityGroupEgressRule(`${name}-egress`, { securityGroupId: group.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", description: "HTTPS to the token endpoint and Secrets Manager" }, parent);
-      new aws.vpc.SecurityGroupEgressRule(`${name}-egress-http`, { securityGroupId: group.id, ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0", description: "HTTP to an internal ALB without a domain" }, parent);
-      vpcConfig = { subnetIds: args.vpc.subnetIds, securityGroupIds: [group.id] };
-      ready.push(vpcAccess);
-      const alb = args.vpc.internalAlb;
-      if (alb) {
-        new aws.vpc.SecurityGroupIngressRule(
-          `${name}-to-alb`,
-          { securityGroupId: alb.securityGroupId, referencedSecurityGroupId: group.id, ipProtocol: "tcp", fromPort: alb.port, toPort: alb.port, description: "the MCP probe" },
-          parent,
-        );
-      }
+    return role;
+  }
+
+  /** In the VPC (to reach an internal ALB): outbound-only security group, admitted by the ALB's. */
+  private createNetwork(name: string, args: ProbeArgs, role: aws.iam.Role): { vpcConfig?: aws.types.input.lambda.FunctionVpcConfig; ready: pulumi.Resource[] } {
+    if (!args.vpc) return { ready: [] };
+    const parent = this.parentOpts;
+    // CreateFunction with a VPC configuration checks that the role may create network interfaces: attach first.
+    const vpcAccess = new aws.iam.RolePolicyAttachment(`${name}-vpc-access`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole" }, parent);
+    const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpc.vpcId, description: `mcp-stack ${args.stack} MCP probe: outbound only` }, parent);
+    new aws.vpc.SecurityGroupEgressRule(`${name}-egress`, { securityGroupId: group.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", description: "HTTPS to the token endpoint and Secrets Manager" }, parent);
+    new aws.vpc.SecurityGroupEgressRule(`${name}-egress-http`, { securityGroupId: group.id, ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0", description: "HTTP to an internal ALB without a domain" }, parent);
+    const alb = args.vpc.internalAlb;
+    if (alb) {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-to-alb`,
+        { securityGroupId: alb.securityGroupId, referencedSecurityGroupId: group.id, ipProtocol: "tcp", fromPort: alb.port, toPort: alb.port, description: "the MCP probe" },
+        parent,
+      );
     }
-    const fn = new aws.lambda.Function(
+    return { vpcConfig: { subnetIds: args.vpc.subnetIds, securityGroupIds: [group.id] }, ready: [vpcAccess] };
+  }
+
+  private createFunction(
+    name: string,
+    functionName: string,
+    stack: string,
+    { role, logs, secret, network }: { role: aws.iam.Role; logs: aws.cloudwatch.LogGroup; secret?: aws.secretsmanager.Secret; network: ReturnType<Probe["createNetwork"]> },
+  ): aws.lambda.Function {
+    return new aws.lambda.Function(
       `${name}-function`,
       {
         name: functionName,
-        description: `mcp-stack ${args.stack}: initialize and list the tools of each public MCP server, like a client`,
+        description: `mcp-stack ${stack}: initialize and list the tools of each public MCP server, like a client`,
         runtime: "nodejs22.x",
         architectures: ["arm64"],
         handler: "index.handler",
@@ -141,10 +164,14 @@ export class Probe extends pulumi.ComponentResource {
         code: new pulumi.asset.FileArchive(probeBundleDir()),
         environment: { variables: { PROBE_TIMEOUT_MS: "10000", ...(secret ? { PROBE_CREDENTIALS_SECRET: secret.arn } : {}) } },
         loggingConfig: { logFormat: "Text", logGroup: logs.name },
-        vpcConfig,
+        vpcConfig: network.vpcConfig,
       },
-      { parent: this, dependsOn: ready },
+      { parent: this, dependsOn: [logs, ...network.ready] },
     );
+  }
+
+  /** One run a minute probes every server at once: one warm function, one token for all routes (Cognito bills each). */
+  private createSchedule(name: string, functionName: string, args: ProbeArgs, fn: aws.lambda.Function): void {
     const schedulerRole = new aws.iam.Role(
       `${name}-scheduler-role`,
       {
@@ -154,14 +181,13 @@ export class Probe extends pulumi.ComponentResource {
           Statement: [{ Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": args.accountId } } }],
         }),
       },
-      parent,
+      this.parentOpts,
     );
     new aws.iam.RolePolicy(
       `${name}-scheduler-policy`,
       { role: schedulerRole.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "lambda:InvokeFunction", Resource: fn.arn }] }) },
-      parent,
+      this.parentOpts,
     );
-    // One run a minute probes every server at once: one warm function, one token for all routes (Cognito bills each).
     new aws.scheduler.Schedule(
       `${name}-schedule`,
       {
@@ -177,9 +203,7 @@ export class Probe extends pulumi.ComponentResource {
           retryPolicy: { maximumRetryAttempts: 0 },
         },
       },
-      parent,
+      this.parentOpts,
     );
-    this.functionName = fn.name;
-    this.registerOutputs({ functionName: this.functionName });
   }
 }
