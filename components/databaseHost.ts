@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { singleInstanceGroup } from "./singleInstance";
+import { instanceRole, singleInstanceGroup } from "./singleInstance";
 import type { ServerConfig } from "../config/schema";
 import { BACKUP_TAG_KEY, backupTagValue, type VolumeSpec } from "../decisions/backup";
 import { hostInstanceType, hostUserData } from "../decisions/host";
@@ -43,41 +43,17 @@ export class DatabaseHost extends pulumi.ComponentResource {
     const subnetId = pulumi.output(args.privateSubnetIds).apply((ids) => ids[0]);
     const availabilityZone = aws.ec2.getSubnetOutput({ id: subnetId }, parent).availabilityZone;
 
-    this.volumes = args.volumes.map((spec) => ({
-      spec,
-      volume: new aws.ebs.Volume(
-        `${server}-${spec.key}-ebs`,
-        {
-          availabilityZone,
-          size: spec.sizeGiB,
-          type: "gp3",
-          encrypted: true,
-          kmsKeyId: args.kmsKeyArn,
-          tags: {
-            Name: `mcp-${args.stack}-${server}-${spec.key}`,
-            [TAG.server]: server,
-            [TAG.volume]: spec.path,
-            ...(spec.backup ? { [BACKUP_TAG_KEY]: backupTagValue(args.stack) } : {}),
-          },
-        },
-        // The data outlives every instance and every deploy.
-        { parent: this, protect: args.protection.protectStateful, retainOnDelete: args.protection.retainStatefulOnDelete },
-      ),
-    }));
+    this.volumes = this.createVolumes(args, server, availabilityZone);
 
-    const role = new aws.iam.Role(
-      `${name}-role`,
+    const { role, profile } = instanceRole(
+      name,
       {
         description: `EC2 host of mcp-stack ${args.stack} ${server}: ECS agent, SSM, attach its own volumes`,
-        assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+        managedPolicies: { "role-ecs": "service-role/AmazonEC2ContainerServiceforEC2Role", "role-ssm": "AmazonSSMManagedInstanceCore" },
       },
       parent,
     );
-    ["service-role/AmazonEC2ContainerServiceforEC2Role", "AmazonSSMManagedInstanceCore"].forEach((policy, i) =>
-      new aws.iam.RolePolicyAttachment(`${name}-role-${i === 0 ? "ecs" : "ssm"}`, { role: role.name, policyArn: `arn:aws:iam::aws:policy/${policy}` }, parent),
-    );
     new aws.iam.RolePolicy(`${name}-attach-volumes`, { role: role.id, policy: attachPolicy(name, args, this.volumes) }, parent);
-    const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, parent);
 
     const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: `mcp-stack ${server} host: no inbound, outbound to ECS, ECR, SSM and EC2` }, parent);
     new aws.vpc.SecurityGroupEgressRule(`${name}-egress`, { securityGroupId: group.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "AWS APIs and image pulls" }, parent);
@@ -121,6 +97,31 @@ export class DatabaseHost extends pulumi.ComponentResource {
       parent,
     );
     this.registerOutputs({ capacityProvider: this.capacityProvider.name });
+  }
+
+  /** Encrypted gp3 volumes in the host's AZ, protected: the data outlives every instance and every deploy. */
+  private createVolumes(args: DatabaseHostArgs, server: string, availabilityZone: pulumi.Output<string>): HostedVolume[] {
+    return args.volumes.map((spec) => ({
+      spec,
+      volume: new aws.ebs.Volume(
+        `${server}-${spec.key}-ebs`,
+        {
+          availabilityZone,
+          size: spec.sizeGiB,
+          type: "gp3",
+          encrypted: true,
+          kmsKeyId: args.kmsKeyArn,
+          tags: {
+            Name: `mcp-${args.stack}-${server}-${spec.key}`,
+            [TAG.server]: server,
+            [TAG.volume]: spec.path,
+            ...(spec.backup ? { [BACKUP_TAG_KEY]: backupTagValue(args.stack) } : {}),
+          },
+        },
+        // The data outlives every instance and every deploy.
+        { parent: this, protect: args.protection.protectStateful, retainOnDelete: args.protection.retainStatefulOnDelete },
+      ),
+    }));
   }
 }
 

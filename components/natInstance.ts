@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { singleInstanceGroup } from "./singleInstance";
+import { instanceRole, singleInstanceGroup } from "./singleInstance";
 import { NAT_INSTANCE, NAT_TAG, natInstanceUserData } from "../decisions/natInstance";
 
 export interface NatInstanceArgs {
@@ -31,8 +31,21 @@ export class NatInstance extends pulumi.ComponentResource {
     const eip = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", tags: { ...tags, Name: name } }, parent);
     this.publicIp = eip.publicIp;
 
-    const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }) }, parent);
-    new aws.iam.RolePolicyAttachment(`${name}-ssm`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }, parent);
+    const profile = this.createRole(name, tags);
+
+    const template = this.createLaunchTemplate(name, { group, subnetId, profile, eni, eip, tags });
+    singleInstanceGroup(`${name}-asg`, { subnetId, template }, parent);
+    for (let i = 0; i < args.privateSubnetCount; i++) {
+      const table = aws.ec2.getRouteTableOutput({ subnetId: args.privateSubnetIds.apply((ids) => ids[i]) }, parent);
+      new aws.ec2.Route(`${name}-route-${i}`, { routeTableId: table.routeTableId, destinationCidrBlock: "0.0.0.0/0", networkInterfaceId: eni.id }, parent);
+    }
+    this.registerOutputs({ publicIp: this.publicIp });
+  }
+
+  /** Its role: SSM for access, and attaching and associating only what carries the NAT's tag. */
+  private createRole(name: string, tags: Record<string, string>): aws.iam.InstanceProfile {
+    const parent = { parent: this };
+    const { role, profile } = instanceRole(name, { managedPolicies: { ssm: "AmazonSSMManagedInstanceCore" } }, parent);
     new aws.iam.RolePolicy(
       `${name}-attach`,
       {
@@ -42,14 +55,21 @@ export class NatInstance extends pulumi.ComponentResource {
           Statement: [
             // Attaching authorizes the instance and the interface, associating the address, the interface and the
             // instance's own primary interface: each carries the tag (the launch template tags the instance and its interface).
-            { Effect: "Allow", Action: ["ec2:AttachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute", "ec2:AssociateAddress", "ec2:DisassociateAddress"], Resource: "*", Condition: { StringEquals: { [`ec2:ResourceTag/${NAT_TAG}`]: name } } },
+            { Effect: "Allow", Action: ["ec2:AttachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute", "ec2:AssociateAddress", "ec2:DisassociateAddress"], Resource: "*", Condition: { StringEquals: { [`ec2:ResourceTag/${NAT_TAG}`]: tags[NAT_TAG] } } },
           ],
         }),
       },
       parent,
     );
-    const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, parent);
+    return profile;
+  }
 
+  /** The newest fck-nat image on a t4g.nano in a public subnet, told at boot which interface and address to take. */
+  private createLaunchTemplate(
+    name: string,
+    parts: { group: aws.ec2.SecurityGroup; subnetId: pulumi.Output<string>; profile: aws.iam.InstanceProfile; eni: aws.ec2.NetworkInterface; eip: aws.ec2.Eip; tags: Record<string, string> },
+  ): aws.ec2.LaunchTemplate {
+    const parent = { parent: this };
     const image = aws.ec2.getAmiOutput(
       {
         mostRecent: true,
@@ -61,28 +81,22 @@ export class NatInstance extends pulumi.ComponentResource {
       },
       parent,
     );
-    const template = new aws.ec2.LaunchTemplate(
+    return new aws.ec2.LaunchTemplate(
       `${name}-template`,
       {
         imageId: image.id,
         instanceType: NAT_INSTANCE.instanceType,
-        iamInstanceProfile: { arn: profile.arn },
-        networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "true", securityGroups: [group.id], subnetId }],
+        iamInstanceProfile: { arn: parts.profile.arn },
+        networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "true", securityGroups: [parts.group.id], subnetId: parts.subnetId }],
         metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
         blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
-        userData: pulumi.all([eni.id, eip.allocationId]).apply(([eniId, eipId]) => Buffer.from(natInstanceUserData(eniId, eipId)).toString("base64")),
+        userData: pulumi.all([parts.eni.id, parts.eip.allocationId]).apply(([eniId, eipId]) => Buffer.from(natInstanceUserData(eniId, eipId)).toString("base64")),
         tagSpecifications: [
-          { resourceType: "instance", tags: { ...tags, Name: name } },
-          { resourceType: "network-interface", tags },
+          { resourceType: "instance", tags: { ...parts.tags, Name: name } },
+          { resourceType: "network-interface", tags: parts.tags },
         ],
       },
       parent,
     );
-    singleInstanceGroup(`${name}-asg`, { subnetId, template }, parent);
-    for (let i = 0; i < args.privateSubnetCount; i++) {
-      const table = aws.ec2.getRouteTableOutput({ subnetId: args.privateSubnetIds.apply((ids) => ids[i]) }, parent);
-      new aws.ec2.Route(`${name}-route-${i}`, { routeTableId: table.routeTableId, destinationCidrBlock: "0.0.0.0/0", networkInterfaceId: eni.id }, parent);
-    }
-    this.registerOutputs({ publicIp: this.publicIp });
   }
 }

@@ -24,3 +24,20 @@ export function singleInstanceGroup(
     opts,
   );
 }
+
+/** An instance role (EC2 may assume it) with AWS managed policies, by the logical-name suffix of each attachment, and its profile. */
+export function instanceRole(
+  name: string,
+  args: { description?: string; managedPolicies: Record<string, string> },
+  opts: pulumi.CustomResourceOptions,
+): { role: aws.iam.Role; profile: aws.iam.InstanceProfile } {
+  const role = new aws.iam.Role(
+    `${name}-role`,
+    { description: args.description, assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }) },
+    opts,
+  );
+  for (const [suffix, policy] of Object.entries(args.managedPolicies)) {
+    new aws.iam.RolePolicyAttachment(`${name}-${suffix}`, { role: role.name, policyArn: `arn:aws:iam::aws:policy/${policy}` }, opts);
+  }
+  return { role, profile: new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, opts) };
+}
