@@ -1,30 +1,14 @@
-import { existsSync } from "node:fs";
-import * as path from "node:path";
 import type { z } from "zod";
-import { FARGATE_MEMORY_BY_CPU, fargateMemoryHint } from "./fargate";
-import { PROJECT_DIR } from "../project";
-import { MAX_SERVER_NAME_LENGTH, SERVER_NAME } from "./names";
 import { dependencyOrder } from "../decisions/dependencies";
-import { runsOnHost } from "../decisions/deploy";
-import { isPinnedImage } from "../decisions/images";
 import { assignLoadBalancers } from "../decisions/loadBalancers";
 import { checkBackupRules } from "./backupRules";
 import { exposureOf } from "../decisions/exposure";
 import { MAX_SCOPES_PER_RESOURCE_SERVER } from "../decisions/auth";
-import { bridgeLockDir, PINNED_PACKAGE } from "../decisions/bridge";
 import { PROBE_CLIENT } from "../decisions/probe";
 import type { StackConfig } from "./schema";
-
-/** The project directory: build contexts are relative to it. */
-
-
-/** Names of the stack-level components; a server of the same name would clash with their resources. */
-export const RESERVED_NAMES = ["network", "platform", "secrets", "alerting", "dashboards", "monitoring", "backup", "storage", "edge", "logs", "auth", "probe"];
+import { checkServer, type Fail, type Path } from "./serverRules";
 
 type Ctx = z.RefinementCtx;
-type Path = (string | number)[];
-
-export const SECRET_LOOKING_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|OAUTH_KEYS?)$/i;
 
 /** Cross-field rules of the config contract; each issue names the key path and the fix. */
 export function checkStackRules(config: StackConfig, ctx: Ctx): void {
@@ -39,8 +23,6 @@ export function checkStackRules(config: StackConfig, ctx: Ctx): void {
   if ("cycle" in deps) fail(["servers", deps.cycle[0], "dependsOn"], `dependency cycle ${deps.cycle.join(" → ")}; remove one of these dependsOn entries`);
 }
 
-type Fail = (path: Path, message: string) => void;
-type Server = StackConfig["servers"][string];
 
 function checkNetwork({ network }: StackConfig, fail: Fail) {
   if (network.vpcId === undefined) {
@@ -110,162 +92,6 @@ function checkClients(config: StackConfig, fail: Fail) {
     });
   }
 }
-
-function checkServer(config: StackConfig, name: string, s: Server, fail: Fail) {
-  const at = (...rest: Path): Path => ["servers", name, ...rest];
-
-  if (!SERVER_NAME.test(name)) {
-    fail(at(), `server name "${name}" must be lowercase letters, digits and hyphens, starting with a letter (it becomes an ECS service and DNS name)`);
-  } else if (RESERVED_NAMES.includes(name)) {
-    fail(at(), `server name "${name}" is reserved for a stack component (${RESERVED_NAMES.join(", ")}); pick another name`);
-  } else if (name.length > MAX_SERVER_NAME_LENGTH) {
-    fail(at(), `server name "${name}" is ${name.length} characters; use at most ${MAX_SERVER_NAME_LENGTH} so its target group name stays within AWS's 32`);
-  }
-
-  // Fargate's fixed sizes; a server with ebs volumes runs on its own EC2 host, sized to fit (decisions/host.ts).
-  const memories = FARGATE_MEMORY_BY_CPU[s.cpu];
-  if (runsOnHost(s)) {
-    if (s.cpu < 128 || s.memory < 128) fail(at(s.cpu < 128 ? "cpu" : "memory"), "must be at least 128 (CPU units / MiB) for a task on an EC2 host");
-  } else if (!memories) fail(at("cpu"), `${s.cpu} is not a Fargate size; ${fargateMemoryHint(s.cpu)}`);
-  else if (!memories.includes(s.memory)) fail(at("memory"), `${s.memory} MiB is not valid; ${fargateMemoryHint(s.cpu)}`);
-
-  if (s.image && s.build) fail(at("build"), "give either image (pulled as is) or build (built and pushed to ECR), not both");
-  else if (!s.image && !s.build) fail(at("image"), "is required: the container image to run, pinned to a version tag or digest (or build: { context } to build one)");
-  else if (s.build) checkBuildContext(s.build, at("build"), fail);
-  else if (s.image && config.environment === "prod" && !isPinnedImage(s.image)) {
-    fail(at("image"), `"${s.image}" is not pinned; prod needs a version tag or digest (e.g. ${s.image.split(":")[0]}:1.2.3), never latest`);
-  }
-
-  if (s.transport === "stdio" && !s.command) {
-    fail(at("command"), 'stdio servers need the command that starts them, e.g. ["npx", "-y", "@modelcontextprotocol/server-filesystem", "/data"]');
-  }
-  if (s.port === undefined) fail(at("port"), "is required: the port the server listens on");
-
-  if (s.internal) {
-    if (s.route) fail(at("route"), "internal servers get no load balancer route; remove route or set internal: false");
-    if (s.rateLimitPerMinute !== undefined) fail(at("rateLimitPerMinute"), "applies to public routes only; internal servers are not behind the WAF");
-  } else if (!config.ingress.waf.enabled) {
-    for (const key of ["rateLimitPerMinute", "toolCallsPerMinute"] as const) {
-      if (s[key] !== undefined) fail(at(key), "is a WAF rule and this stack has no WAF (ingress.waf.enabled is false, the default of an internal load balancer); remove it or set ingress.waf.enabled: true");
-    }
-  }
-
-  if (s.scaling.min > s.scaling.max) fail(at("scaling", "min"), `${s.scaling.min} is above scaling.max ${s.scaling.max}; set min ≤ max`);
-  const { cpuPercent, memoryPercent } = config.alerts.thresholds;
-  if (s.scaling.cpuPercent >= cpuPercent) {
-    fail(at("scaling", "cpuPercent"), `${s.scaling.cpuPercent} must be below the CPU alarm threshold ${cpuPercent} (alerts.thresholds.cpuPercent), or the alarm fires before autoscaling reacts`);
-  }
-  if (s.scaling.memoryPercent >= memoryPercent) {
-    fail(at("scaling", "memoryPercent"), `${s.scaling.memoryPercent} must be below the memory alarm threshold ${memoryPercent} (alerts.thresholds.memoryPercent), or the alarm fires before autoscaling reacts`);
-  }
-  if (s.healthCheck.timeoutSeconds >= s.healthCheck.intervalSeconds) {
-    fail(at("healthCheck", "timeoutSeconds"), `must be less than healthCheck.intervalSeconds (${s.healthCheck.intervalSeconds})`);
-  }
-
-  const exposesSse = s.transport === "sse" || (s.transport === "stdio" && s.bridge === "sse");
-  if (exposesSse && config.ingress.idleTimeoutSeconds <= s.sseHeartbeatSeconds) {
-    fail(["ingress", "idleTimeoutSeconds"], `${config.ingress.idleTimeoutSeconds} s would cut ${name}'s SSE stream between heartbeats (every ${s.sseHeartbeatSeconds} s); raise it above the heartbeat`);
-  }
-
-  checkStorage(name, s, fail);
-  checkSessions(name, s, fail);
-  checkSpot(name, s, fail);
-
-  s.dependsOn.forEach((dep, i) => {
-    const target = config.servers[dep];
-    if (dep === name) fail(at("dependsOn", i), "a server cannot depend on itself");
-    else if (!target) fail(at("dependsOn", i), `"${dep}" is not a server in mcp-stack:servers (known: ${Object.keys(config.servers).join(", ")})`);
-    else if (!target.enabled && s.enabled) fail(at("dependsOn", i), `"${dep}" is disabled (enabled: false); enable it or drop the dependency`);
-  });
-
-  const secrets = new Set<string>();
-  s.secrets.forEach((secret, i) => {
-    if (secrets.has(secret)) fail(at("secrets", i), `${secret} is listed twice`);
-    secrets.add(secret);
-  });
-  for (const key of Object.keys(s.environment)) {
-    if (secrets.has(key)) fail(at("environment", key), `is also listed in secrets; a variable comes from one place: keep it in secrets`);
-    else if (SECRET_LOOKING_NAME.test(key)) {
-      fail(at("environment", key), `looks like a secret; move it to secrets: [${key}] so its value comes from Secrets Manager, never plain config`);
-    }
-  }
-}
-
-/**
- * Images of databases that must keep their store on a local block device: Qdrant "won't work with network file
- * systems such as NFS" (installation requirements), Neo4j does not support NFS (knowledge base: store locking and
- * corruption); the others document the same for their data directories.
- */
-export const BLOCK_STORAGE_DATABASES = /(^|\/)(neo4j|qdrant|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|valkey|elasticsearch|opensearch)(:|@|$)/;
-
-/**
- * Stateful MCP sessions live in one task's memory. ALB stickiness is a cookie (ELB user guide, "Sticky sessions"), and
- * many MCP clients keep no cookies, so with several tasks a client's next request may reach a task without its session.
- */
-function checkSessions(name: string, s: Server, fail: Fail) {
-  const exposed = s.transport === "stdio" ? s.bridge : s.transport;
-  if (exposed === "streamable-http" || s.scaling.max <= 1 || s.sharedSessionState || s.clientsKeepCookies) return;
-  fail(
-    ["servers", name, "scaling", "max"],
-    `${s.scaling.max} tasks of a ${exposed} server lose sessions for clients that keep no cookies (ALB stickiness is a cookie); set max: 1, or sharedSessionState: true if the server keeps its sessions in a store all tasks share, or clientsKeepCookies: true if every client keeps the ALB cookie`,
-  );
-}
-
-/**
- * Fargate Spot tasks are stopped with two minutes' notice when AWS needs the capacity back, and ECS does not fall back
- * to on-demand when Spot has none (ECS developer guide, "Fargate capacity providers"): stateless servers only, and a
- * base that is all on-demand means no Spot at all.
- */
-function checkSpot(name: string, s: Server, fail: Fail) {
-  if (!s.spot || runsOnHost(s)) return;
-  const exposed = s.transport === "stdio" ? s.bridge : s.transport;
-  if (exposed !== "streamable-http" && !s.sharedSessionState) {
-    fail(["servers", name, "spot"], `a reclaimed Spot task takes its ${exposed} sessions with it; remove spot, or set sharedSessionState: true if every task shares the session store`);
-  }
-  if (typeof s.spot === "object" && s.spot.onDemandBase >= s.scaling.max) {
-    fail(["servers", name, "spot", "onDemandBase"], `${s.spot.onDemandBase} on-demand tasks cover scaling.max ${s.scaling.max}: no task would run on Spot; lower it or set spot: false`);
-  }
-}
-
-/** Paths a volume must not cover: the task's own /tmp, and the container's system directories. */
-const RESERVED_MOUNT_PATHS = ["/", "/tmp", "/proc", "/sys", "/dev", "/etc", "/usr", "/bin", "/sbin", "/lib", "/run"];
-
-function checkStorage(name: string, s: Server, fail: Fail) {
-  const at = (...rest: Path): Path => ["servers", name, ...rest];
-  const volumes = Object.entries(s.volumes);
-  const ebs = volumes.filter(([, v]) => v.type === "ebs");
-  const database = s.image ? BLOCK_STORAGE_DATABASES.exec(s.image)?.[2] : undefined;
-  for (const [volumePath, v] of volumes) {
-    const reserved = RESERVED_MOUNT_PATHS.find((r) => volumePath === r || (r !== "/" && volumePath.startsWith(`${r}/`)));
-    if (reserved === "/tmp") fail(at("volumes", volumePath), "the task mounts its own writable /tmp there (read-only root filesystem); keep data elsewhere, such as /data");
-    else if (reserved) fail(at("volumes", volumePath), `would hide the container's ${reserved === "/" ? "whole filesystem" : `system directory ${reserved}`}; mount data elsewhere, such as /data`);
-    if (database && v.type === "efs") {
-      fail(at("volumes", volumePath, "type"), `${database} does not support network file systems and EFS is NFS: set type: ebs (an EBS volume on the server's own host, one writer)`);
-    }
-    if (ebs.length && v.type === "efs") fail(at("volumes", volumePath, "type"), "a server keeps all its volumes on one kind of storage: make this one ebs too, or move the ebs ones to efs");
-  }
-  if (!ebs.length) {
-    if (s.instanceType) fail(at("instanceType"), "only applies to a server with ebs volumes (it sizes their EC2 host)");
-    return;
-  }
-  if (s.scaling.max !== 1) fail(at("scaling", "max"), `${s.scaling.max}: an EBS volume attaches to one instance, so a server with ebs volumes runs exactly one task; set scaling: { min: 1, max: 1 }`);
-  if (s.spot) fail(at("spot"), "a server with ebs volumes runs on its own on-demand EC2 host, not on Fargate Spot; remove spot");
-}
-
-function checkBuildContext(build: NonNullable<Server["build"]>, at: Path, fail: Fail) {
-  const dir = path.resolve(PROJECT_DIR, build.context);
-  if (!existsSync(dir)) return fail([...at, "context"], `directory ${build.context} does not exist in the project`);
-  const dockerfile = path.join(dir, build.dockerfile ?? "Dockerfile");
-  if (!existsSync(dockerfile)) fail([...at, build.dockerfile ? "dockerfile" : "context"], `${path.relative(PROJECT_DIR, dockerfile)} does not exist`);
-  const spec = build.args.MCP_PACKAGE;
-  if (spec === undefined) return;
-  if (!PINNED_PACKAGE.test(spec)) {
-    fail([...at, "args", "MCP_PACKAGE"], `"${spec}" is not pinned: give one version (name@1.2.3), a tarball URL, or git+https://…#<full commit sha>, so a rebuild installs the same code`);
-  } else if (!existsSync(path.join(dir, "locks", bridgeLockDir(spec), "package-lock.json"))) {
-    fail([...at, "args", "MCP_PACKAGE"], `${spec} has no lockfile in ${build.context}/locks/${bridgeLockDir(spec)}: run npm run bridge:lock -- ${spec} and commit it`);
-  }
-}
-
 
 /** Servers spread over as many ALBs as the quotas require; a pin that breaks a quota is refused (decisions/loadBalancers.ts). */
 function checkLoadBalancers(config: StackConfig, fail: Fail) {

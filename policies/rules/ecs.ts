@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
-import { BLOCK_STORAGE_DATABASES, SECRET_LOOKING_NAME } from "../../config/rules";
+import { BLOCK_STORAGE_DATABASES, SECRET_LOOKING_NAME } from "../../config/serverRules";
 import { containersOf, isPinnedImage, resourcesOfType, stackOfUrn, ruleConfig, PROD_STACKS } from "./support";
 
 /** Services placed on an EC2 capacity provider (a server's own host), not on Fargate. */
