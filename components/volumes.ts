@@ -68,77 +68,82 @@ export function createServerVolumes(args: ServerVolumesArgs): ServerVolumes {
     opts,
   );
 
-  const mounted: MountedVolume[] = [];
-  const mountTargets: aws.efs.MountTarget[] = [];
-  for (const spec of args.volumes) {
-    const base = `${server}-${spec.key}`;
-    const fileSystem = new aws.efs.FileSystem(
-      `${base}-efs`,
-      {
-        creationToken: `mcp-${args.stack}-${base}`,
-        encrypted: true,
-        kmsKeyId: args.kmsKeyArn,
-        performanceMode: spec.performanceMode,
-        throughputMode: "elastic",
-        lifecyclePolicies: [{ transitionToIa: "AFTER_30_DAYS" }, { transitionToPrimaryStorageClass: "AFTER_1_ACCESS" }],
-        tags: {
-          Name: `mcp-${args.stack}-${base}`,
-          [TAG.server]: server,
-          [TAG.volume]: spec.path,
-          ...(spec.backup ? { [BACKUP_TAG_KEY]: backupTagValue(args.stack) } : {}),
-        },
-      },
-      { parent, protect: args.protection.protectStateful, retainOnDelete: args.protection.retainStatefulOnDelete },
-    );
-    // The stack's backup plan is the one source of recovery points; EFS's own automatic backups would be a second, unmonitored one.
-    new aws.efs.BackupPolicy(`${base}-efs-auto-backup`, { fileSystemId: fileSystem.id, backupPolicy: { status: "DISABLED" } }, opts);
-
-    for (let i = 0; i < args.subnetCount; i++) {
-      mountTargets.push(
-        new aws.efs.MountTarget(
-          `${base}-mount-${i}`,
-          { fileSystemId: fileSystem.id, subnetId: pulumi.output(args.privateSubnetIds).apply((ids) => ids[i]), securityGroups: [nfsGroup.id] },
-          opts,
-        ),
-      );
-    }
-
-    const accessPoint = new aws.efs.AccessPoint(
-      `${base}-ap`,
-      {
-        fileSystemId: fileSystem.id,
-        posixUser: { uid: spec.uid, gid: spec.gid },
-        rootDirectory: { path: `/${spec.key}`, creationInfo: { ownerUid: spec.uid, ownerGid: spec.gid, permissions: "0750" } },
-        tags: { Name: `mcp-${args.stack}-${base}`, [TAG.server]: server },
-      },
-      opts,
-    );
-
-    const restoreAccessPoint = new aws.efs.AccessPoint(
-      `${base}-restore-ap`,
-      { fileSystemId: fileSystem.id, posixUser: { uid: 0, gid: 0 }, rootDirectory: { path: "/" }, tags: { Name: `mcp-${args.stack}-${base}-restore`, [TAG.server]: server, [TAG.access]: "restore" } },
-      opts,
-    );
-
-    new aws.efs.FileSystemPolicy(
-      `${base}-efs-policy`,
-      { fileSystemId: fileSystem.id, policy: fileSystemPolicy(fileSystem.arn, accessPoint.arn, restoreAccessPoint.arn, args.taskRole.arn, restoreRole.arn, spec.readOnly) },
-      opts,
-    );
-
-    if (args.replica && spec.backup) {
-      new aws.efs.ReplicationConfiguration(
-        `${base}-replica`,
-        { sourceFileSystemId: fileSystem.id, destination: { region: args.replica.region, kmsKeyId: args.replica.kmsKeyArn } },
-        opts,
-      );
-    }
-    mounted.push({ spec, fileSystem, accessPoint, restoreAccessPoint, taskVolume: `efs-${spec.key}` });
-  }
-
+  const volumes = args.volumes.map((spec) => createVolume(args, spec, nfsGroup, restoreRole));
+  const mounted = volumes.map((v) => v.mounted);
+  const mountTargets = volumes.flatMap((v) => v.mountTargets);
   new aws.iam.RolePolicy(`${server}-task-efs`, { role: args.taskRole.id, policy: taskMountPolicy(mounted) }, opts);
   new aws.iam.RolePolicy(`${server}-restore-efs`, { role: restoreRole.id, policy: restoreMountPolicy(mounted) }, opts);
   return { mounted, mountTargets, restoreRole };
+}
+
+/** One volume: its file system (no automatic backups of its own), mount targets, access points, policy and replica. */
+function createVolume(args: ServerVolumesArgs, spec: VolumeSpec, nfsGroup: aws.ec2.SecurityGroup, restoreRole: aws.iam.Role): { mounted: MountedVolume; mountTargets: aws.efs.MountTarget[] } {
+  const { server, parent } = args;
+  const opts = { parent };
+  const mountTargets: aws.efs.MountTarget[] = [];
+  const base = `${server}-${spec.key}`;
+  const fileSystem = new aws.efs.FileSystem(
+    `${base}-efs`,
+    {
+      creationToken: `mcp-${args.stack}-${base}`,
+      encrypted: true,
+      kmsKeyId: args.kmsKeyArn,
+      performanceMode: spec.performanceMode,
+      throughputMode: "elastic",
+      lifecyclePolicies: [{ transitionToIa: "AFTER_30_DAYS" }, { transitionToPrimaryStorageClass: "AFTER_1_ACCESS" }],
+      tags: {
+        Name: `mcp-${args.stack}-${base}`,
+        [TAG.server]: server,
+        [TAG.volume]: spec.path,
+        ...(spec.backup ? { [BACKUP_TAG_KEY]: backupTagValue(args.stack) } : {}),
+      },
+    },
+    { parent, protect: args.protection.protectStateful, retainOnDelete: args.protection.retainStatefulOnDelete },
+  );
+  // The stack's backup plan is the one source of recovery points; EFS's own automatic backups would be a second, unmonitored one.
+  new aws.efs.BackupPolicy(`${base}-efs-auto-backup`, { fileSystemId: fileSystem.id, backupPolicy: { status: "DISABLED" } }, opts);
+
+  for (let i = 0; i < args.subnetCount; i++) {
+    mountTargets.push(
+      new aws.efs.MountTarget(
+        `${base}-mount-${i}`,
+        { fileSystemId: fileSystem.id, subnetId: pulumi.output(args.privateSubnetIds).apply((ids) => ids[i]), securityGroups: [nfsGroup.id] },
+        opts,
+      ),
+    );
+  }
+
+  const accessPoint = new aws.efs.AccessPoint(
+    `${base}-ap`,
+    {
+      fileSystemId: fileSystem.id,
+      posixUser: { uid: spec.uid, gid: spec.gid },
+      rootDirectory: { path: `/${spec.key}`, creationInfo: { ownerUid: spec.uid, ownerGid: spec.gid, permissions: "0750" } },
+      tags: { Name: `mcp-${args.stack}-${base}`, [TAG.server]: server },
+    },
+    opts,
+  );
+
+  const restoreAccessPoint = new aws.efs.AccessPoint(
+    `${base}-restore-ap`,
+    { fileSystemId: fileSystem.id, posixUser: { uid: 0, gid: 0 }, rootDirectory: { path: "/" }, tags: { Name: `mcp-${args.stack}-${base}-restore`, [TAG.server]: server, [TAG.access]: "restore" } },
+    opts,
+  );
+
+  new aws.efs.FileSystemPolicy(
+    `${base}-efs-policy`,
+    { fileSystemId: fileSystem.id, policy: fileSystemPolicy(fileSystem.arn, accessPoint.arn, restoreAccessPoint.arn, args.taskRole.arn, restoreRole.arn, spec.readOnly) },
+    opts,
+  );
+
+  if (args.replica && spec.backup) {
+    new aws.efs.ReplicationConfiguration(
+      `${base}-replica`,
+      { sourceFileSystemId: fileSystem.id, destination: { region: args.replica.region, kmsKeyId: args.replica.kmsKeyArn } },
+      opts,
+    );
+  }
+  return { mounted: { spec, fileSystem, accessPoint, restoreAccessPoint, taskVolume: `efs-${spec.key}` }, mountTargets };
 }
 
 /** What the server's tasks may do through the volume's access point: mount, and write unless the volume is read-only. */

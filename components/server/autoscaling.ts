@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { dimensionsFor, METRICS } from "../../decisions/metrics";
+import { dimensionsFor, METRICS, type ScopeValues } from "../../decisions/metrics";
 import { alarmName, TAG } from "../../decisions/names";
 import { STEP_ALARM_SECONDS, type scalingPlanFor } from "../../decisions/scaling";
 import type { McpServerArgs, ServerSelf } from "./args";
@@ -23,8 +23,18 @@ export function createAutoscaling(self: ServerSelf, args: McpServerArgs, plan: S
     { parent: self },
   );
   const on = { serviceNamespace: target.serviceNamespace, scalableDimension: target.scalableDimension, resourceId: target.resourceId };
+  createTargetTracking(self, plan, on, targetGroup && pulumi.interpolate`${alb.arnSuffix}/${targetGroup.arnSuffix}`);
+  const scope = { loadBalancer: alb.arnSuffix, targetGroup: targetGroup?.arnSuffix, cluster: args.platform.cluster.name, service: service.name };
+  createStepScaling(self, args, plan, on, scope);
+}
+
+type ScalableTarget = { serviceNamespace: pulumi.Input<string>; scalableDimension: pulumi.Input<string>; resourceId: pulumi.Input<string> };
+
+/** Target tracking on CPU, memory and (public servers) requests per target, each with its cooldowns. */
+function createTargetTracking(self: ServerSelf, plan: ScalingPlan, on: ScalableTarget, requestsLabel?: pulumi.Output<string>): void {
+  const name = self.serverName;
   for (const policy of plan.policies) {
-    const resourceLabel = policy.metric === "ALBRequestCountPerTarget" ? pulumi.interpolate`${alb.arnSuffix}/${targetGroup!.arnSuffix}` : undefined;
+    const resourceLabel = policy.metric === "ALBRequestCountPerTarget" ? requestsLabel : undefined;
     new aws.appautoscaling.Policy(
       `${name}-scale-${policy.key}`,
       {
@@ -40,7 +50,11 @@ export function createAutoscaling(self: ServerSelf, args: McpServerArgs, plan: S
       { parent: self },
     );
   }
-  const scope = { loadBalancer: alb.arnSuffix, targetGroup: targetGroup?.arnSuffix, cluster: args.platform.cluster.name, service: service.name };
+}
+
+/** Step scaling on one-minute alarms: a task or two within a minute of pressure (decisions/scaling.ts). */
+function createStepScaling(self: ServerSelf, args: McpServerArgs, plan: ScalingPlan, on: ScalableTarget, scope: ScopeValues<pulumi.Input<string>>): void {
+  const name = self.serverName;
   for (const step of plan.stepScaleOut) {
     const policy = new aws.appautoscaling.Policy(
       `${name}-scale-${step.key}`,

@@ -77,12 +77,10 @@ export interface TaskParts {
   built?: BuiltImage;
 }
 
-/** The server's task definition: its container (and the /tmp init container), its size, platform and volumes. */
-export function createTaskDefinition(self: ServerSelf, args: McpServerArgs, parts: TaskParts): aws.ecs.TaskDefinition {
-  const { server, stack, region, config } = args;
+/** The server's container, then the init container that opens /tmp for it: the task's container definitions. */
+function containerDefinitions(self: ServerSelf, args: McpServerArgs, parts: TaskParts, hosted: { spec: HostedVolume["spec"]; taskVolume: string }[]) {
+  const { server, region, config } = args;
   const name = self.serverName;
-  const size = taskSize(server);
-  const hosted = parts.hostedVolumes.map((v) => ({ spec: v.spec, taskVolume: `ebs-${v.spec.key}` }));
   const container = {
     name,
     image: parts.built?.image ?? pinnedImage(server.image!, args.protection.imagesByDigest, self),
@@ -114,7 +112,15 @@ export function createTaskDefinition(self: ServerSelf, args: McpServerArgs, part
     mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
     logConfiguration: { ...container.logConfiguration, options: { ...container.logConfiguration.options, "awslogs-stream-prefix": TMP_INIT_CONTAINER } },
   };
-  const main = { ...container, dependsOn: [{ containerName: TMP_INIT_CONTAINER, condition: "SUCCESS" }] };
+  return [{ ...container, dependsOn: [{ containerName: TMP_INIT_CONTAINER, condition: "SUCCESS" }] }, tmpPermissions];
+}
+
+/** The server's task definition: its containers, its size, platform and volumes. */
+export function createTaskDefinition(self: ServerSelf, args: McpServerArgs, parts: TaskParts): aws.ecs.TaskDefinition {
+  const { server, stack } = args;
+  const name = self.serverName;
+  const size = taskSize(server);
+  const hosted = parts.hostedVolumes.map((v) => ({ spec: v.spec, taskVolume: `ebs-${v.spec.key}` }));
   return new aws.ecs.TaskDefinition(
     `${name}-task`,
     {
@@ -139,7 +145,7 @@ export function createTaskDefinition(self: ServerSelf, args: McpServerArgs, part
         })),
         ...hosted.map((v) => ({ name: v.taskVolume, hostPath: hostMountPath(v.spec) })),
       ],
-      containerDefinitions: pulumi.jsonStringify([main, tmpPermissions]),
+      containerDefinitions: pulumi.jsonStringify(containerDefinitions(self, args, parts, hosted)),
     },
     { parent: self },
   );
