@@ -113,6 +113,25 @@ function createVolume(args: ServerVolumesArgs, spec: VolumeSpec, nfsGroup: aws.e
     );
   }
 
+  const { accessPoint, restoreAccessPoint } = createAccessPoints(args, spec, fileSystem, restoreRole);
+  if (args.replica && spec.backup) {
+    new aws.efs.ReplicationConfiguration(
+      `${base}-replica`,
+      { sourceFileSystemId: fileSystem.id, destination: { region: args.replica.region, kmsKeyId: args.replica.kmsKeyArn } },
+      opts,
+    );
+  }
+  return { mounted: { spec, fileSystem, accessPoint, restoreAccessPoint, taskVolume: `efs-${spec.key}` }, mountTargets };
+}
+
+/**
+ * The server's access point (its POSIX user, its own directory) and the restore task's (root, the whole file system),
+ * and the file system policy that admits only those, over TLS, by their roles.
+ */
+function createAccessPoints(args: ServerVolumesArgs, spec: VolumeSpec, fileSystem: aws.efs.FileSystem, restoreRole: aws.iam.Role) {
+  const { server, parent } = args;
+  const opts = { parent };
+  const base = `${server}-${spec.key}`;
   const accessPoint = new aws.efs.AccessPoint(
     `${base}-ap`,
     {
@@ -135,15 +154,7 @@ function createVolume(args: ServerVolumesArgs, spec: VolumeSpec, nfsGroup: aws.e
     { fileSystemId: fileSystem.id, policy: fileSystemPolicy(fileSystem.arn, accessPoint.arn, restoreAccessPoint.arn, args.taskRole.arn, restoreRole.arn, spec.readOnly) },
     opts,
   );
-
-  if (args.replica && spec.backup) {
-    new aws.efs.ReplicationConfiguration(
-      `${base}-replica`,
-      { sourceFileSystemId: fileSystem.id, destination: { region: args.replica.region, kmsKeyId: args.replica.kmsKeyArn } },
-      opts,
-    );
-  }
-  return { mounted: { spec, fileSystem, accessPoint, restoreAccessPoint, taskVolume: `efs-${spec.key}` }, mountTargets };
+  return { accessPoint, restoreAccessPoint };
 }
 
 /** What the server's tasks may do through the volume's access point: mount, and write unless the volume is read-only. */

@@ -23,10 +23,24 @@ export interface MarkdownInput {
   diff?: { against: string; changes: PlanDiff };
 }
 
-/** The plan as a report a reviewer reads in a pull request comment. */
+/** The plan as a report a reviewer reads in a pull request comment: a list of sections. */
 export function renderMarkdown({ plan, environment, violations, diff }: MarkdownInput): string {
+  return [
+    ...summarySection(plan, environment),
+    ...(diff ? diffSection(diff) : []),
+    ...serverSection(plan),
+    ...probeSection(plan),
+    ...backupSection(plan),
+    ...violationSection(violations),
+    ...costSection(plan),
+    ...["## Diagram", "", "```mermaid", stackDiagram(plan), "```", ""],
+    ...[`## Before the first deploy of ${plan.stack}`, "", ...firstDeployChecklist(plan).map((item, i) => `${i + 1}. ${item}`), ""],
+  ].join("\n");
+}
+
+function summarySection(plan: Plan, environment: string): string[] {
   const leaves = plan.resources.filter(isLeaf);
-  const out: string[] = [
+  return [
     `# mcp-stack plan · \`${plan.stack}\``,
     "",
     `Environment **${environment}**, region **${plan.region}**: ${leaves.length} resources in ${componentRows(plan).length} components. Planned offline with Pulumi's mock runtime (no credentials).`,
@@ -42,64 +56,52 @@ export function renderMarkdown({ plan, environment, violations, diff }: Markdown
     "</details>",
     "",
   ];
+}
 
-  if (diff) {
-    const { added, removed, changed } = diff.changes;
-    const replaced = changed.filter((c) => c.replace).length;
-    out.push(`## Changes against \`${diff.against}\``, "", `${added.length} to add, ${changed.length} to change (${replaced} replaced), ${removed.length} to remove. Inputs under ignoreChanges are left out, as pulumi preview does.`, "");
-    if (added.length + removed.length + changed.length) {
-      const cell = (text: string) => text.replace(/\|/g, "\\|");
-      out.push(
-        mdTable(
-          ["", "resource", "change"],
-          [
-            ...added.map((r) => ["+", r, ""]),
-            ...changed.map((c) => [c.replace ? "+-" : "~", c.resource, cell([...(c.note ? [c.note] : c.replace ? ["replaced"] : []), ...c.values.map(describeChange)].join("; "))]),
-            ...removed.map((r) => ["-", r, ""]),
-          ],
-        ),
-        "",
-      );
-    }
-  }
+/** What a preview would show: added, changed (old → new, replacements marked) and removed resources. */
+function diffSection(diff: NonNullable<MarkdownInput["diff"]>): string[] {
+  const { added, removed, changed } = diff.changes;
+  const replaced = changed.filter((c) => c.replace).length;
+  const out = [`## Changes against \`${diff.against}\``, "", `${added.length} to add, ${changed.length} to change (${replaced} replaced), ${removed.length} to remove. Inputs under ignoreChanges are left out, as pulumi preview does.`, ""];
+  if (!added.length && !removed.length && !changed.length) return out;
+  const cell = (text: string) => text.replace(/\|/g, "\\|");
+  const rows = [
+    ...added.map((r) => ["+", r, ""]),
+    ...changed.map((c) => [c.replace ? "+-" : "~", c.resource, cell([...(c.note ? [c.note] : c.replace ? ["replaced"] : []), ...c.values.map(describeChange)].join("; "))]),
+    ...removed.map((r) => ["-", r, ""]),
+  ];
+  return [...out, mdTable(["", "resource", "change"], rows), ""];
+}
 
-  out.push("## Servers", "", mdTable(SERVER_HEADER, serverRows(plan).map(serverCells)), "");
+function serverSection(plan: Plan): string[] {
+  const out = ["## Servers", "", mdTable(SERVER_HEADER, serverRows(plan).map(serverCells)), ""];
   out.push(mdTable(["server", "image", "command"], imageRows(plan).map(([name, image, command]) => [name, `\`${image}\``, command === "image default" ? command : `\`${command}\``])), "");
   for (const { name } of serverRows(plan)) {
     out.push(`### ${name}`, "", mdTable(["modelled", "seconds", "formula"], serverTimings(plan, name).map((t) => [t.what, String(t.seconds), t.formula])), "");
     out.push("<details><summary>Alarms</summary>", "", mdTable(ALARM_HEADER, alarmRows(plan, name)), "", "</details>", "");
   }
+  return out;
+}
 
+function probeSection(plan: Plan): string[] {
   const probe = probeReport(plan);
-  out.push("## MCP probe", "", probe ? probe.headline : "None: alerts.probe.enabled is false, or no public server.", "");
-  if (probe) out.push(mdTable(PROBE_HEADER, probe.rows), "");
+  return ["## MCP probe", "", probe ? probe.headline : "None: alerts.probe.enabled is false, or no public server.", "", ...(probe ? [mdTable(PROBE_HEADER, probe.rows), ""] : [])];
+}
 
+function backupSection(plan: Plan): string[] {
   const backup = backupReport(plan);
-  out.push("## Backups", "");
-  if (backup) out.push(backup.headline.replace(/^Backups · /, ""), "", mdTable(RULE_HEADER, backup.rules), "", mdTable(VOLUME_HEADER, backup.volumes), "", backup.audit, "");
-  else out.push("No volumes: nothing to back up.", "");
+  if (!backup) return ["## Backups", "", "No volumes: nothing to back up.", ""];
+  return ["## Backups", "", backup.headline.replace(/^Backups · /, ""), "", mdTable(RULE_HEADER, backup.rules), "", mdTable(VOLUME_HEADER, backup.volumes), "", backup.audit, ""];
+}
 
-  out.push("## Policy violations", "");
+function violationSection(violations: Violation[]): string[] {
+  const out = ["## Policy violations", ""];
   if (!violations.length) out.push("None: every rule of the policy pack passes.", "");
   for (const level of ["mandatory", "advisory"] as const) {
     const group = violations.filter((v) => v.enforcementLevel === level);
     if (group.length) out.push(`**${level}** (${group.length})`, "", ...group.map((v) => `- \`${v.policy}\`: ${v.message}`), "");
   }
-
-  out.push(...costSection(plan));
-  out.push(
-    "## Diagram",
-    "",
-    "```mermaid",
-    stackDiagram(plan),
-    "```",
-    "",
-    `## Before the first deploy of ${plan.stack}`,
-    "",
-    ...firstDeployChecklist(plan).map((item, i) => `${i + 1}. ${item}`),
-    "",
-  );
-  return out.join("\n");
+  return out;
 }
 
 const priceKeys = (line?: CostLine) => (line ? line.prices.map((k) => `\`${k}\``).join(", ") : "");
