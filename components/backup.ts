@@ -42,31 +42,11 @@ export class Backup extends pulumi.ComponentResource {
     const keep = { parent: this, protect: protection.protectStateful, retainOnDelete: protection.retainStatefulOnDelete };
     const tag = { [BACKUP_TAG_KEY]: backupTagValue(stack) };
 
-    const vaultKey = customerKey(`${name}-key`, { description: `mcp-stack ${stack} backup vault`, policy: keyPolicy(args.accountId) }, keep);
-    // Unlocked (dev): `pulumi destroy` deletes the recovery points with the vault; a non-empty vault cannot be deleted.
-    const locked = backup.lock.mode !== "none";
-    this.vault = new aws.backup.Vault(`${name}-vault`, { name: backupVaultName(stack), kmsKeyArn: vaultKey.arn, forceDestroy: !locked }, keep);
-    if (locked) this.lockVault(`${name}-vault-lock`, this.vault, backup);
+    const vaults = this.createVaults(name, args, keep);
+    this.vault = vaults.vault;
+    this.copyVault = vaults.copyVault;
 
-    if (backup.copyTo) {
-      const region = backup.copyTo.region;
-      const copyKey = customerKey(`${name}-copy-key`, { region, description: `mcp-stack ${stack} backup copies`, policy: keyPolicy(args.accountId) }, keep);
-      this.copyVault = new aws.backup.Vault(`${name}-copy-vault`, { region, name: `mcp-${stack}-copy`, kmsKeyArn: copyKey.arn, forceDestroy: !locked }, keep);
-      if (locked) this.lockVault(`${name}-copy-vault-lock`, this.copyVault, backup, region);
-    }
-
-    const role = (this.role = new aws.iam.Role(
-      `${name}-role`,
-      {
-        description: `AWS Backup: back up, restore and restore-test mcp-stack ${stack}'s volumes`,
-        assumeRolePolicy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": args.accountId } } }],
-        }),
-      },
-      parent,
-    ));
-    MANAGED_POLICIES.forEach((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-role-${i === 0 ? "backup" : "restore"}`, { role: role.name, policyArn }, parent));
+    const role = (this.role = this.createRole(name, args));
 
     const rules = backupRules(backup);
     this.plan = new aws.backup.Plan(
@@ -97,6 +77,42 @@ export class Backup extends pulumi.ComponentResource {
       createAlarm(spec, { stack, owner: name, scope: { eventRule: jobRules[spec.rule].name }, topics: args.topics, parent: this }, { dependsOn: [jobRules[spec.rule]] });
     }
     this.registerOutputs({ vaultName: this.vault.name, planId: this.plan.id });
+  }
+
+  /** The vault (locked outside dev) under its own key, and the copy vault of the second region. */
+  private createVaults(name: string, args: BackupArgs, keep: pulumi.CustomResourceOptions): { vault: aws.backup.Vault; copyVault?: aws.backup.Vault } {
+    const { stack } = args;
+    const backup = args.config.backup;
+    const vaultKey = customerKey(`${name}-key`, { description: `mcp-stack ${stack} backup vault`, policy: keyPolicy(args.accountId) }, keep);
+    // Unlocked (dev): `pulumi destroy` deletes the recovery points with the vault; a non-empty vault cannot be deleted.
+    const locked = backup.lock.mode !== "none";
+    const vault = new aws.backup.Vault(`${name}-vault`, { name: backupVaultName(stack), kmsKeyArn: vaultKey.arn, forceDestroy: !locked }, keep);
+    if (locked) this.lockVault(`${name}-vault-lock`, vault, backup);
+    if (!backup.copyTo) return { vault };
+    const region = backup.copyTo.region;
+    const copyKey = customerKey(`${name}-copy-key`, { region, description: `mcp-stack ${stack} backup copies`, policy: keyPolicy(args.accountId) }, keep);
+    const copyVault = new aws.backup.Vault(`${name}-copy-vault`, { region, name: `mcp-${stack}-copy`, kmsKeyArn: copyKey.arn, forceDestroy: !locked }, keep);
+    if (locked) this.lockVault(`${name}-copy-vault-lock`, copyVault, backup, region);
+    return { vault, copyVault };
+  }
+
+  /** AWS Backup's role: back up, restore and restore-test, assumable only on behalf of this account. */
+  private createRole(name: string, args: BackupArgs): aws.iam.Role {
+    const parent = { parent: this };
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `AWS Backup: back up, restore and restore-test mcp-stack ${args.stack}'s volumes`,
+        assumeRolePolicy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": args.accountId } } }],
+        }),
+      },
+      parent,
+    );
+    MANAGED_POLICIES.forEach((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-role-${i === 0 ? "backup" : "restore"}`, { role: role.name, policyArn }, parent));
+
+    return role;
   }
 
   /**

@@ -58,25 +58,7 @@ export class DatabaseHost extends pulumi.ComponentResource {
     const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: `mcp-stack ${server} host: no inbound, outbound to ECS, ECR, SSM and EC2` }, parent);
     new aws.vpc.SecurityGroupEgressRule(`${name}-egress`, { securityGroupId: group.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "AWS APIs and image pulls" }, parent);
 
-    const userData = pulumi
-      .all([args.clusterName, ...this.volumes.map((v) => v.volume.id)])
-      .apply(([cluster, ...ids]) => Buffer.from(hostUserData(cluster, args.region, this.volumes.map((v, i) => ({ spec: v.spec, volumeId: ids[i] })))).toString("base64"));
-    const template = new aws.ec2.LaunchTemplate(
-      `${name}-template`,
-      {
-        // The current ECS-optimized Amazon Linux 2023 AMI, resolved by EC2 at each launch (EC2 user guide, "Use a
-        // Systems Manager parameter instead of an AMI ID").
-        imageId: `resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023${args.server.architecture === "arm64" ? "/arm64" : ""}/recommended/image_id`,
-        instanceType: hostInstanceType(args.server),
-        iamInstanceProfile: { arn: profile.arn },
-        vpcSecurityGroupIds: [group.id],
-        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
-        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 30, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
-        userData,
-        tagSpecifications: [{ resourceType: "instance", tags: { Name: `mcp-${args.stack}-${server}-host`, [TAG.host]: name, [TAG.server]: server } }],
-      },
-      parent,
-    );
+    const template = this.createLaunchTemplate(name, args, server, profile, group);
     this.autoScalingGroup = singleInstanceGroup(
       `${name}-asg`,
       // ECS requires the tag on groups behind a capacity provider (ECS developer guide, "Auto Scaling group capacity providers").
@@ -97,6 +79,30 @@ export class DatabaseHost extends pulumi.ComponentResource {
       parent,
     );
     this.registerOutputs({ capacityProvider: this.capacityProvider.name });
+  }
+
+  /** The current ECS-optimized AMI, IMDSv2 only, an encrypted root volume, and the boot script that mounts the volumes. */
+  private createLaunchTemplate(name: string, args: DatabaseHostArgs, server: string, profile: aws.iam.InstanceProfile, group: aws.ec2.SecurityGroup): aws.ec2.LaunchTemplate {
+    const parent = { parent: this };
+    const userData = pulumi
+      .all([args.clusterName, ...this.volumes.map((v) => v.volume.id)])
+      .apply(([cluster, ...ids]) => Buffer.from(hostUserData(cluster, args.region, this.volumes.map((v, i) => ({ spec: v.spec, volumeId: ids[i] })))).toString("base64"));
+    return new aws.ec2.LaunchTemplate(
+      `${name}-template`,
+      {
+        // The current ECS-optimized Amazon Linux 2023 AMI, resolved by EC2 at each launch (EC2 user guide, "Use a
+        // Systems Manager parameter instead of an AMI ID").
+        imageId: `resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023${args.server.architecture === "arm64" ? "/arm64" : ""}/recommended/image_id`,
+        instanceType: hostInstanceType(args.server),
+        iamInstanceProfile: { arn: profile.arn },
+        vpcSecurityGroupIds: [group.id],
+        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 30, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+        userData,
+        tagSpecifications: [{ resourceType: "instance", tags: { Name: `mcp-${args.stack}-${server}-host`, [TAG.host]: name, [TAG.server]: server } }],
+      },
+      parent,
+    );
   }
 
   /** Encrypted gp3 volumes in the host's AZ, protected: the data outlives every instance and every deploy. */

@@ -69,38 +69,9 @@ export async function runPlanCli(argv: string[], io: PlanIo = consoleIo): Promis
     return 1;
   }
   // The Pulumi SDK and the program load only once the arguments are known to be good: usage errors answer at once.
-  const [{ OfflineRunError, planStack, readStackFile }, { checkPolicies, readPolicyConfig }, { diffPlans }, { renderMarkdown }, { policySection }, { renderSummary, renderCompactSummary }, { POLICIES }] = await Promise.all([
-    import("../engine/offline"),
-    import("../engine/policyCheck"),
-    import("../plan/diff"),
-    import("../plan/markdown"),
-    import("../plan/policySummary"),
-    import("../plan/summary"),
-    import("../policies/rules"),
-  ]);
+  const { OfflineRunError } = await import("../engine/offline");
   try {
-    const deployedOutputs = args.deployed ? JSON.parse(readFileSync(args.deployed, "utf8")) : undefined;
-    const against = args.against ? JSON.parse(readFileSync(args.against, "utf8")) : undefined;
-    progress(`planning ${args.stack} offline`);
-    const plan = await planStack(args.stack, file, { deployedOutputs });
-    const environment = readStackFile(file).values["mcp-stack:environment"] ?? "?";
-    progress(`checking ${POLICIES.length} policies`);
-    const violations = await checkPolicies(plan, readPolicyConfig());
-    io.out(args.details ? renderSummary(plan, environment) : renderCompactSummary(plan, environment));
-    io.out(["", ...policySection(violations, POLICIES.length)].join("\n"));
-    if (args.json) {
-      writeFileSync(args.json, JSON.stringify({ stack: plan.stack, region: plan.region, outputs: plan.outputs, resources: plan.resources, violations }, null, 2));
-      io.out(`\nWrote ${plan.resources.length} resources to ${args.json}`);
-    }
-    if (args.markdown) {
-      progress("writing the Markdown report");
-      const diff = against ? { against: args.against!, changes: diffPlans(against.resources, plan.resources) } : undefined;
-      writeFileSync(args.markdown, renderMarkdown({ plan, environment, violations, diff }));
-      io.out(`Wrote the report to ${args.markdown}`);
-    }
-    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    if (mandatory) io.err(`\n${mandatory} mandatory policy violation(s): pulumi preview --policy-pack policies would refuse this stack.`);
-    return mandatory ? 1 : 0;
+    return await planAndReport(args, file, io);
   } catch (err) {
     if (err instanceof OfflineRunError) {
       io.err(`${err.message}\n\nNothing was created: the program stopped before registering any resource.`);
@@ -114,3 +85,37 @@ export async function runPlanCli(argv: string[], io: PlanIo = consoleIo): Promis
   }
 }
 
+/** Plans the stack, prints the summary and the policy result, writes the files asked for; exit 1 on a mandatory violation. */
+async function planAndReport(args: NonNullable<ReturnType<typeof parseArgs>>, file: string, io: PlanIo): Promise<number> {
+  const [{ planStack, readStackFile }, { checkPolicies, readPolicyConfig }, { diffPlans }, { renderMarkdown }, { policySection }, { renderSummary, renderCompactSummary }, { POLICIES }] = await Promise.all([
+    import("../engine/offline"),
+    import("../engine/policyCheck"),
+    import("../plan/diff"),
+    import("../plan/markdown"),
+    import("../plan/policySummary"),
+    import("../plan/summary"),
+    import("../policies/rules"),
+  ]);
+  const deployedOutputs = args.deployed ? JSON.parse(readFileSync(args.deployed, "utf8")) : undefined;
+  const against = args.against ? JSON.parse(readFileSync(args.against, "utf8")) : undefined;
+  progress(`planning ${args.stack} offline`);
+  const plan = await planStack(args.stack, file, { deployedOutputs });
+  const environment = readStackFile(file).values["mcp-stack:environment"] ?? "?";
+  progress(`checking ${POLICIES.length} policies`);
+  const violations = await checkPolicies(plan, readPolicyConfig());
+  io.out(args.details ? renderSummary(plan, environment) : renderCompactSummary(plan, environment));
+  io.out(["", ...policySection(violations, POLICIES.length)].join("\n"));
+  if (args.json) {
+    writeFileSync(args.json, JSON.stringify({ stack: plan.stack, region: plan.region, outputs: plan.outputs, resources: plan.resources, violations }, null, 2));
+    io.out(`\nWrote ${plan.resources.length} resources to ${args.json}`);
+  }
+  if (args.markdown) {
+    progress("writing the Markdown report");
+    const diff = against ? { against: args.against!, changes: diffPlans(against.resources, plan.resources) } : undefined;
+    writeFileSync(args.markdown, renderMarkdown({ plan, environment, violations, diff }));
+    io.out(`Wrote the report to ${args.markdown}`);
+  }
+  const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+  if (mandatory) io.err(`\n${mandatory} mandatory policy violation(s): pulumi preview --policy-pack policies would refuse this stack.`);
+  return mandatory ? 1 : 0;
+}
