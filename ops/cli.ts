@@ -462,11 +462,13 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<number> {
  */
 export const REQUEST_TIMEOUTS = { connectionTimeout: 3000, requestTimeout: 10000, throwOnRequestTimeout: true };
 
-/** The real dependencies: SDK clients with adaptive retries and request timeouts, the terminal, the file system. */
+/**
+ * The real dependencies: SDK clients with request timeouts, the terminal, the file system. The clients make one
+ * attempt per call: mcp-ops retries throttled and transient calls itself (ops/retry.ts), once, not as 8 × 6 attempts.
+ */
 export function defaultDeps(overrides: { maxAttempts?: number; requestTimeoutMs?: number } = {}): OpsDeps {
   const clientOptions = {
-    maxAttempts: overrides.maxAttempts ?? 8,
-    retryMode: "adaptive" as const,
+    maxAttempts: overrides.maxAttempts ?? 1,
     requestHandler: { ...REQUEST_TIMEOUTS, ...(overrides.requestTimeoutMs ? { requestTimeout: overrides.requestTimeoutMs } : {}) },
   };
   return {

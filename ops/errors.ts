@@ -13,6 +13,14 @@ const THROTTLING = new Set(["ThrottlingException", "Throttling", "TooManyRequest
 
 export const isThrottling = (error: unknown) => THROTTLING.has((error as { name?: string })?.name ?? "");
 
+/**
+ * Worth another try: throttling, and AWS's own 5xx. A request that got no answer is not retried: the network will not
+ * be back in seconds, and on-call gets the one-line timeout error at once.
+ */
+export function isTransient(error: unknown): boolean {
+  return isThrottling(error) || ((error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode ?? 0) >= 500;
+}
+
 /** Turns what the AWS SDK throws into something an on-call engineer can act on. */
 export function describeAwsError(error: unknown): OpsError {
   if (error instanceof OpsError) return error;

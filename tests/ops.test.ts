@@ -217,6 +217,14 @@ describe("mcp-ops status", () => {
     expect(await runOps(["status", "--stack", "prod", "--outputs", outputsFile], d)).toBe(0);
     expect(cw.commandCalls(DescribeAlarmsCommand)).toHaveLength(2);
   });
+
+  it("retries AWS's own 5xx too, and is the only retry layer: the SDK clients make one attempt each", async () => {
+    cw.reset();
+    cw.on(DescribeAlarmsCommand).rejectsOnce(Object.assign(new Error("internal"), { name: "InternalFailure", $metadata: { httpStatusCode: 500 } })).resolves({ MetricAlarms: ALARMS_PAGE_2 });
+    expect(await runOps(["status", "--stack", "prod", "--outputs", outputsFile], deps())).toBe(0);
+    expect(cw.commandCalls(DescribeAlarmsCommand)).toHaveLength(2);
+    expect(await defaultDeps().cloudwatch.config.maxAttempts()).toBe(1);
+  });
 });
 
 /** Five-minute points for a day, with a gap in the middle: gmail served 1000 requests per point, 2 of them 5xx. */
@@ -592,8 +600,8 @@ describe("every AWS call is bounded in time", () => {
     expect(d.stderr).toEqual([expect.stringMatching(/^mcp-ops status: AWS did not answer in time \(.*\); check the network/)]);
   });
 
-  it("retries stop at the command's deadline (--timeout), with a one-line error naming what to check", async () => {
-    const d = realDeps({ requestTimeoutMs: 300 });
+  it("the command's deadline (--timeout) bounds it, whatever the requests wait, with a one-line error naming what to check", async () => {
+    const d = realDeps({ requestTimeoutMs: 5000 });
     const started = Date.now();
     expect(await runOps(["status", "--stack", "prod", "--outputs", outputsFile, "--timeout", "1"], d)).toBe(2);
     expect(Date.now() - started).toBeLessThan(3000);
