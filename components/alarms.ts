@@ -48,8 +48,8 @@ export function createAlarm(spec: AlarmSpec, ctx: AlarmContext, opts?: pulumi.Cu
     : {
         ...common,
         metricQueries: [
-          { id: "rate", expression: spec.expression!.expression, label: spec.expression!.label, returnData: true },
-          ...Object.entries(spec.expression!.inputs).map(([id, input]) => ({
+          { id: "rate", expression: spec.expression.expression, label: spec.expression.label, returnData: true },
+          ...Object.entries(spec.expression.inputs).map(([id, input]) => ({
             id,
             returnData: false,
             metric: {

@@ -1,9 +1,10 @@
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { isRouted, type RoutedServer } from "../decisions/routing";
 import { scalingPlanFor } from "../decisions/scaling";
 import type { HostedVolume } from "./databaseHost";
 import { pinnedImage } from "./images";
-import { createServerImage } from "./serverImage";
+import { serverImage } from "./serverImage";
 import { createRestoreTask, createServerVolumes, RESTORE_IMAGE, type MountedVolume } from "./volumes";
 import { alarmScope, createHealthAlarm, createServerAlarms } from "./server/alarms";
 import type { McpServerArgs } from "./server/args";
@@ -43,9 +44,9 @@ export class McpServer extends pulumi.ComponentResource {
     super("mcp-stack:index:McpServer", name, {}, opts);
     this.serverName = name;
     this.loadBalancerGroup = args.loadBalancerGroup;
-    this.port = args.server.port!;
+    this.port = args.server.port;
 
-    const built = args.server.build ? createServerImage(name, args.stack, args.server, args.protection, this) : undefined;
+    const { image, built } = serverImage(name, args.stack, args.server, args.protection, this);
     this.logGroup = createLogGroup(this, args);
     this.securityGroup = createSecurityGroup(this, args);
     const executionRole = createExecutionRole(this, args, this.logGroup, built);
@@ -53,10 +54,10 @@ export class McpServer extends pulumi.ComponentResource {
     const storage = this.createVolumes(args, taskRole);
     this.volumes = storage.mounted;
     this.hostedVolumes = args.host?.volumes ?? [];
-    const taskDefinition = createTaskDefinition(this, args, { executionRole, taskRole, logGroup: this.logGroup, volumes: this.volumes, hostedVolumes: this.hostedVolumes, built });
+    const taskDefinition = createTaskDefinition(this, args, { executionRole, taskRole, logGroup: this.logGroup, volumes: this.volumes, hostedVolumes: this.hostedVolumes, image });
     if (storage.restoreRole) this.restoreTask = this.createRestoreTask(args, executionRole, storage.restoreRole);
 
-    const route = args.server.internal ? undefined : this.createRoute(args);
+    const route = isRouted(args.server) ? this.createRoute(args, args.server) : undefined;
     this.targetGroup = route?.targetGroup;
     // Target-group alarms exist before the service so that its deployments can roll back on them.
     const scope = alarmScope(this, args, this.targetGroup);
@@ -106,10 +107,10 @@ export class McpServer extends pulumi.ComponentResource {
   }
 
   /** A public server's target group and listener rule, and behind Cognito its OAuth discovery rule. */
-  private createRoute(args: McpServerArgs) {
+  private createRoute(args: McpServerArgs, server: RoutedServer) {
     const targetGroup = createTargetGroup(this, args);
-    const rule = createListenerRule(this, args, targetGroup);
-    if (args.auth) createDiscoveryRule(this, args, args.auth);
+    const rule = createListenerRule(this, args, server, targetGroup);
+    if (args.auth) createDiscoveryRule(this, args, server, args.auth);
     return { targetGroup, rule };
   }
 }

@@ -18,10 +18,10 @@ export class Network extends pulumi.ComponentResource {
 
   constructor(name: string, { network }: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mcp-stack:index:Network", name, {}, opts);
-    if (network.vpcId) {
+    if (network.vpcId !== undefined) {
       this.vpcId = pulumi.output(network.vpcId);
-      this.publicSubnetIds = pulumi.output(network.publicSubnetIds!);
-      this.privateSubnetIds = pulumi.output(network.privateSubnetIds!);
+      this.publicSubnetIds = pulumi.output(network.publicSubnetIds);
+      this.privateSubnetIds = pulumi.output(network.privateSubnetIds);
     } else {
       // awsx gives private subnets a route to a NAT gateway only; with a NAT instance they are awsx's isolated subnets
       // and the NAT instance adds their default route (awsx refuses private subnets without NAT gateways).
@@ -31,7 +31,7 @@ export class Network extends pulumi.ComponentResource {
         {
           cidrBlock: network.cidrBlock,
           numberOfAvailabilityZones: network.availabilityZones,
-          natGateways: { strategy: (natInstance ? "None" : network.natGateways!) as awsx.types.enums.ec2.NatGatewayStrategy },
+          natGateways: { strategy: (natInstance ? "None" : network.natGateways) as awsx.types.enums.ec2.NatGatewayStrategy },
           subnetStrategy: "Auto",
           subnetSpecs: [
             { type: "Public", cidrMask: 22 },
@@ -48,7 +48,7 @@ export class Network extends pulumi.ComponentResource {
       if (natInstance) {
         new NatInstance(
           `${name}-nat`,
-          { vpcId: vpc.vpcId, cidrBlock: network.cidrBlock!, publicSubnetIds: vpc.publicSubnetIds, privateSubnetIds: this.privateSubnetIds, privateSubnetCount: network.availabilityZones! },
+          { vpcId: vpc.vpcId, cidrBlock: network.cidrBlock, publicSubnetIds: vpc.publicSubnetIds, privateSubnetIds: this.privateSubnetIds, privateSubnetCount: network.availabilityZones },
           { parent: this },
         );
       }

@@ -8,6 +8,16 @@ import type { ServerConfig } from "../config/schema";
 import type { Protection } from "../decisions/protection";
 import { PROJECT_DIR } from "../project";
 import { serverRepository } from "../decisions/names";
+import { pinnedImage } from "./images";
+
+type Build = NonNullable<ServerConfig["build"]>;
+
+/** The image a server's tasks run: built and pushed to the stack's repository, or pulled as configured (by digest where the stack pins digests). */
+export function serverImage(name: string, stack: string, server: ServerConfig, protection: Protection, parent: pulumi.Resource): { image: pulumi.Input<string>; built?: BuiltImage } {
+  if (server.build === undefined) return { image: pinnedImage(server.image, protection.imagesByDigest, parent) };
+  const built = createServerImage(name, stack, server.build, server.architecture, protection, parent);
+  return { image: built.image, built };
+}
 
 export interface BuiltImage {
   /** `<repository>@sha256:…`: the task definition runs exactly what was pushed. */
@@ -20,8 +30,7 @@ export interface BuiltImage {
  * only the last `keepImages` images kept) and the image built from the context and pushed there. Under the
  * offline engine the build is registered, not run.
  */
-export function createServerImage(name: string, stack: string, server: ServerConfig, protection: Protection, parent: pulumi.Resource): BuiltImage {
-  const build = server.build!;
+function createServerImage(name: string, stack: string, build: Build, architecture: ServerConfig["architecture"], protection: Protection, parent: pulumi.Resource): BuiltImage {
   const repository = new aws.ecr.Repository(
     `${name}-repo`,
     {
@@ -45,7 +54,7 @@ export function createServerImage(name: string, stack: string, server: ServerCon
     { parent },
   );
   const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent });
-  const platform = server.architecture === "arm64" ? "linux/arm64" : "linux/amd64";
+  const platform = architecture === "arm64" ? "linux/arm64" : "linux/amd64";
   // Relative to the project directory, where `pulumi up` runs the program: an absolute path would differ between
   // checkouts, making another checkout rebuild and push the same immutable tag, which ECR refuses.
   const context = path.posix.normalize(build.context);
@@ -70,7 +79,7 @@ export function createServerImage(name: string, stack: string, server: ServerCon
 }
 
 /** `c-<12 hex>`: a hash of the context's files (by relative path), the Dockerfile choice, the build args and the platform. */
-export function contentTag(context: string, build: NonNullable<ServerConfig["build"]>, platform: string): string {
+export function contentTag(context: string, build: Build, platform: string): string {
   const hash = createHash("sha256");
   for (const file of filesUnder(context)) {
     hash.update(path.relative(context, file).split(path.sep).join("/")).update("\0").update(readFileSync(file)).update("\0");

@@ -1,10 +1,10 @@
 import { rtoBudget, volumesOf } from "../decisions/backup";
-import type { StackConfig } from "./schema";
+import type { StackShape } from "./schema";
 
 type Fail = (path: (string | number)[], message: string) => void;
 
 /** Cross-field rules of `mcp-stack:backup`, of the servers' backup flags and of `retiredVolumes`. */
-export function checkBackupRules(config: StackConfig, fail: Fail): void {
+export function checkBackupRules(config: StackShape, fail: Fail): void {
   const { backup } = config;
   const retained = [
     { path: ["backup", "frequent", "retainDays"], days: backup.frequent.retainDays, cold: undefined },

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { ConfigError, describeIssues, keyPath } from "./errors";
 import { checkStackRules } from "./rules";
-import { stackShapeSchema, type StackConfig } from "./schema";
+import { resolveStackConfig } from "./resolve";
+import { stackShapeSchema, type StackConfig, type StackShape } from "./schema";
 
 /** The cross-field rules alone, over a config that passed stackShapeSchema. */
-const stackRulesSchema = z.custom<StackConfig>().superRefine(checkStackRules);
+const stackRulesSchema = z.custom<StackShape>().superRefine(checkStackRules);
 
 /** The top-level keys of the `mcp-stack:` namespace that the schema reads. */
 export const OBJECT_KEYS = ["network", "ingress", "alerts", "backup", "retiredVolumes", "servers"] as const;
@@ -28,7 +29,7 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     const shape = stackShapeSchema.safeParse(rest);
     if (shape.success) {
       const rules = stackRulesSchema.safeParse(shape.data);
-      if (rules.success && !issues.length) return shape.data as StackConfig;
+      if (rules.success && !issues.length) return resolveStackConfig(shape.data);
       if (!rules.success) issues.push(...rules.error.issues.filter((i) => !related(i.path)));
       break;
     }

@@ -5,13 +5,13 @@ import { checkBackupRules } from "./backupRules";
 import { exposureOf } from "../decisions/exposure";
 import { MAX_SCOPES_PER_RESOURCE_SERVER } from "../decisions/auth";
 import { PROBE_CLIENT } from "../decisions/probe";
-import type { StackConfig } from "./schema";
+import type { StackShape } from "./schema";
 import { checkServer, type Fail, type Path } from "./serverRules";
 
 type Ctx = z.RefinementCtx;
 
 /** Cross-field rules of the config contract; each issue names the key path and the fix. */
-export function checkStackRules(config: StackConfig, ctx: Ctx): void {
+export function checkStackRules(config: StackShape, ctx: Ctx): void {
   const fail = (path: Path, message: string) => ctx.addIssue({ code: "custom", path, message });
   checkNetwork(config, fail);
   checkIngress(config, fail);
@@ -24,7 +24,7 @@ export function checkStackRules(config: StackConfig, ctx: Ctx): void {
 }
 
 
-function checkNetwork({ network }: StackConfig, fail: Fail) {
+function checkNetwork({ network }: StackShape, fail: Fail) {
   if (network.vpcId === undefined) {
     for (const key of ["publicSubnetIds", "privateSubnetIds"] as const) {
       if (network[key]) fail(["network", key], "only applies with an existing network.vpcId; remove it or set vpcId");
@@ -42,7 +42,7 @@ function checkNetwork({ network }: StackConfig, fail: Fail) {
   }
 }
 
-function checkIngress(config: StackConfig, fail: Fail) {
+function checkIngress(config: StackShape, fail: Fail) {
   const { ingress, environment } = config;
   if (ingress.domain && !ingress.certificateArn) fail(["ingress", "certificateArn"], "is required when ingress.domain is set (an ACM certificate for the domain)");
   if (ingress.certificateArn && !ingress.domain) fail(["ingress", "domain"], "is required when ingress.certificateArn is set");
@@ -79,7 +79,7 @@ function checkIngress(config: StackConfig, fail: Fail) {
 }
 
 /** Client scopes name routed servers; every routed server has two scopes, within Cognito's 100 per resource server. */
-function checkClients(config: StackConfig, fail: Fail) {
+function checkClients(config: StackShape, fail: Fail) {
   const routed = Object.entries(config.servers).filter(([, s]) => s.enabled && !s.internal).map(([name]) => name);
   if (routed.length * 2 > MAX_SCOPES_PER_RESOURCE_SERVER) {
     fail(["servers"], `${routed.length} routed servers need ${routed.length * 2} scopes (read and write each), above Cognito's ${MAX_SCOPES_PER_RESOURCE_SERVER} per resource server; route at most ${MAX_SCOPES_PER_RESOURCE_SERVER / 2} servers through one stack with cognito`);
@@ -94,21 +94,22 @@ function checkClients(config: StackConfig, fail: Fail) {
 }
 
 /** Servers spread over as many ALBs as the quotas require; a pin that breaks a quota is refused (decisions/loadBalancers.ts). */
-function checkLoadBalancers(config: StackConfig, fail: Fail) {
+function checkLoadBalancers(config: StackShape, fail: Fail) {
   for (const problem of assignLoadBalancers(config).problems) fail(problem.path, problem.message);
   for (const [name, s] of Object.entries(config.servers)) {
     if (s.loadBalancer && !s.route) fail(["servers", name, "loadBalancer"], "only applies to a server with a route (internal servers have no load balancer)");
   }
 }
 
-function checkRoutes(config: StackConfig, fail: Fail) {
+function checkRoutes(config: StackShape, fail: Fail) {
   checkLoadBalancers(config, fail);
   const paths: { name: string; path: string }[] = [];
   const hosts = new Map<string, string>();
   const priorities = new Map<number, string>();
   for (const [name, s] of Object.entries(config.servers)) {
     if (!s.enabled || !s.route) continue;
-    const { path, host, priority } = s.route;
+    const { route } = s;
+    const priority = route.priority;
     if (priority !== undefined && config.ingress.auth === "cognito" && (priority < 2 || priorities.has(priority - 1) || priorities.has(priority + 1))) {
       fail(["servers", name, "route", "priority"], `${priority} needs ${priority - 1} free for the server's OAuth discovery rule (auth: cognito); pick another`);
     }
@@ -117,26 +118,27 @@ function checkRoutes(config: StackConfig, fail: Fail) {
       if (other) fail(["servers", name, "route", "priority"], `${priority} is already used by ${other}; listener rule priorities must be unique`);
       priorities.set(priority, name);
     }
-    if (host !== undefined) {
-      const other = hosts.get(host);
-      if (other) fail(["servers", name, "route", "host"], `"${host}" is already routed to ${other}; give each server its own host`);
-      hosts.set(host, name);
+    if (route.host !== undefined) {
+      const other = hosts.get(route.host);
+      if (other) fail(["servers", name, "route", "host"], `"${route.host}" is already routed to ${other}; give each server its own host`);
+      hosts.set(route.host, name);
       continue;
     }
+    const { path } = route;
     for (const seen of paths) {
       if (seen.path === path) {
         fail(["servers", name, "route", "path"], `"${path}" is already routed to ${seen.name}; give each server its own path`);
-      } else if (isPrefixPath(seen.path, path!) || isPrefixPath(path!, seen.path)) {
+      } else if (isPrefixPath(seen.path, path) || isPrefixPath(path, seen.path)) {
         fail(["servers", name, "route", "path"], `"${path}" overlaps ${seen.name}'s "${seen.path}"; routes must not be nested`);
       }
     }
-    paths.push({ name, path: path! });
+    paths.push({ name, path });
   }
 }
 
 const isPrefixPath = (outer: string, inner: string) => outer === "/" || inner.startsWith(`${outer}/`);
 
-function checkSecretValues(config: StackConfig, fail: Fail) {
+function checkSecretValues(config: StackShape, fail: Fail) {
   const declared = new Set(Object.values(config.servers).flatMap((s) => s.secrets));
   for (const key of Object.keys(config.secretValues)) {
     if (!declared.has(key)) fail(["secretValues", key], `no server lists ${key} in its secrets; add it to a server's secrets or remove the value`);

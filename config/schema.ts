@@ -165,7 +165,32 @@ function applyStackDefaults(c: z.output<typeof stackObject>) {
  */
 export const stackShapeSchema = stackObject.transform(applyStackDefaults);
 
-export type StackConfig = z.output<typeof stackShapeSchema>;
-export type ServerConfig = StackConfig["servers"][string];
+/** A config that passed the schema: what the cross-field rules check. */
+export type StackShape = z.output<typeof stackShapeSchema>;
+export type ServerShape = StackShape["servers"][string];
 export type Transport = (typeof TRANSPORTS)[number];
+
+export type Route = NonNullable<ServerShape["route"]>;
+type Build = NonNullable<ServerShape["build"]>;
+/** A public server has a route on a load balancer; an internal one has none (reached through Service Connect). */
+type Exposure = { internal: false; route: Route } | { internal: true; route: undefined };
+/** A pulled image or a build, never both. */
+type Source = { image: string; build?: undefined } | { build: Build; image?: undefined };
+/** A stdio server's command is what the bridge runs. */
+type Launch = { transport: "stdio"; command: string[] } | { transport: Exclude<Transport, "stdio">; command?: string[] };
+type ServerCommon = Omit<ServerShape, "internal" | "route" | "port" | "image" | "build" | "transport" | "command"> & { port: number };
+
+/** A server once the rules passed (config/resolve.ts): what they proved is in its type. */
+export type ServerConfig = ServerCommon & Exposure & Source & Launch;
+export type NewVpc = {
+  vpcId?: undefined;
+  publicSubnetIds?: undefined;
+  privateSubnetIds?: undefined;
+  availabilityZones: number;
+  natGateways: "Single" | "OnePerAz" | "Instance";
+  cidrBlock: string;
+};
+export type ExistingVpc = { vpcId: string; publicSubnetIds: string[]; privateSubnetIds: string[]; availabilityZones?: undefined; natGateways?: undefined; cidrBlock?: undefined };
+/** The validated config the program, the plan and mcp-ops take. */
+export type StackConfig = Omit<StackShape, "servers" | "network"> & { servers: Record<string, ServerConfig>; network: NewVpc | ExistingVpc };
 export type { Severity };

@@ -6,11 +6,11 @@ import { isPinnedImage } from "../decisions/images";
 import { PROJECT_DIR } from "../project";
 import { FARGATE_MEMORY_BY_CPU, fargateMemoryHint } from "./fargate";
 import { MAX_SERVER_NAME_LENGTH, SERVER_NAME } from "./names";
-import type { StackConfig } from "./schema";
+import type { StackShape } from "./schema";
 
 export type Path = (string | number)[];
 export type Fail = (path: Path, message: string) => void;
-type Server = StackConfig["servers"][string];
+type Server = StackShape["servers"][string];
 
 /** Names of the stack-level components; a server of the same name would clash with their resources. */
 export const RESERVED_NAMES = ["network", "platform", "secrets", "alerting", "dashboards", "monitoring", "backup", "storage", "edge", "logs", "auth", "probe"];
@@ -18,7 +18,7 @@ export const RESERVED_NAMES = ["network", "platform", "secrets", "alerting", "da
 export const SECRET_LOOKING_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|OAUTH_KEYS?)$/i;
 
 /** A server's own rules, each a step of its own. */
-export function checkServer(config: StackConfig, name: string, s: Server, fail: Fail) {
+export function checkServer(config: StackShape, name: string, s: Server, fail: Fail) {
   checkName(name, fail);
   checkSize(name, s, fail);
   checkImage(config, name, s, fail);
@@ -52,7 +52,7 @@ function checkSize(name: string, s: Server, fail: Fail) {
   else if (!memories.includes(s.memory)) fail(at(name, "memory"), `${s.memory} MiB is not valid; ${fargateMemoryHint(s.cpu)}`);
 }
 
-function checkImage(config: StackConfig, name: string, s: Server, fail: Fail) {
+function checkImage(config: StackShape, name: string, s: Server, fail: Fail) {
   if (s.image && s.build) fail(at(name, "build"), "give either image (pulled as is) or build (built and pushed to ECR), not both");
   else if (!s.image && !s.build) fail(at(name, "image"), "is required: the container image to run, pinned to a version tag or digest (or build: { context } to build one)");
   else if (s.build) checkBuildContext(s.build, at(name, "build"), fail);
@@ -67,7 +67,7 @@ function checkImage(config: StackConfig, name: string, s: Server, fail: Fail) {
 }
 
 /** Internal servers have no route; WAF rules need a WAF; an SSE stream needs an idle timeout above its heartbeat. */
-function checkExposure(config: StackConfig, name: string, s: Server, fail: Fail) {
+function checkExposure(config: StackShape, name: string, s: Server, fail: Fail) {
   if (s.internal) {
     if (s.route) fail(at(name, "route"), "internal servers get no load balancer route; remove route or set internal: false");
     if (s.rateLimitPerMinute !== undefined) fail(at(name, "rateLimitPerMinute"), "applies to public routes only; internal servers are not behind the WAF");
@@ -83,7 +83,7 @@ function checkExposure(config: StackConfig, name: string, s: Server, fail: Fail)
 }
 
 /** Scaling below the alarm thresholds, so that the alarms do not fire before autoscaling reacts. */
-function checkScaling(config: StackConfig, name: string, s: Server, fail: Fail) {
+function checkScaling(config: StackShape, name: string, s: Server, fail: Fail) {
   if (s.scaling.min > s.scaling.max) fail(at(name, "scaling", "min"), `${s.scaling.min} is above scaling.max ${s.scaling.max}; set min ≤ max`);
   const { cpuPercent, memoryPercent } = config.alerts.thresholds;
   if (s.scaling.cpuPercent >= cpuPercent) {
@@ -97,7 +97,7 @@ function checkScaling(config: StackConfig, name: string, s: Server, fail: Fail) 
   }
 }
 
-function checkDependencies(config: StackConfig, name: string, s: Server, fail: Fail) {
+function checkDependencies(config: StackShape, name: string, s: Server, fail: Fail) {
   s.dependsOn.forEach((dep, i) => {
     const target = config.servers[dep];
     if (dep === name) fail(at(name, "dependsOn", i), "a server cannot depend on itself");

@@ -17,7 +17,18 @@ const route = z
   })
   .refine((r) => (r.path === undefined) !== (r.host === undefined), {
     message: "give exactly one of path (e.g. { path: /gmail }) or host (e.g. { host: gmail.mcp.example.com })",
-  });
+  })
+  // The refinement proves exactly one of path and host: the type says so too.
+  .transform((r) => r as PathRoute | HostRoute);
+
+interface RouteOptions {
+  stripPrefix: boolean;
+  priority?: number;
+}
+/** A route by path on its load balancer's host (`/gmail`). */
+export type PathRoute = RouteOptions & { path: string; host?: undefined };
+/** A route by host name of its own (`gmail.mcp.example.com`). */
+export type HostRoute = RouteOptions & { host: string; path?: undefined };
 
 const healthCheck = z.strictObject({
   path: urlPath.default("/health"),

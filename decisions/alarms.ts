@@ -11,16 +11,18 @@ export interface MetricStat {
   stat: string;
 }
 
-export interface AlarmSpec {
+/** A single metric, or a metric-math expression over named metrics. */
+export type AlarmSource = { metric: MetricStat; expression?: undefined } | { expression: { expression: string; label: string; inputs: Record<string, MetricStat> }; metric?: undefined };
+
+export type AlarmSpec = AlarmSource & AlarmFields;
+
+export interface AlarmFields {
   key: string;
   severity: Severity;
   /** One line: what is wrong. */
   summary: string;
   /** Likely causes and the first three steps, for the alarm description. */
   runbook: string;
-  /** A single metric, or a metric-math expression over named metrics. */
-  metric?: MetricStat;
-  expression?: { expression: string; label: string; inputs: Record<string, MetricStat> };
   scope: Scope;
   period: number;
   evaluationPeriods: number;

@@ -1,4 +1,5 @@
 import type { ServerConfig, StackConfig } from "../config/schema";
+import { routedServers } from "./routing";
 
 /**
  * Scopes per server: `mcp/<server>.read` and `mcp/<server>.write` on one Cognito resource server (`mcp`). The ALB lets a
@@ -18,11 +19,11 @@ export const fullScope = (server: string, level: ScopeLevel) => `${RESOURCE_SERV
 export const requiredScopeOf = (name: string, server: ServerConfig) => fullScope(name, server.requiredScope);
 
 /** The public servers (routed through the ALB), by name. */
-const routedServers = (config: StackConfig) => Object.entries(config.servers).filter(([, s]) => s.enabled && !s.internal).map(([name]) => name).sort();
+const routedNames = (config: StackConfig) => routedServers(config.servers).map(([name]) => name);
 
 /** Two scopes per routed server. */
 export function resourceServerScopes(config: StackConfig): { scopeName: string; scopeDescription: string }[] {
-  return routedServers(config).flatMap((name) => [
+  return routedNames(config).flatMap((name) => [
     { scopeName: scopeName(name, "read"), scopeDescription: `call ${name}'s MCP endpoint` },
     { scopeName: scopeName(name, "write"), scopeDescription: `call ${name}'s tools that change data` },
   ]);
@@ -34,7 +35,7 @@ export function resourceServerScopes(config: StackConfig): { scopeName: string; 
  * read-only client, `default`: writes need a client that asks for them.
  */
 export function clientsOf(config: StackConfig): Record<string, string[]> {
-  const configured = config.ingress.clients ?? { default: { scopes: routedServers(config).map((name) => scopeName(name, "read")) } };
+  const configured = config.ingress.clients ?? { default: { scopes: routedNames(config).map((name) => scopeName(name, "read")) } };
   return Object.fromEntries(
     Object.entries(configured)
       .sort(([a], [b]) => a.localeCompare(b))

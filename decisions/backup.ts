@@ -1,5 +1,5 @@
 import type { BackupConfig, Weekday } from "../config/backupSchema";
-import type { ServerConfig, StackConfig } from "../config/schema";
+import type { ServerShape, StackConfig, StackShape } from "../config/schema";
 import { TAG } from "./names";
 
 /** One `volumes` entry of an enabled server: an EFS file system with an access point. */
@@ -26,7 +26,7 @@ export function volumeKey(path: string): string {
   return key || "root";
 }
 
-export function volumesOfServer(name: string, server: ServerConfig): VolumeSpec[] {
+export function volumesOfServer(name: string, server: ServerShape): VolumeSpec[] {
   return Object.entries(server.volumes)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([path, v]) => {
@@ -35,7 +35,7 @@ export function volumesOfServer(name: string, server: ServerConfig): VolumeSpec[
     });
 }
 
-export function volumesOf(config: StackConfig): VolumeSpec[] {
+export function volumesOf(config: Pick<StackShape, "servers">): VolumeSpec[] {
   return Object.entries(config.servers)
     .filter(([, s]) => s.enabled)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -158,7 +158,7 @@ export interface RtoBudget {
  * `consecutiveFailures` one-minute periods, the restore job runs, then the service is pointed at the
  * restored file system and its tasks start and pass their health checks (plus ~5 min to place tasks and pull the image).
  */
-export function rtoBudget(server: ServerConfig, config: StackConfig): RtoBudget {
+export function rtoBudget(server: ServerShape, config: Pick<StackShape, "alerts" | "backup">): RtoBudget {
   const detectMinutes = config.alerts.thresholds.consecutiveFailures;
   const restoreMinutes = config.backup.restoreEstimateMinutes;
   const hc = server.healthCheck;

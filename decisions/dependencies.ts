@@ -1,10 +1,10 @@
-import type { StackConfig } from "../config/schema";
+import type { StackShape } from "../config/schema";
 
 /**
  * Enabled servers in an order where every server comes after the ones it depends on, so a
  * dependent can open its way into its dependency's security group. Returns the cycle on failure.
  */
-export function dependencyOrder(servers: StackConfig["servers"]): { order: string[] } | { cycle: string[] } {
+export function dependencyOrder(servers: StackShape["servers"]): { order: string[] } | { cycle: string[] } {
   const order: string[] = [];
   const state = new Map<string, "visiting" | "done">();
   const visit = (name: string, trail: string[]): string[] | undefined => {

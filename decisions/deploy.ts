@@ -1,4 +1,4 @@
-import type { ServerConfig } from "../config/schema";
+import type { ServerConfig, ServerShape } from "../config/schema";
 
 export interface DeploymentSettings {
   /** Keep full capacity during a rollout (new tasks start before old ones stop), except for single-writer stores. */
@@ -17,7 +17,7 @@ export interface CapacityShare {
 }
 
 /** A server whose volumes are EBS runs on its own EC2 host (decisions/host.ts), not on Fargate. */
-export const runsOnHost = (server: ServerConfig) => Object.values(server.volumes).some((v) => v.type === "ebs");
+export const runsOnHost = (server: Pick<ServerShape, "volumes">) => Object.values(server.volumes).some((v) => v.type === "ebs");
 
 export function deploymentSettingsFor(server: ServerConfig): DeploymentSettings {
   // One writer per store: the old task stops before the new one starts (a database never opens its store twice).

@@ -1,4 +1,4 @@
-import type { StackConfig } from "../config/schema";
+import type { StackConfig, StackShape } from "../config/schema";
 
 /**
  * Who can reach the load balancer at all: the whole internet, an allowlist of networks (CIDRs, managed prefix lists),
@@ -14,7 +14,7 @@ export interface Exposure {
 /** The listener ports: HTTPS (and HTTP, redirected) with a domain, HTTP alone without. The first is the one clients use. */
 export const listenerPortsOf = (ingress: Pick<StackConfig["ingress"], "domain">): number[] => (ingress.domain ? [443, 80] : [80]);
 
-export function exposureOf({ ingress, network }: Pick<StackConfig, "ingress" | "network">): Exposure {
+export function exposureOf({ ingress, network }: Pick<StackShape, "ingress" | "network">): Exposure {
   const cidrs = ingress.allowedCidrs ?? [];
   const prefixLists = ingress.allowedPrefixLists ?? [];
   const listed = cidrs.length + prefixLists.length > 0;

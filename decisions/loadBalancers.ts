@@ -1,4 +1,4 @@
-import type { StackConfig } from "../config/schema";
+import type { StackConfig, StackShape } from "../config/schema";
 
 /**
  * Which Application Load Balancer carries each routed server. AWS's quotas per ALB ("Quotas for your Application Load
@@ -35,7 +35,7 @@ export const rulesPerServer = (ingress: StackConfig["ingress"]) => (ingress.auth
  * another server never moves it (a move changes its URL and recreates its target group); a new one goes to the first
  * load balancer with room — main, then lb2, lb3 … (pinned groups take only their pins) — in name order.
  */
-export function assignLoadBalancers(config: Pick<StackConfig, "servers" | "ingress">, previous: Record<string, string> = {}): Assignment {
+export function assignLoadBalancers(config: Pick<StackShape, "servers" | "ingress">, previous: Record<string, string> = {}): Assignment {
   const perServer = rulesPerServer(config.ingress);
   const capacity = Math.min(ALB_QUOTAS.targetGroups, Math.floor(config.ingress.maxListenerRules / perServer));
   const routed = Object.entries(config.servers)
@@ -43,7 +43,7 @@ export function assignLoadBalancers(config: Pick<StackConfig, "servers" | "ingre
     .sort(([a], [b]) => a.localeCompare(b));
   const members = new Map<string, string[]>([[MAIN_GROUP, []]]);
   const join = (group: string, server: string) => members.set(group, [...(members.get(group) ?? []), server]);
-  const pinned = new Set(routed.filter(([, s]) => s.loadBalancer).map(([, s]) => s.loadBalancer!));
+  const pinned = new Set(routed.flatMap(([, s]) => (s.loadBalancer ? [s.loadBalancer] : [])));
   const isAuto = (group: string) => group === MAIN_GROUP || (/^lb\d+$/.test(group) && !pinned.has(group));
 
   const unplaced: string[] = [];

@@ -1,6 +1,7 @@
 import type { ServerConfig, StackConfig } from "../config/schema";
 import { requiredScopeOf } from "./auth";
 import { exposureOf } from "./exposure";
+import { routedServers, type RoutedServer } from "./routing";
 
 /**
  * The active MCP probe (probe/handler.ts): every public server is initialized and its tools listed like a client would,
@@ -29,10 +30,7 @@ export function probeSettingsFor(config: StackConfig): ProbeSettings {
 }
 
 /** The servers a probe runs for: routed, enabled, not paused (a paused server answers 503 on purpose). */
-export const probedServers = (config: StackConfig): [string, ServerConfig][] =>
-  Object.entries(config.servers)
-    .filter(([, s]) => s.enabled && !s.internal && !s.paused)
-    .sort(([a], [b]) => a.localeCompare(b));
+export const probedServers = (config: StackConfig): [string, RoutedServer][] => routedServers(config.servers).filter(([, s]) => !s.paused);
 
 /** The scope the probe's token asks for on a server: the route's own, with cognito. */
 export const probeScopeOf = (config: StackConfig, name: string, server: ServerConfig) => (config.ingress.auth === "cognito" ? requiredScopeOf(name, server) : undefined);

@@ -1,11 +1,20 @@
-import type { ServerConfig, StackConfig } from "../config/schema";
+import type { Route, ServerConfig, StackConfig } from "../config/schema";
 import { groupHost, MAIN_GROUP } from "./loadBalancers";
 
 /** Host rules are more specific than path rules, so they get the lower (earlier) priority band. */
 export const HOST_PRIORITY_BAND = { from: 1, to: 9999 } as const;
 export const PATH_PRIORITY_BAND = { from: 10000, to: 49999 } as const;
 
-type Route = NonNullable<ServerConfig["route"]>;
+/** A public server: it has a route on a load balancer (config/schema.ts). */
+export type RoutedServer = ServerConfig & { internal: false };
+export const isRouted = (server: ServerConfig): server is RoutedServer => server.enabled && !server.internal;
+
+/** The enabled, routed servers by name, in name order. */
+export function routedServers(servers: StackConfig["servers"]): [string, RoutedServer][] {
+  return Object.entries(servers)
+    .filter((entry): entry is [string, RoutedServer] => isRouted(entry[1]))
+    .sort(([a], [b]) => a.localeCompare(b));
+}
 
 /** FNV-1a: a stable hash, so a server keeps its priority when others are added or removed. */
 function fnv1a(text: string): number {
@@ -20,17 +29,15 @@ function fnv1a(text: string): number {
  * priorities are odd, so `priority - 1` stays free for the server's OAuth discovery rule (with auth).
  */
 export function listenerRulePriorities(servers: StackConfig["servers"]): Map<string, number> {
-  const routed = Object.entries(servers)
-    .filter(([, s]) => s.enabled && s.route)
-    .sort(([a], [b]) => a.localeCompare(b));
-  const taken = new Set(routed.flatMap(([, s]) => (s.route!.priority ? [s.route!.priority, s.route!.priority - 1] : [])));
+  const routed = routedServers(servers);
+  const taken = new Set(routed.flatMap(([, s]) => (s.route.priority ? [s.route.priority, s.route.priority - 1] : [])));
   const result = new Map<string, number>();
   for (const [name, s] of routed) {
-    if (s.route!.priority) {
-      result.set(name, s.route!.priority);
+    if (s.route.priority) {
+      result.set(name, s.route.priority);
       continue;
     }
-    const band = s.route!.host ? HOST_PRIORITY_BAND : PATH_PRIORITY_BAND;
+    const band = s.route.host ? HOST_PRIORITY_BAND : PATH_PRIORITY_BAND;
     const pairs = Math.floor((band.to - band.from + 1) / 2);
     const priorityOf = (slot: number) => band.from + 1 + 2 * slot;
     let slot = fnv1a(name) % pairs;
@@ -54,8 +61,8 @@ export const PROTECTED_RESOURCE_WELL_KNOWN = "/.well-known/oauth-protected-resou
  */
 export function discoveryConditions(route: Route): RuleCondition[] {
   const both = (suffix: string) => [`${PROTECTED_RESOURCE_WELL_KNOWN}${suffix}`, `${PROTECTED_RESOURCE_WELL_KNOWN}${suffix}/*`];
-  if (route.host) return [{ hostHeader: { values: [route.host] } }, { pathPattern: { values: both("") } }];
-  return [{ pathPattern: { values: both(route.path === "/" ? "" : route.path!) } }];
+  if (route.host !== undefined) return [{ hostHeader: { values: [route.host] } }, { pathPattern: { values: both("") } }];
+  return [{ pathPattern: { values: both(route.path === "/" ? "" : route.path) } }];
 }
 
 export interface RuleCondition {
@@ -64,8 +71,8 @@ export interface RuleCondition {
 }
 
 export function routeConditions(route: Route): RuleCondition[] {
-  if (route.host) return [{ hostHeader: { values: [route.host] } }];
-  const path = route.path!;
+  if (route.host !== undefined) return [{ hostHeader: { values: [route.host] } }];
+  const path = route.path;
   return [{ pathPattern: { values: path === "/" ? ["/*"] : [path, `${path}/*`] } }];
 }
 
@@ -77,8 +84,8 @@ export function prefixRewrite(route: Route): { regex: string; replace: string } 
 }
 
 /** The URL an MCP client connects to: on its load balancer's host (decisions/loadBalancers.ts), or its own host route. */
-export function serverUrl(server: ServerConfig, ingress: StackConfig["ingress"], albDnsName: string, group: string = MAIN_GROUP): string {
-  const route = server.route!;
+export function serverUrl(server: RoutedServer, ingress: StackConfig["ingress"], albDnsName: string, group: string = MAIN_GROUP): string {
+  const route = server.route;
   const scheme = ingress.domain ? "https" : "http";
   const host = route.host ?? (ingress.domain ? groupHost(group, ingress.domain) : albDnsName);
   const prefix = route.path && route.path !== "/" ? route.path : "";

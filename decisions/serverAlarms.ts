@@ -1,11 +1,12 @@
 import type { ServerConfig, StackConfig } from "../config/schema";
-import { AVAILABILITY, consecutive, DETECT_WITHIN_A_MINUTE, ERROR_RATE, errorInputs, type AlarmSpec } from "./alarms";
+import { AVAILABILITY, consecutive, DETECT_WITHIN_A_MINUTE, ERROR_RATE, errorInputs, type AlarmFields, type AlarmSource, type AlarmSpec } from "./alarms";
 import { taskPresenceMetric } from "./metrics";
 
 type Alerts = StackConfig["alerts"];
 
 /** What most alarms share: they neither page on silence nor gate deployments; each spec says where it differs. */
-const alarm = (spec: Omit<AlarmSpec, "treatMissingData" | "gatesDeployments"> & Partial<Pick<AlarmSpec, "treatMissingData" | "gatesDeployments">>): AlarmSpec => ({
+type Defaulted = "treatMissingData" | "gatesDeployments";
+const alarm = (spec: AlarmSource & Omit<AlarmFields, Defaulted> & Partial<Pick<AlarmFields, Defaulted>>): AlarmSpec => ({
   treatMissingData: "notBreaching",
   gatesDeployments: false,
   ...spec,

@@ -27,7 +27,7 @@ const BRIDGE_OUTPUT = { "streamable-http": "streamableHttp", "streamable-http-st
 export function containerCommand(server: ServerConfig): string[] | undefined {
   if (server.transport !== "stdio") return server.command;
   const output = exposedTransport(server);
-  const args = [BRIDGE_BINARY, "--stdio", shellJoin(server.command!), "--outputTransport", BRIDGE_OUTPUT[output], "--port", String(server.port)];
+  const args = [BRIDGE_BINARY, "--stdio", shellJoin(server.command), "--outputTransport", BRIDGE_OUTPUT[output], "--port", String(server.port)];
   if (output === "sse") args.push("--ssePath", server.mcpPath);
   else args.push("--streamableHttpPath", server.mcpPath);
   if (output === "streamable-http-stateful") args.push("--stateful");

@@ -1,4 +1,5 @@
 import type { StackConfig } from "../config/schema";
+import { routedServers, type RoutedServer } from "./routing";
 
 export interface RateLimitSpec {
   server: string;
@@ -35,15 +36,7 @@ export const rateRuleNames = (config: StackConfig) => [
 
 /** One rate-based rule per public server with `rateLimitPerMinute`, scoped to its route, evaluated before the managed groups. */
 export function rateLimitSpecs(config: StackConfig): RateLimitSpec[] {
-  return Object.entries(config.servers)
-    .filter(([, s]) => s.enabled && s.route && s.rateLimitPerMinute !== undefined)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([server, s], i) => ({
-      server,
-      limit: s.rateLimitPerMinute!,
-      match: s.route!.host ? { host: s.route!.host } : { path: s.route!.path! },
-      priority: 10 + i,
-    }));
+  return routedServers(config.servers).flatMap(([server, s]) => (s.rateLimitPerMinute === undefined ? [] : [{ server, limit: s.rateLimitPerMinute, match: routeMatch(s.route) }])).map((spec, i) => ({ ...spec, priority: 10 + i }));
 }
 
 export interface ToolCallLimitSpec {
@@ -62,8 +55,10 @@ export const toolCallRuleName = (server: string) => `tool-calls-${server}`;
  * with a constant aggregation key (all requests share one counter) and answers 429 above the limit in a 60 s window.
  */
 export function toolCallLimitSpecs(config: StackConfig): ToolCallLimitSpec[] {
-  return Object.entries(config.servers)
-    .filter(([, s]) => s.enabled && s.route && s.toolCallsPerMinute !== undefined)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([server, s], i) => ({ server, limit: s.toolCallsPerMinute!, match: s.route!.host ? { host: s.route!.host } : { path: s.route!.path! }, priority: 50 + i }));
+  return routedServers(config.servers).flatMap(([server, s]) => (s.toolCallsPerMinute === undefined ? [] : [{ server, limit: s.toolCallsPerMinute, match: routeMatch(s.route) }])).map((spec, i) => ({ ...spec, priority: 50 + i }));
+}
+
+/** What a WAF rule scoped to a route matches: its host, or its path. */
+function routeMatch(route: RoutedServer["route"]): { path: string } | { host: string } {
+  return route.host !== undefined ? { host: route.host } : { path: route.path };
 }

@@ -68,10 +68,10 @@ const RANK: Record<string, number> = { P1: 1, P2: 2, P3: 3, P4: 4 };
  * alarm in ALARM, else INSUFFICIENT_DATA if its health can't be told, else OK.
  */
 export function serverState(alarms: StackAlarm[]): string {
-  const metric = alarms.filter((a) => a.metric);
-  if (metric.length && metric.every((a) => a.metric!.ActionsEnabled === false)) return "PAUSED";
-  const firing = alarms.filter((a) => a.state === "ALARM" && a.severity).sort((a, b) => RANK[a.severity!] - RANK[b.severity!]);
-  if (firing.length) return `ALARM ${firing[0].severity}`;
+  const metric = alarms.flatMap((a) => (a.metric ? [a.metric] : []));
+  if (metric.length && metric.every((m) => m.ActionsEnabled === false)) return "PAUSED";
+  const firing = alarms.flatMap((a) => (a.state === "ALARM" && a.severity ? [a.severity] : [])).sort((a, b) => RANK[a] - RANK[b]);
+  if (firing.length) return `ALARM ${firing[0]}`;
   const health = alarms.find((a) => a.key === "health");
   if (health?.state === "ALARM") return "ALARM";
   if (alarms.length && alarms.every((a) => a.state === "INSUFFICIENT_DATA")) return "INSUFFICIENT_DATA";

@@ -92,20 +92,20 @@ export interface PlatformResult {
 
 /** Every pulled image of a stack against its server's architecture; built images are built for it (docker-build). */
 export async function checkImagePlatforms(servers: Record<string, { image?: string; architecture: keyof typeof OCI_ARCHITECTURE; enabled?: boolean }>, options: PlatformCheckOptions = {}): Promise<PlatformResult[]> {
-  const pulled = Object.entries(servers).filter(([, s]) => s.image && s.enabled !== false);
+  const pulled = Object.entries(servers).flatMap(([server, s]) => (s.image && s.enabled !== false ? [{ server, image: s.image, architecture: s.architecture }] : []));
   return Promise.all(
-    pulled.map(async ([server, s]): Promise<PlatformResult> => {
-      const wanted = OCI_ARCHITECTURE[s.architecture];
+    pulled.map(async ({ server, image, architecture }): Promise<PlatformResult> => {
+      const wanted = OCI_ARCHITECTURE[architecture];
       try {
-        const published = await publishedArchitectures(s.image!, options);
-        if (!published) return { server, image: s.image!, architecture: s.architecture, ok: true, message: "unknown: the registry wants credentials to show the manifest" };
+        const published = await publishedArchitectures(image, options);
+        if (!published) return { server, image, architecture, ok: true, message: "unknown: the registry wants credentials to show the manifest" };
         const ok = published.includes(wanted);
         const message = ok
           ? `publishes linux/${wanted}`
-          : `servers.${server}.architecture: ${s.architecture}, but ${s.image} publishes only ${published.map((a) => `linux/${a}`).join(", ")}; set architecture: ${published.includes("arm64") ? "arm64" : "x86_64"} or publish a linux/${wanted} image`;
-        return { server, image: s.image!, architecture: s.architecture, published, ok, message };
+          : `servers.${server}.architecture: ${architecture}, but ${image} publishes only ${published.map((a) => `linux/${a}`).join(", ")}; set architecture: ${published.includes("arm64") ? "arm64" : "x86_64"} or publish a linux/${wanted} image`;
+        return { server, image, architecture, published, ok, message };
       } catch (err) {
-        return { server, image: s.image!, architecture: s.architecture, ok: false, message: (err as Error).message };
+        return { server, image, architecture, ok: false, message: (err as Error).message };
       }
     }),
   );

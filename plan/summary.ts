@@ -214,8 +214,11 @@ export function renderCompactSummary(plan: Plan, environment: string): string {
   // Each route as its path, with its load balancer's name when the stack has several; their origins are printed once.
   const urls = rows.map((r) => (/^https?:\/\//.test(r.route) ? new URL(r.route) : undefined));
   const groupOf = (name: string) => String(plan.outputs.servers?.[name]?.loadBalancer ?? "main");
-  const origins = new Map(rows.flatMap((r, i) => (urls[i] ? [[groupOf(r.name), urls[i]!.origin] as const] : [])));
-  const route = (r: ServerRow, i: number) => (urls[i] ? `${origins.size > 1 ? `${groupOf(r.name)}:` : ""}${urls[i]!.pathname}` : r.route);
+  const origins = new Map(rows.flatMap((r, i) => urls[i]?.origin ? [[groupOf(r.name), urls[i].origin] as const] : []));
+  const route = (r: ServerRow, i: number) => {
+    const url = urls[i];
+    return url ? `${origins.size > 1 ? `${groupOf(r.name)}:` : ""}${url.pathname}` : r.route;
+  };
   const servers = rows.map((r, i) => [r.name, cut(route(r, i), 32), cut(r.reach, 31), r.size.replace(" / ", " "), r.tasks, r.capacity, `${detectionOf(plan, r.name)?.seconds ?? "-"} s`]);
   const cost = compareCosts(plan);
   const backup = backupReport(plan);

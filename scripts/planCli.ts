@@ -111,7 +111,7 @@ async function planAndReport(args: NonNullable<ReturnType<typeof parseArgs>>, fi
   }
   if (args.markdown) {
     progress("writing the Markdown report");
-    const diff = against ? { against: args.against!, changes: diffPlans(against.resources, plan.resources) } : undefined;
+    const diff = against && args.against ? { against: args.against, changes: diffPlans(against.resources, plan.resources) } : undefined;
     writeFileSync(args.markdown, renderMarkdown({ plan, environment, violations, diff }));
     io.out(`Wrote the report to ${args.markdown}`);
   }

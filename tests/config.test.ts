@@ -1,4 +1,6 @@
 import { parseStackConfig } from "../config/load";
+import { resolveStackConfig } from "../config/resolve";
+import { stackShapeSchema } from "../config/schema";
 import { configProblems, configWith, rawConfigOf } from "./support/stackConfig";
 import { assignLoadBalancers } from "../decisions/loadBalancers";
 
@@ -242,6 +244,31 @@ describe("the config contract has no silent holes", () => {
     ["/", "servers.gmail.volumes./: would hide the container's whole filesystem; mount data elsewhere, such as /data"],
   ])("a volume over %s is refused", (volumePath, message) => {
     expect(problemsOf((r) => (r.servers.gmail.volumes = { [volumePath]: {} }))).toEqual([message]);
+  });
+});
+
+describe("the resolved config: what the rules proved is in its types", () => {
+  it("a config that passed the rules resolves: public servers have routes, every server a port, stdio servers a command", () => {
+    const config = configWith("prod");
+    for (const [name, s] of Object.entries(config.servers)) {
+      expect({ name, routed: s.route !== undefined }).toEqual({ name, routed: !s.internal });
+      expect(typeof s.port).toBe("number");
+      if (s.transport === "stdio") expect(s.command.length).toBeGreaterThan(0);
+      expect([s.image, s.build].filter((x) => x !== undefined)).toHaveLength(1);
+    }
+  });
+
+  type Damage = (shape: any) => void;
+  it.each<[string, Damage, string]>([
+    ["a public server without a route", (shape) => void (shape.servers.gmail.route = undefined), "servers.gmail: a public server without a route"],
+    ["an internal server with a route", (shape) => void (shape.servers.neo4j.route = { path: "/neo4j", stripPrefix: true }), "servers.neo4j: an internal server with a route"],
+    ["a server without a port", (shape) => void delete shape.servers.gmail.port, "servers.gmail: no port"],
+    ["a stdio server without a command", (shape) => void delete shape.servers.resend.command, "servers.resend: a stdio server without a command"],
+    ["an existing VPC without subnets", (shape) => void (shape.network = { vpcId: "vpc-0abc" }), "network: an existing VPC without its subnet ids"],
+  ])("a rule gone missing fails loudly at the boundary instead of leaving undefined behind: %s", (_, damage, message) => {
+    const shape = stackShapeSchema.parse(rawConfigOf("prod"));
+    damage(shape);
+    expect(() => resolveStackConfig(shape)).toThrow(message);
   });
 });
 

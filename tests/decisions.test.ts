@@ -3,7 +3,7 @@ import { dependencyOrder } from "../decisions/dependencies";
 import { discoveryPriority, HOST_PRIORITY_BAND, listenerRulePriorities, PATH_PRIORITY_BAND, prefixRewrite, serverUrl } from "../decisions/routing";
 import { containerCommand, shellJoin } from "../decisions/tasks";
 import { trafficPolicyFor } from "../decisions/traffic";
-import { rawConfigOf } from "./support/stackConfig";
+import { rawConfigOf, routedServer } from "./support/stackConfig";
 
 const prod = () => parseStackConfig(rawConfigOf("prod"));
 
@@ -26,7 +26,7 @@ describe("listener rule priorities", () => {
     const config = prod();
     const before = listenerRulePriorities(config.servers);
     const { gmail, ...withoutGmail } = config.servers;
-    const added = { ...config.servers, zendesk: { ...gmail, route: { path: "/zendesk", stripPrefix: true } } };
+    const added = { ...config.servers, zendesk: { ...gmail, internal: false as const, route: { path: "/zendesk", stripPrefix: true } } };
     for (const servers of [withoutGmail, added]) {
       const after = listenerRulePriorities(servers);
       for (const [name, priority] of after) if (before.has(name)) expect([name, priority]).toEqual([name, before.get(name)]);
@@ -60,8 +60,9 @@ describe("routes and URLs", () => {
 
   it("the client URL includes the prefix and the server's MCP path", () => {
     const config = prod();
-    expect(serverUrl(config.servers.gmail, config.ingress, "alb")).toBe("https://mcp.example.com/gmail/mcp");
-    const sse = { ...config.servers.gmail, mcpPath: "/sse" };
+    const gmail = routedServer(config, "gmail");
+    expect(serverUrl(gmail, config.ingress, "alb")).toBe("https://mcp.example.com/gmail/mcp");
+    const sse = { ...gmail, mcpPath: "/sse" };
     expect(serverUrl(sse, { ...config.ingress, domain: undefined }, "alb.example")).toBe("http://alb.example/gmail/sse");
   });
 });

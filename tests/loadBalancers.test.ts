@@ -1,7 +1,7 @@
 import type { StackConfig } from "../config/schema";
 import { ALB_QUOTAS, assignLoadBalancers, groupHost } from "../decisions/loadBalancers";
 import { serverUrl } from "../decisions/routing";
-import { configWith } from "./support/stackConfig";
+import { configWith, routedServer } from "./support/stackConfig";
 import { firstDeployChecklist } from "../plan/firstDeploy";
 import type { Plan } from "../engine/offline";
 
@@ -54,10 +54,10 @@ describe("spreading public servers over load balancers", () => {
   it("path routes of another load balancer live on <group>.<domain>; without a domain on its DNS name", () => {
     const prod = configWith("prod");
     expect(groupHost("lb2", "mcp.example.com")).toBe("lb2.mcp.example.com");
-    expect(serverUrl(prod.servers.gmail, prod.ingress, "alb-2.elb.amazonaws.com", "lb2")).toBe("https://lb2.mcp.example.com/gmail/mcp");
-    expect(serverUrl(prod.servers.gmail, prod.ingress, "alb.elb.amazonaws.com")).toBe("https://mcp.example.com/gmail/mcp");
+    expect(serverUrl(routedServer(prod, "gmail"), prod.ingress, "alb-2.elb.amazonaws.com", "lb2")).toBe("https://lb2.mcp.example.com/gmail/mcp");
+    expect(serverUrl(routedServer(prod, "gmail"), prod.ingress, "alb.elb.amazonaws.com")).toBe("https://mcp.example.com/gmail/mcp");
     const dev = configWith("dev");
-    expect(serverUrl(dev.servers.gmail, dev.ingress, "internal-alb-2.elb.amazonaws.com", "lb2")).toBe("http://internal-alb-2.elb.amazonaws.com/gmail/mcp");
+    expect(serverUrl(routedServer(dev, "gmail"), dev.ingress, "internal-alb-2.elb.amazonaws.com", "lb2")).toBe("http://internal-alb-2.elb.amazonaws.com/gmail/mcp");
   });
 
   it("the first-deploy checklist asks for a certificate that covers the other load balancers' hosts", () => {

@@ -6,11 +6,11 @@ import type { Network } from "../components/network";
 import { Platform } from "../components/platform";
 import { StackSecrets } from "../components/secrets";
 import { Storage } from "../components/storage";
-import { clientsOf, resourceServerScopes } from "../decisions/auth";
+import { clientsOf, requiredScopeOf, resourceServerScopes } from "../decisions/auth";
 import { volumesOf } from "../decisions/backup";
 import { exposureOf } from "../decisions/exposure";
 import { groupHost } from "../decisions/loadBalancers";
-import { PROBE_CLIENT, probedServers, probeScopeOf, probeSettingsFor } from "../decisions/probe";
+import { PROBE_CLIENT, probedServers, probeSettingsFor } from "../decisions/probe";
 import type { StackContext } from "./context";
 
 /** The cluster, the namespace and the load balancers, each with the host names to point at it. */
@@ -19,7 +19,7 @@ export function createPlatform(ctx: StackContext, network: Network): Platform {
   // Per load balancer, the names to point at it: its domain host, and its servers' host routes.
   const loadBalancers = ctx.assignment.groups.map((g) => ({
     name: g.name,
-    hostNames: [...new Set([...(config.ingress.domain ? [groupHost(g.name, config.ingress.domain)] : []), ...g.servers.flatMap((s) => (config.servers[s].route?.host ? [config.servers[s].route!.host!] : []))])],
+    hostNames: [...new Set([...(config.ingress.domain ? [groupHost(g.name, config.ingress.domain)] : []), ...g.servers.flatMap((s) => config.servers[s].route?.host ?? [])])],
   }));
   return new Platform(
     "platform",
@@ -61,7 +61,7 @@ function createAuth(ctx: StackContext): Auth | undefined {
   const { config } = ctx;
   if (config.ingress.auth !== "cognito") return undefined;
   const probe = probeSettingsFor(config);
-  const probeClient: Record<string, string[]> = probe.enabled ? { [PROBE_CLIENT]: [...new Set(probedServers(config).map(([name, server]) => probeScopeOf(config, name, server)!))].sort() } : {};
+  const probeClient: Record<string, string[]> = probe.enabled ? { [PROBE_CLIENT]: [...new Set(probedServers(config).map(([name, server]) => requiredScopeOf(name, server)))].sort() } : {};
   return new Auth(
     "auth",
     { stack: ctx.stack, region: ctx.region, accountId: ctx.accountId, domainPrefix: config.ingress.authDomainPrefix, protection: ctx.protection, scopes: resourceServerScopes(config), clients: { ...clientsOf(config), ...probeClient } },

@@ -6,6 +6,7 @@ import type { Network } from "../components/network";
 import type { Platform } from "../components/platform";
 import { restoreCommand, volumeCoverage } from "../decisions/backup";
 import { ebsRestoreCommand } from "../decisions/host";
+import { isRouted } from "../decisions/routing";
 import type { StackContext } from "./context";
 import type { SharedServices } from "./foundation";
 import type { StackOutputs } from "./outputTypes";
@@ -15,10 +16,10 @@ import { serverUrlOf } from "./servers";
 function serverOutputs(ctx: StackContext, platform: Platform, built: Map<string, McpServer>, dashboards: Dashboards): StackOutputs["servers"] {
   const servers: StackOutputs["servers"] = {};
   for (const [name, component] of [...built].sort(([a], [b]) => a.localeCompare(b))) {
-    const routed = !!ctx.config.servers[name].route;
+    const server = ctx.config.servers[name];
     servers[name] = {
-      url: routed ? serverUrlOf(ctx, platform, name) : undefined,
-      loadBalancer: routed ? ctx.groupOf(name) : undefined,
+      url: isRouted(server) ? serverUrlOf(ctx, platform, name, server) : undefined,
+      loadBalancer: isRouted(server) ? ctx.groupOf(name) : undefined,
       serviceName: component.service.name,
       logGroupName: component.logGroup.name,
       dashboardUrl: dashboards.serverUrls[name],

@@ -8,7 +8,7 @@ import { volumesOfServer } from "../decisions/backup";
 import { dependencyOrder } from "../decisions/dependencies";
 import { runsOnHost } from "../decisions/deploy";
 import { probedServers, probeSettingsFor } from "../decisions/probe";
-import { listenerRulePriorities, serverUrl } from "../decisions/routing";
+import { listenerRulePriorities, serverUrl, type RoutedServer } from "../decisions/routing";
 import type { StackContext } from "./context";
 import type { SharedServices } from "./foundation";
 
@@ -59,7 +59,7 @@ export function createServers(ctx: StackContext, platform: Platform, network: Ne
       topics: shared.alerting.topics,
       volumes: volumesOfServer(name, server),
       storageKeyArn: storage?.key.arn ?? "",
-      subnetCount: config.network.availabilityZones ?? config.network.privateSubnetIds!.length,
+      subnetCount: config.network.vpcId === undefined ? config.network.availabilityZones : config.network.privateSubnetIds.length,
       replica: replicaRegion && storage?.replicaKey ? { region: replicaRegion, kmsKeyArn: storage.replicaKey.arn } : undefined,
       auth: auth ? { issuer: auth.issuer, jwksUrl: auth.jwksUrl } : undefined,
       host: hosts.get(name),
@@ -72,7 +72,7 @@ export function createServers(ctx: StackContext, platform: Platform, network: Ne
 }
 
 /** A routed server's URL: on its load balancer's host (or its own host route). */
-export function serverUrlOf(ctx: StackContext, platform: Platform, name: string): pulumi.Output<string> {
+export function serverUrlOf(ctx: StackContext, platform: Platform, name: string, server: RoutedServer): pulumi.Output<string> {
   const group = ctx.groupOf(name);
-  return platform.loadBalancerOf(group).alb.dnsName.apply((dns) => serverUrl(ctx.config.servers[name], ctx.config.ingress, dns, group));
+  return platform.loadBalancerOf(group).alb.dnsName.apply((dns) => serverUrl(server, ctx.config.ingress, dns, group));
 }

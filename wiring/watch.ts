@@ -46,7 +46,7 @@ export function createProbe(ctx: StackContext, platform: Platform, network: Netw
       accountId: ctx.accountId,
       protection: ctx.protection,
       everyMinutes: probe.everyMinutes,
-      targets: probedServers(config).map(([name, server]) => ({ server: name, url: serverUrlOf(ctx, platform, name), scope: probeScopeOf(config, name, server) })),
+      targets: probedServers(config).map(([name, server]) => ({ server: name, url: serverUrlOf(ctx, platform, name, server), scope: probeScopeOf(config, name, server) })),
       credentials: shared.auth && client ? { tokenUrl: shared.auth.tokenUrl, clientId: client.clientId, clientSecret: client.clientSecret } : undefined,
       vpc: probe.inVpc
         ? {

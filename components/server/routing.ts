@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { jwtValidation, protectedResourceMetadata, requiredScopeOf, type AuthSettings } from "../../decisions/auth";
-import { discoveryConditions, discoveryPriority, prefixRewrite, routeConditions, serverUrl } from "../../decisions/routing";
+import { discoveryConditions, discoveryPriority, prefixRewrite, routeConditions, serverUrl, type RoutedServer } from "../../decisions/routing";
 import { trafficPolicyFor } from "../../decisions/traffic";
 import type { McpServerArgs, ServerSelf } from "./args";
 
@@ -37,8 +37,8 @@ export function createTargetGroup(self: ServerSelf, { server, config, vpcId }: M
 }
 
 /** The route on its load balancer's listener: token validation behind Cognito, the prefix stripped. */
-export function createListenerRule(self: ServerSelf, { server, platform, rulePriority, auth, loadBalancerGroup }: McpServerArgs, targetGroup: aws.lb.TargetGroup): aws.lb.ListenerRule {
-  const route = server.route!;
+export function createListenerRule(self: ServerSelf, { platform, rulePriority, auth, loadBalancerGroup }: McpServerArgs, server: RoutedServer, targetGroup: aws.lb.TargetGroup): aws.lb.ListenerRule {
+  const route = server.route;
   const rewrite = prefixRewrite(route);
   const forward = { type: "forward", targetGroupArn: targetGroup.arn };
   return new aws.lb.ListenerRule(
@@ -59,7 +59,7 @@ export function createListenerRule(self: ServerSelf, { server, platform, rulePri
  * OAuth protected-resource metadata is fetched before a client has a token: the ALB answers it itself, without
  * validation, where RFC 9728 clients look (decisions/routing.ts), just before the route's own rule.
  */
-export function createDiscoveryRule(self: ServerSelf, { server, platform, rulePriority, config, loadBalancerGroup }: McpServerArgs, auth: AuthSettings<pulumi.Output<string>>): aws.lb.ListenerRule {
+export function createDiscoveryRule(self: ServerSelf, { platform, rulePriority, config, loadBalancerGroup }: McpServerArgs, server: RoutedServer, auth: AuthSettings<pulumi.Output<string>>): aws.lb.ListenerRule {
   const lb = platform.loadBalancerOf(loadBalancerGroup);
   const metadata = pulumi
     .all([lb.alb.dnsName, auth.issuer])
@@ -69,7 +69,7 @@ export function createDiscoveryRule(self: ServerSelf, { server, platform, rulePr
     {
       listenerArn: lb.routingListener.arn,
       priority: discoveryPriority(rulePriority!),
-      conditions: discoveryConditions(server.route!),
+      conditions: discoveryConditions(server.route),
       actions: [{ type: "fixed-response", fixedResponse: { contentType: "application/json", statusCode: "200", messageBody: metadata } }],
     },
     { parent: self },

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { authEnvironment } from "../../decisions/auth";
 import { hostMountPath } from "../../decisions/host";
 import { taskFamily } from "../../decisions/names";
-import { serverUrl } from "../../decisions/routing";
+import { isRouted, serverUrl } from "../../decisions/routing";
 import { containerCommand, containerEnvironment, containerHealthCheck, serverLogGroupName, taskSize } from "../../decisions/tasks";
 import type { HostedVolume } from "../databaseHost";
 import { executionRolePolicy, taskAssumeRolePolicy } from "../iamPolicies";
@@ -62,7 +62,7 @@ export function createTaskRole(self: ServerSelf, args: McpServerArgs): aws.iam.R
 /** Plain environment, plus, behind Cognito, what the server needs to re-validate tokens and publish its OAuth metadata. */
 function environmentOf(self: ServerSelf, { server, auth, config, platform, loadBalancerGroup }: McpServerArgs) {
   const plain: { name: string; value: pulumi.Input<string> }[] = containerEnvironment(server);
-  if (!auth || server.internal || server.transport === "stdio") return plain;
+  if (!auth || !isRouted(server) || server.transport === "stdio") return plain;
   const resource = platform.loadBalancerOf(loadBalancerGroup).alb.dnsName.apply((dns) => serverUrl(server, config.ingress, dns, loadBalancerGroup));
   const extra = Object.entries(authEnvironment(auth, self.serverName, server, resource)).map(([name, value]) => ({ name, value }));
   return [...plain, ...extra].sort((a, b) => a.name.localeCompare(b.name));
@@ -74,7 +74,8 @@ export interface TaskParts {
   logGroup: aws.cloudwatch.LogGroup;
   volumes: MountedVolume[];
   hostedVolumes: HostedVolume[];
-  built?: BuiltImage;
+  /** What the server's container runs (components/serverImage.ts). */
+  image: pulumi.Input<string>;
 }
 
 /** The server's container, then the init container that opens /tmp for it: the task's container definitions. */
@@ -83,7 +84,7 @@ function containerDefinitions(self: ServerSelf, args: McpServerArgs, parts: Task
   const name = self.serverName;
   const container = {
     name,
-    image: parts.built?.image ?? pinnedImage(server.image!, args.protection.imagesByDigest, self),
+    image: parts.image,
     essential: true,
     command: containerCommand(server),
     user: server.user,

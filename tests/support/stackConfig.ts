@@ -1,5 +1,7 @@
 import { ConfigError } from "../../config/errors";
 import { parseStackConfig } from "../../config/load";
+import type { StackConfig } from "../../config/schema";
+import { isRouted, type RoutedServer } from "../../decisions/routing";
 import { readRawStackConfig, readStackFile, runOffline, stackFilePath, type OfflineOptions, type Plan } from "../../engine/offline";
 
 /** A stack's `mcp-stack:` config as plain objects (prefix stripped), ready to change in a test. */
@@ -38,4 +40,11 @@ export function planWith(stack: string, change: Change, options: OfflineOptions 
   const raw = rawConfigOf(stack);
   change(raw);
   return runOffline(stack, configMapOf(stack, raw), options);
+}
+
+/** A server of a parsed config that has a route on a load balancer (the test says which one it expects to). */
+export function routedServer(config: StackConfig, name: string): RoutedServer {
+  const server = config.servers[name];
+  if (!server || !isRouted(server)) throw new Error(`${name} is not a routed server of this config`);
+  return server;
 }
