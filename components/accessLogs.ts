@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Protection } from "../decisions/protection";
+import type { DeployContext } from "./context";
 
 /** The Elastic Load Balancing account of regions that predate the log-delivery service principal (AWS docs, "Enable access logs"). */
 const ELB_ACCOUNTS: Record<string, string> = {
@@ -24,11 +24,7 @@ const ELB_ACCOUNTS: Record<string, string> = {
 
 export const ACCESS_LOG_PREFIX = "alb";
 
-export interface AccessLogBucketArgs {
-  stack: string;
-  region: string;
-  accountId: pulumi.Input<string>;
-  protection: Protection;
+export interface AccessLogBucketArgs extends DeployContext {
   parent: pulumi.Resource;
 }
 

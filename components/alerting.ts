@@ -3,11 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { customerKey, keyPolicy } from "./kmsKey";
 import { SEVERITIES, type Severity, type StackConfig } from "../config/schema";
 import { severityTopicName } from "../decisions/names";
+import type { DeployContext } from "./context";
 
-export interface AlertingArgs {
-  stack: string;
+export interface AlertingArgs extends Pick<DeployContext, "stack" | "accountId"> {
   notify: StackConfig["alerts"]["notify"];
-  accountId: pulumi.Input<string>;
 }
 
 /** One encrypted SNS topic per severity with its subscriptions; every alarm notifies the topic of its severity. */

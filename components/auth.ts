@@ -1,14 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RESOURCE_SERVER } from "../decisions/auth";
-import type { Protection } from "../decisions/protection";
+import type { DeployContext } from "./context";
 
-export interface AuthArgs {
-  stack: string;
-  region: string;
-  accountId: pulumi.Input<string>;
+export interface AuthArgs extends DeployContext {
   domainPrefix?: string;
-  protection: Protection;
   /** The resource server's scopes (decisions/auth.ts resourceServerScopes). */
   scopes: { scopeName: string; scopeDescription: string }[];
   /** App clients by name, with the full scopes each may request (decisions/auth.ts clientsOf). */

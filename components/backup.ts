@@ -8,12 +8,13 @@ import type { Protection } from "../decisions/protection";
 import { createAlarm } from "./alarms";
 import { createConfigRecording } from "./configRecording";
 import { customerKey, keyPolicy } from "./kmsKey";
+import type { DeployContext } from "./context";
 
-export interface BackupArgs {
-  stack: string;
-  config: StackConfig;
-  accountId: pulumi.Input<string>;
-  protection: Protection;
+type BackupConfig = Pick<StackConfig, "backup" | "servers">;
+
+export interface BackupArgs extends Pick<DeployContext, "stack" | "accountId" | "protection"> {
+  /** The backup targets and the servers whose volumes it protects. */
+  config: BackupConfig;
   topics: Record<Severity, aws.sns.Topic>;
 }
 
@@ -190,7 +191,7 @@ export class Backup extends pulumi.ComponentResource {
   }
 
   /** The recovery targets as AWS Backup Audit Manager controls, evaluated daily from what AWS Config records. */
-  private createAuditFramework(name: string, stack: string, config: StackConfig, rules: BackupRuleSpec[], tag: Record<string, string>, recording?: pulumi.Resource) {
+  private createAuditFramework(name: string, stack: string, config: BackupConfig, rules: BackupRuleSpec[], tag: Record<string, string>, recording?: pulumi.Resource) {
     const { backup } = config;
     const scope = { tags: tag };
     const params = (values: Record<string, string | number>) => Object.entries(values).map(([n, value]) => ({ name: n, value: String(value) }));
@@ -214,7 +215,7 @@ export class Backup extends pulumi.ComponentResource {
   }
 
   /** Restores the latest recovery point of every backed-up volume on schedule; AWS Backup records how long each restore took. */
-  private createRestoreTesting(name: string, stack: string, config: StackConfig, role: aws.iam.Role, tag: Record<string, string>) {
+  private createRestoreTesting(name: string, stack: string, config: BackupConfig, role: aws.iam.Role, tag: Record<string, string>) {
     const { backup } = config;
     const testing = backup.restoreTesting;
     const id = stack.replace(/[^A-Za-z0-9]/g, "_");

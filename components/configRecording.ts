@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Protection } from "../decisions/protection";
+import type { DeployContext } from "./context";
 
 /**
  * What AWS Backup Audit Manager reads through AWS Config ("Turning on resource tracking", AWS Backup developer guide):
@@ -16,10 +16,7 @@ export const AUDITED_RESOURCE_TYPES = [
   "AWS::EC2::Volume",
 ];
 
-export interface ConfigRecordingArgs {
-  stack: string;
-  accountId: pulumi.Input<string>;
-  protection: Protection;
+export interface ConfigRecordingArgs extends Pick<DeployContext, "stack" | "accountId" | "protection"> {
   parent: pulumi.Resource;
 }
 

@@ -3,10 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { dashboardGroups, dashboardNameOf, stackDashboard, type ServerPanel, type WafPanel } from "../decisions/dashboards";
 import type { McpServer } from "./mcpServer";
 import type { Platform } from "./platform";
+import type { DeployContext } from "./context";
 
-export interface DashboardsArgs {
-  stack: string;
-  region: string;
+export interface DashboardsArgs extends Pick<DeployContext, "stack" | "region"> {
   platform: Platform;
   servers: McpServer[];
   waf?: WafPanel;

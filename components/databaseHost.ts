@@ -4,13 +4,10 @@ import { instanceRole, singleInstanceGroup } from "./singleInstance";
 import type { ServerConfig } from "../config/schema";
 import { BACKUP_TAG_KEY, backupTagValue, type VolumeSpec } from "../decisions/backup";
 import { hostInstanceType, hostUserData } from "../decisions/host";
-import type { Protection } from "../decisions/protection";
 import { TAG } from "../decisions/names";
+import type { DeployContext } from "./context";
 
-export interface DatabaseHostArgs {
-  stack: string;
-  region: string;
-  accountId: pulumi.Input<string>;
+export interface DatabaseHostArgs extends DeployContext {
   server: ServerConfig;
   volumes: VolumeSpec[];
   clusterName: pulumi.Input<string>;
@@ -18,7 +15,6 @@ export interface DatabaseHostArgs {
   /** The host lives in the first private subnet, and its volumes in that subnet's AZ. */
   privateSubnetIds: pulumi.Input<string[]>;
   kmsKeyArn: pulumi.Input<string>;
-  protection: Protection;
 }
 
 export interface HostedVolume {

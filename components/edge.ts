@@ -1,16 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
-import type { Protection } from "../decisions/protection";
 import { MANAGED_RULE_GROUPS, rateLimitSpecs, rateRuleName, STACK_RATE_RULE, toolCallLimitSpecs, toolCallRuleName, webAclName, type RateLimitSpec, type ToolCallLimitSpec } from "../decisions/waf";
 import { MAIN_GROUP } from "../decisions/loadBalancers";
+import type { DeployContext } from "./context";
 
-export interface EdgeArgs {
-  stack: string;
-  config: StackConfig;
+export interface EdgeArgs extends Pick<DeployContext, "stack" | "protection"> {
+  /** The WAF settings and the servers' per-route limits. */
+  config: Pick<StackConfig, "ingress" | "servers">;
   /** Every load balancer of the stack by group (main first): one web ACL guards them all. */
   loadBalancerArns: Record<string, pulumi.Input<string>>;
-  protection: Protection;
 }
 
 /** Credentials and session handles never reach the WAF logs: tokens, cookies, MCP session ids, SSE session query strings. */

@@ -1,13 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { customerKey, keyPolicy } from "./kmsKey";
-import type { Protection } from "../decisions/protection";
+import type { DeployContext } from "./context";
 
-export interface LogsArgs {
-  stack: string;
-  region: string;
-  accountId: pulumi.Input<string>;
-  protection: Protection;
+export interface LogsArgs extends DeployContext {
 }
 
 /**

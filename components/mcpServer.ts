@@ -12,7 +12,7 @@ import { createAutoscaling } from "./server/autoscaling";
 import { createSecurityGroup } from "./server/network";
 import { createDiscoveryRule, createListenerRule, createTargetGroup } from "./server/routing";
 import { createService } from "./server/service";
-import { createExecutionRole, createLogGroup, createTaskDefinition, createTaskRole } from "./server/task";
+import { createExecutionRole, createLogGroup, createServerTaskDefinition, createTaskRole } from "./server/task";
 
 export type { McpServerArgs } from "./server/args";
 export { TMP_INIT_CONTAINER } from "./server/task";
@@ -54,7 +54,7 @@ export class McpServer extends pulumi.ComponentResource {
     const storage = this.createVolumes(args, taskRole);
     this.volumes = storage.mounted;
     this.hostedVolumes = args.host?.volumes ?? [];
-    const taskDefinition = createTaskDefinition(this, args, { executionRole, taskRole, logGroup: this.logGroup, volumes: this.volumes, hostedVolumes: this.hostedVolumes, image });
+    const taskDefinition = createServerTaskDefinition(this, args, { executionRole, taskRole, logGroup: this.logGroup, volumes: this.volumes, hostedVolumes: this.hostedVolumes, image });
     if (storage.restoreRole) this.restoreTask = this.createRestoreTask(args, executionRole, storage.restoreRole);
 
     const route = isRouted(args.server) ? this.createRoute(args, args.server) : undefined;

@@ -1,25 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
-import type { Protection } from "../decisions/protection";
 import { listenerPortsOf, type Exposure } from "../decisions/exposure";
 import { ACCESS_LOG_PREFIX, createAccessLogBucket } from "./accessLogs";
 import { MAIN_GROUP } from "../decisions/loadBalancers";
 import { TAG } from "../decisions/names";
+import type { DeployContext } from "./context";
 
 /** One security-group rule source per allowed network: IPv4 or IPv6 CIDR, or managed prefix list. */
 function sourcesOf(exposure: Exposure): { cidrIpv4?: string; cidrIpv6?: string; prefixListId?: string }[] {
   return [...exposure.cidrs.map((cidr) => (cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr })), ...exposure.prefixLists.map((prefixListId) => ({ prefixListId }))];
 }
 
-export interface PlatformArgs {
-  stack: string;
+export interface PlatformArgs extends DeployContext {
   /** Container Insights on the cluster (alerts.containerInsights). */
   containerInsights: boolean;
-  region: string;
-  accountId: pulumi.Input<string>;
   ingress: StackConfig["ingress"];
-  protection: Protection;
   vpcId: pulumi.Input<string>;
   publicSubnetIds: pulumi.Input<string[]>;
   /** An internal load balancer lives in the private subnets. */

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { buildSync } from "esbuild";
 import { PROJECT_DIR } from "../project";
 import { probeSecretName } from "../decisions/probe";
-import type { Protection } from "../decisions/protection";
+import type { DeployContext } from "./context";
 
 /** Where the bundled function is written, relative to the project directory (where `pulumi up` runs). */
 export const PROBE_BUILD_DIR = "probe/.build";
@@ -42,11 +42,7 @@ export interface ProbeTargetArgs {
   scope?: string;
 }
 
-export interface ProbeArgs {
-  stack: string;
-  region: string;
-  accountId: pulumi.Input<string>;
-  protection: Protection;
+export interface ProbeArgs extends DeployContext {
   everyMinutes: number;
   targets: ProbeTargetArgs[];
   /** With cognito: the probe's own client (read, or the route's write scope) and the token endpoint. */

@@ -1,15 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Protection } from "../decisions/protection";
+import type { DeployContext } from "./context";
 
-export interface StackSecretsArgs {
-  stack: string;
+export interface StackSecretsArgs extends Pick<DeployContext, "stack" | "protection"> {
   /** Every secret name some enabled server lists. */
   names: string[];
   /** Names whose value is set in config (`secretValues`); the others are filled out of band. */
   namesWithValues: string[];
   values: pulumi.Output<Record<string, string>>;
-  protection: Protection;
 }
 
 /**

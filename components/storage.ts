@@ -1,12 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { customerKey, keyPolicy } from "./kmsKey";
-import type { Protection } from "../decisions/protection";
+import type { DeployContext } from "./context";
 
-export interface StorageArgs {
-  stack: string;
-  accountId: pulumi.Input<string>;
-  protection: Protection;
+export interface StorageArgs extends Pick<DeployContext, "stack" | "accountId" | "protection"> {
   /** Region of the EFS replicas, when `backup.replication` is set: they need a key of their own there. */
   replicaRegion?: string;
 }

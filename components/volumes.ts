@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_TAG_KEY, backupTagValue, type VolumeSpec } from "../decisions/backup";
-import type { Protection } from "../decisions/protection";
 import { taskAssumeRolePolicy } from "./iamPolicies";
 import { restoreTaskFamily, TAG } from "../decisions/names";
+import type { DeployContext } from "./context";
+import { awsLogs, createTaskDefinition, efsVolume } from "./taskDefinition";
 
-export interface ServerVolumesArgs {
-  stack: string;
+export interface ServerVolumesArgs extends DeployContext {
   server: string;
   volumes: VolumeSpec[];
   vpcId: pulumi.Input<string>;
@@ -16,10 +16,7 @@ export interface ServerVolumesArgs {
   /** The server's task security group: the only source NFS is admitted from. */
   taskSecurityGroupId: pulumi.Input<string>;
   taskRole: aws.iam.Role;
-  region: string;
-  accountId: pulumi.Input<string>;
   kmsKeyArn: pulumi.Input<string>;
-  protection: Protection;
   replica?: { region: string; kmsKeyArn: pulumi.Input<string> };
   parent: pulumi.Resource;
 }
@@ -244,31 +241,20 @@ export function createRestoreTask(args: RestoreTaskArgs): aws.ecs.TaskDefinition
     readonlyRootFilesystem: true,
     command: ["sh", "-c", "echo 'run with a command override: see the restore runbook in README.md'; exit 1"],
     mountPoints: args.mounted.map((v) => ({ sourceVolume: `restore-${v.spec.key}`, containerPath: `/efs/${v.spec.key}`, readOnly: false })),
-    logConfiguration: {
-      logDriver: "awslogs",
-      options: { "awslogs-group": args.logGroupName, "awslogs-region": args.region, "awslogs-stream-prefix": "restore" },
-    },
+    logConfiguration: awsLogs(args.logGroupName, args.region, "restore"),
   };
-  return new aws.ecs.TaskDefinition(
+  return createTaskDefinition(
     `${args.server}-restore-task`,
     {
       family: restoreTaskFamily(args.stack, args.server),
-      requiresCompatibilities: ["FARGATE"],
-      networkMode: "awsvpc",
+      compatibility: "FARGATE",
       cpu: "256",
       memory: "512",
       executionRoleArn: args.executionRoleArn,
       taskRoleArn: args.taskRoleArn,
-      volumes: args.mounted.map((v) => ({
-        name: `restore-${v.spec.key}`,
-        efsVolumeConfiguration: {
-          fileSystemId: v.fileSystem.id,
-          transitEncryption: "ENABLED",
-          authorizationConfig: { accessPointId: v.restoreAccessPoint.id, iam: "ENABLED" },
-        },
-      })),
-      containerDefinitions: pulumi.jsonStringify([container]),
+      volumes: args.mounted.map((v) => efsVolume(`restore-${v.spec.key}`, v.fileSystem.id, v.restoreAccessPoint.id)),
+      containers: [container],
     },
-    { parent: args.parent },
+    args.parent,
   );
 }

@@ -29,7 +29,7 @@ export function backupJobEventPattern(stack: string, rule: BackupJobRule) {
  * is missing, the next run may still meet the RPO) and no job completed within the frequent rule's interval plus its
  * completion window (P1: the RPO is being broken right now). `rule` says whose invocations each alarm watches.
  */
-export function backupAlarmSpecs(config: StackConfig): (AlarmSpec & { rule: BackupJobRule })[] {
+export function backupAlarmSpecs(config: Pick<StackConfig, "backup">): (AlarmSpec & { rule: BackupJobRule })[] {
   const deadline = recoveryPointDeadlineMinutes(backupRules(config.backup));
   return [
     {

@@ -35,7 +35,7 @@ export const rateRuleNames = (config: StackConfig) => [
 ];
 
 /** One rate-based rule per public server with `rateLimitPerMinute`, scoped to its route, evaluated before the managed groups. */
-export function rateLimitSpecs(config: StackConfig): RateLimitSpec[] {
+export function rateLimitSpecs(config: Pick<StackConfig, "servers">): RateLimitSpec[] {
   return routedServers(config.servers).flatMap(([server, s]) => (s.rateLimitPerMinute === undefined ? [] : [{ server, limit: s.rateLimitPerMinute, match: routeMatch(s.route) }])).map((spec, i) => ({ ...spec, priority: 10 + i }));
 }
 
@@ -54,7 +54,7 @@ export const toolCallRuleName = (server: string) => `tool-calls-${server}`;
  * 2 requests per second: 120 per minute). WAF counts requests whose body contains "tools/call" on the server's route
  * with a constant aggregation key (all requests share one counter) and answers 429 above the limit in a 60 s window.
  */
-export function toolCallLimitSpecs(config: StackConfig): ToolCallLimitSpec[] {
+export function toolCallLimitSpecs(config: Pick<StackConfig, "servers">): ToolCallLimitSpec[] {
   return routedServers(config.servers).flatMap(([server, s]) => (s.toolCallsPerMinute === undefined ? [] : [{ server, limit: s.toolCallsPerMinute, match: routeMatch(s.route) }])).map((spec, i) => ({ ...spec, priority: 50 + i }));
 }
 

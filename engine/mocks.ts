@@ -13,82 +13,82 @@ function serviceOf(type: string): string {
   return ({ lb: "elasticloadbalancing", cloudwatch: "logs", appautoscaling: "application-autoscaling", vpc: "ec2" } as Record<string, string>)[service] ?? service;
 }
 
-/** Outputs AWS would compute, shaped like the real ones, so that ARNs, names and DNS names read realistically. */
+/** What a resource's mock state is computed from. */
+interface MockInputs {
+  name: string;
+  inputs: Record<string, any>;
+  region: string;
+  /** The physical name AWS would give it: its `name` input, else the logical name and a hash. */
+  physical: string;
+  /** The ARN of a type without a shape of its own: arn:aws:<service>:<region>:<account>:<type>/<physical>. */
+  arn: string;
+  azCount: number;
+}
+
+const alarmState = ({ inputs, region }: MockInputs) => ({ arn: `arn:aws:cloudwatch:${region}:${MOCK_ACCOUNT_ID}:alarm:${inputs.name ?? inputs.alarmName}` });
+
+/** Outputs AWS would compute per resource type, shaped like the real ones, so that ARNs, names and DNS names read realistically. */
+const COMPUTED_STATE: Record<string, (r: MockInputs) => Record<string, unknown>> = {
+  "awsx:ec2:Vpc": ({ name, inputs, azCount }) => {
+    const count = inputs.numberOfAvailabilityZones ?? azCount;
+    const ids = (kind: string) => Array.from({ length: count }, (_, i) => `subnet-${shortHash(`${name}${kind}${i}`, 17)}`);
+    const isolated = (inputs.subnetSpecs ?? []).some((s: { type: string }) => s.type === "Isolated");
+    return { vpcId: `vpc-${shortHash(name, 17)}`, publicSubnetIds: ids("public"), privateSubnetIds: isolated ? [] : ids("private"), isolatedSubnetIds: isolated ? ids("isolated") : [] };
+  },
+  "aws:lb/loadBalancer:LoadBalancer": ({ inputs, region, physical }) => {
+    const suffix = `app/${physical}/${shortHash(physical, 16)}`;
+    return { name: physical, arnSuffix: suffix, arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:loadbalancer/${suffix}`, dnsName: `${inputs.internal ? "internal-" : ""}${physical}-1234567890.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" };
+  },
+  "aws:lb/targetGroup:TargetGroup": ({ region, physical }) => {
+    const suffix = `targetgroup/${physical}/${shortHash(physical, 16)}`;
+    return { name: physical, arnSuffix: suffix, arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:${suffix}` };
+  },
+  "aws:ecs/taskDefinition:TaskDefinition": ({ inputs, region }) => ({ arn: `arn:aws:ecs:${region}:${MOCK_ACCOUNT_ID}:task-definition/${inputs.family}:1`, revision: 1 }),
+  "aws:secretsmanager/secret:Secret": ({ region, physical }) => ({ arn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${physical}-${shortHash(physical, 6)}` }),
+  "aws:sns/topic:Topic": ({ region, physical }) => ({ name: physical, arn: `arn:aws:sns:${region}:${MOCK_ACCOUNT_ID}:${physical}` }),
+  "aws:cloudwatch/metricAlarm:MetricAlarm": alarmState,
+  "aws:cloudwatch/compositeAlarm:CompositeAlarm": alarmState,
+  "aws:iam/role:Role": ({ physical }) => ({ name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physical}` }),
+  "aws:cloudwatch/logGroup:LogGroup": ({ region, physical }) => ({ name: physical, arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${physical}` }),
+  "aws:ec2/securityGroup:SecurityGroup": ({ name, physical, arn }) => ({ name: physical, arn, id: `sg-${shortHash(name, 17)}` }),
+  "aws:efs/fileSystem:FileSystem": ({ name, region }) => {
+    const id = `fs-${shortHash(name, 17)}`;
+    return { id, arn: `arn:aws:elasticfilesystem:${region}:${MOCK_ACCOUNT_ID}:file-system/${id}`, dnsName: `${id}.efs.${region}.amazonaws.com` };
+  },
+  "aws:efs/accessPoint:AccessPoint": ({ name, region }) => {
+    const id = `fsap-${shortHash(name, 17)}`;
+    return { id, arn: `arn:aws:elasticfilesystem:${region}:${MOCK_ACCOUNT_ID}:access-point/${id}` };
+  },
+  "aws:kms/key:Key": ({ name, inputs, region }) => {
+    const keyId = `${shortHash(name, 8)}-${shortHash(`${name}1`, 4)}-${shortHash(`${name}2`, 4)}-${shortHash(`${name}3`, 4)}-${shortHash(`${name}4`, 12)}`;
+    const keyRegion = inputs.region ?? region;
+    return { id: keyId, keyId, arn: `arn:aws:kms:${keyRegion}:${MOCK_ACCOUNT_ID}:key/${keyId}` };
+  },
+  "aws:cognito/userPool:UserPool": ({ name, region }) => {
+    const id = `${region}_${shortHash(name, 9).toUpperCase()}`;
+    return { id, arn: `arn:aws:cognito-idp:${region}:${MOCK_ACCOUNT_ID}:userpool/${id}`, endpoint: `cognito-idp.${region}.amazonaws.com/${id}` };
+  },
+  "aws:ecr/repository:Repository": ({ region, physical }) => ({ name: physical, arn: `arn:aws:ecr:${region}:${MOCK_ACCOUNT_ID}:repository/${physical}`, registryId: MOCK_ACCOUNT_ID, repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physical}` }),
+  // Offline, nothing is built: the digest stands for the one a build of these inputs would push.
+  "docker-build:index:Image": ({ name, inputs }) => ({ digest: `sha256:${createHash("sha256").update(JSON.stringify(inputs.tags ?? name)).digest("hex")}`, ref: String(inputs.tags?.[0] ?? name) }),
+  "aws:ebs/volume:Volume": ({ name, region }) => {
+    const id = `vol-${shortHash(name, 17)}`;
+    return { id, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:volume/${id}` };
+  },
+  "aws:ec2/launchTemplate:LaunchTemplate": ({ name, region }) => ({ id: `lt-${shortHash(name, 17)}`, latestVersion: 1, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:launch-template/lt-${shortHash(name, 17)}` }),
+  "aws:autoscaling/group:Group": ({ name, region, physical }) => ({ name: physical, arn: `arn:aws:autoscaling:${region}:${MOCK_ACCOUNT_ID}:autoScalingGroup:${shortHash(name, 8)}-uuid:autoScalingGroupName/${physical}` }),
+  "aws:iam/instanceProfile:InstanceProfile": ({ physical }) => ({ name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${physical}` }),
+  // Stands for the secret Cognito generates: it must never reach a plan output in clear.
+  "aws:cognito/userPoolClient:UserPoolClient": ({ name }) => ({ id: `client-${shortHash(name, 20)}`, clientSecret: `offline-client-secret-${shortHash(name, 12)}` }),
+  "aws:backup/vault:Vault": ({ inputs, region, physical }) => ({ name: physical, arn: `arn:aws:backup:${inputs.region ?? region}:${MOCK_ACCOUNT_ID}:backup-vault:${physical}` }),
+  "aws:backup/plan:Plan": ({ name, region }) => ({ arn: `arn:aws:backup:${region}:${MOCK_ACCOUNT_ID}:backup-plan:${shortHash(name, 8)}-plan`, id: `${shortHash(name, 8)}-plan`, version: "1" }),
+};
+
 function computedState(type: string, name: string, inputs: Record<string, any>, region: string, azCount: number): Record<string, unknown> {
   const physical = inputs.name ?? `${name}-${shortHash(name)}`;
-  const arn = `arn:aws:${serviceOf(type)}:${region}:${MOCK_ACCOUNT_ID}:${type.split(":").pop()!.toLowerCase()}/${physical}`;
-  switch (type) {
-    case "awsx:ec2:Vpc": {
-      const count = inputs.numberOfAvailabilityZones ?? azCount;
-      const ids = (kind: string) => Array.from({ length: count }, (_, i) => `subnet-${shortHash(`${name}${kind}${i}`, 17)}`);
-      const isolated = (inputs.subnetSpecs ?? []).some((s: { type: string }) => s.type === "Isolated");
-      return { vpcId: `vpc-${shortHash(name, 17)}`, publicSubnetIds: ids("public"), privateSubnetIds: isolated ? [] : ids("private"), isolatedSubnetIds: isolated ? ids("isolated") : [] };
-    }
-    case "aws:lb/loadBalancer:LoadBalancer": {
-      const suffix = `app/${physical}/${shortHash(physical, 16)}`;
-      return { name: physical, arnSuffix: suffix, arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:loadbalancer/${suffix}`, dnsName: `${inputs.internal ? "internal-" : ""}${physical}-1234567890.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" };
-    }
-    case "aws:lb/targetGroup:TargetGroup": {
-      const suffix = `targetgroup/${physical}/${shortHash(physical, 16)}`;
-      return { name: physical, arnSuffix: suffix, arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:${suffix}` };
-    }
-    case "aws:ecs/taskDefinition:TaskDefinition":
-      return { arn: `arn:aws:ecs:${region}:${MOCK_ACCOUNT_ID}:task-definition/${inputs.family}:1`, revision: 1 };
-    case "aws:secretsmanager/secret:Secret":
-      return { arn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${physical}-${shortHash(physical, 6)}` };
-    case "aws:sns/topic:Topic":
-      return { name: physical, arn: `arn:aws:sns:${region}:${MOCK_ACCOUNT_ID}:${physical}` };
-    case "aws:cloudwatch/metricAlarm:MetricAlarm":
-    case "aws:cloudwatch/compositeAlarm:CompositeAlarm":
-      return { arn: `arn:aws:cloudwatch:${region}:${MOCK_ACCOUNT_ID}:alarm:${inputs.name ?? inputs.alarmName}` };
-    case "aws:iam/role:Role":
-      return { name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physical}` };
-    case "aws:cloudwatch/logGroup:LogGroup":
-      return { name: physical, arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${physical}` };
-    case "aws:ec2/securityGroup:SecurityGroup":
-      return { name: physical, arn, id: `sg-${shortHash(name, 17)}` };
-    case "aws:efs/fileSystem:FileSystem": {
-      const id = `fs-${shortHash(name, 17)}`;
-      return { id, arn: `arn:aws:elasticfilesystem:${region}:${MOCK_ACCOUNT_ID}:file-system/${id}`, dnsName: `${id}.efs.${region}.amazonaws.com` };
-    }
-    case "aws:efs/accessPoint:AccessPoint": {
-      const id = `fsap-${shortHash(name, 17)}`;
-      return { id, arn: `arn:aws:elasticfilesystem:${region}:${MOCK_ACCOUNT_ID}:access-point/${id}` };
-    }
-    case "aws:kms/key:Key": {
-      const keyId = `${shortHash(name, 8)}-${shortHash(`${name}1`, 4)}-${shortHash(`${name}2`, 4)}-${shortHash(`${name}3`, 4)}-${shortHash(`${name}4`, 12)}`;
-      const keyRegion = inputs.region ?? region;
-      return { id: keyId, keyId, arn: `arn:aws:kms:${keyRegion}:${MOCK_ACCOUNT_ID}:key/${keyId}` };
-    }
-    case "aws:cognito/userPool:UserPool": {
-      const id = `${region}_${shortHash(name, 9).toUpperCase()}`;
-      return { id, arn: `arn:aws:cognito-idp:${region}:${MOCK_ACCOUNT_ID}:userpool/${id}`, endpoint: `cognito-idp.${region}.amazonaws.com/${id}` };
-    }
-    case "aws:ecr/repository:Repository":
-      return { name: physical, arn: `arn:aws:ecr:${region}:${MOCK_ACCOUNT_ID}:repository/${physical}`, registryId: MOCK_ACCOUNT_ID, repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physical}` };
-    case "docker-build:index:Image":
-      // Offline, nothing is built: the digest stands for the one a build of these inputs would push.
-      return { digest: `sha256:${createHash("sha256").update(JSON.stringify(inputs.tags ?? name)).digest("hex")}`, ref: String(inputs.tags?.[0] ?? name) };
-    case "aws:ebs/volume:Volume": {
-      const id = `vol-${shortHash(name, 17)}`;
-      return { id, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:volume/${id}` };
-    }
-    case "aws:ec2/launchTemplate:LaunchTemplate":
-      return { id: `lt-${shortHash(name, 17)}`, latestVersion: 1, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:launch-template/lt-${shortHash(name, 17)}` };
-    case "aws:autoscaling/group:Group":
-      return { name: physical, arn: `arn:aws:autoscaling:${region}:${MOCK_ACCOUNT_ID}:autoScalingGroup:${shortHash(name, 8)}-uuid:autoScalingGroupName/${physical}` };
-    case "aws:iam/instanceProfile:InstanceProfile":
-      return { name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${physical}` };
-    case "aws:cognito/userPoolClient:UserPoolClient":
-      // Stands for the secret Cognito generates: it must never reach a plan output in clear.
-      return { id: `client-${shortHash(name, 20)}`, clientSecret: `offline-client-secret-${shortHash(name, 12)}` };
-    case "aws:backup/vault:Vault":
-      return { name: physical, arn: `arn:aws:backup:${inputs.region ?? region}:${MOCK_ACCOUNT_ID}:backup-vault:${physical}` };
-    case "aws:backup/plan:Plan":
-      return { arn: `arn:aws:backup:${region}:${MOCK_ACCOUNT_ID}:backup-plan:${shortHash(name, 8)}-plan`, id: `${shortHash(name, 8)}-plan`, version: "1" };
-    default:
-      return { name: physical, arn };
-  }
+  const arn = `arn:aws:${serviceOf(type)}:${region}:${MOCK_ACCOUNT_ID}:${(type.split(":").pop() ?? type).toLowerCase()}/${physical}`;
+  const state = COMPUTED_STATE[type];
+  return state ? state({ name, inputs, region, physical, arn, azCount }) : { name: physical, arn };
 }
 
 /**

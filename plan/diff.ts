@@ -99,3 +99,25 @@ export function diffPlans(before: Comparable[], after: Comparable[]): PlanDiff {
     changed: changed.sort((a, b) => a.resource.localeCompare(b.resource)),
   };
 }
+
+/** The preview's own count line. */
+export function diffHeadline({ added, removed, changed }: PlanDiff): string {
+  return `${added.length} to add, ${changed.length} to change (${changed.filter((c) => c.replace).length} replaced), ${removed.length} to remove`;
+}
+
+/** One row per resource, as a preview marks them: + added, ~ updated, +- replaced, - removed; with what changes. */
+export function diffRows({ added, removed, changed }: PlanDiff): [string, string, string][] {
+  return [
+    ...added.map((r): [string, string, string] => ["+", r, ""]),
+    ...changed.map((c): [string, string, string] => [c.replace ? "+-" : "~", c.resource, [...(c.note ? [c.note] : c.replace ? ["replaced"] : []), ...c.values.map(describeChange)].join("; ")]),
+    ...removed.map((r): [string, string, string] => ["-", r, ""]),
+  ];
+}
+
+/** The terminal's view of the diff: the count, then at most `limit` resources (the Markdown report lists them all). */
+export function renderDiffLines(against: string, diff: PlanDiff, limit = 20): string[] {
+  const rows = diffRows(diff);
+  const shown = rows.slice(0, limit).map(([mark, resource, change]) => `  ${mark.padEnd(2)} ${resource}${change ? `  ${change}` : ""}`);
+  const more = rows.length > limit ? [`  … and ${rows.length - limit} more: --markdown FILE lists them all`] : [];
+  return [`Against ${against}: ${diffHeadline(diff)}.`, ...shown, ...more];
+}

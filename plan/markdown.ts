@@ -6,7 +6,7 @@ import { backupReport, RULE_HEADER, VOLUME_HEADER } from "./backupSummary";
 import { PRICE_TABLE, totalOf, type CostLine } from "./cost";
 import { compareCosts, COST_NOTES, money as usd, NOT_INCLUDED } from "./costSummary";
 import { stackDiagram } from "./diagram";
-import { describeChange, type PlanDiff } from "./diff";
+import { diffHeadline, diffRows, type PlanDiff } from "./diff";
 import { ALARM_HEADER, alarmRows, componentRows, countBy, imageRows, isLeaf, SERVER_HEADER, serverCells, serverRows } from "./summary";
 import { serverTimings } from "./timings";
 
@@ -60,17 +60,9 @@ function summarySection(plan: Plan, environment: string): string[] {
 
 /** What a preview would show: added, changed (old → new, replacements marked) and removed resources. */
 function diffSection(diff: NonNullable<MarkdownInput["diff"]>): string[] {
-  const { added, removed, changed } = diff.changes;
-  const replaced = changed.filter((c) => c.replace).length;
-  const out = [`## Changes against \`${diff.against}\``, "", `${added.length} to add, ${changed.length} to change (${replaced} replaced), ${removed.length} to remove. Inputs under ignoreChanges are left out, as pulumi preview does.`, ""];
-  if (!added.length && !removed.length && !changed.length) return out;
-  const cell = (text: string) => text.replace(/\|/g, "\\|");
-  const rows = [
-    ...added.map((r) => ["+", r, ""]),
-    ...changed.map((c) => [c.replace ? "+-" : "~", c.resource, cell([...(c.note ? [c.note] : c.replace ? ["replaced"] : []), ...c.values.map(describeChange)].join("; "))]),
-    ...removed.map((r) => ["-", r, ""]),
-  ];
-  return [...out, mdTable(["", "resource", "change"], rows), ""];
+  const out = [`## Changes against \`${diff.against}\``, "", `${diffHeadline(diff.changes)}. Inputs under ignoreChanges are left out, as pulumi preview does.`, ""];
+  const rows = diffRows(diff.changes).map(([mark, resource, change]) => [mark, resource, change.replace(/\|/g, "\\|")]);
+  return rows.length ? [...out, mdTable(["", "resource", "change"], rows), ""] : out;
 }
 
 function serverSection(plan: Plan): string[] {

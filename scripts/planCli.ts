@@ -87,7 +87,7 @@ export async function runPlanCli(argv: string[], io: PlanIo = consoleIo): Promis
 
 /** Plans the stack, prints the summary and the policy result, writes the files asked for; exit 1 on a mandatory violation. */
 async function planAndReport(args: NonNullable<ReturnType<typeof parseArgs>>, file: string, io: PlanIo): Promise<number> {
-  const [{ planStack, readStackFile }, { checkPolicies, readPolicyConfig }, { diffPlans }, { renderMarkdown }, { policySection }, { renderSummary, renderCompactSummary }, { POLICIES }] = await Promise.all([
+  const [{ planStack, readStackFile }, { checkPolicies, readPolicyConfig }, { diffPlans, renderDiffLines }, { renderMarkdown }, { policySection }, { renderSummary, renderCompactSummary }, { POLICIES }] = await Promise.all([
     import("../engine/offline"),
     import("../engine/policyCheck"),
     import("../plan/diff"),
@@ -105,13 +105,14 @@ async function planAndReport(args: NonNullable<ReturnType<typeof parseArgs>>, fi
   const violations = await checkPolicies(plan, readPolicyConfig());
   io.out(args.details ? renderSummary(plan, environment) : renderCompactSummary(plan, environment));
   io.out(["", ...policySection(violations, POLICIES.length)].join("\n"));
+  const diff = against && args.against ? { against: args.against, changes: diffPlans(against.resources, plan.resources) } : undefined;
+  if (diff) io.out(["", ...renderDiffLines(diff.against, diff.changes)].join("\n"));
   if (args.json) {
     writeFileSync(args.json, JSON.stringify({ stack: plan.stack, region: plan.region, outputs: plan.outputs, resources: plan.resources, violations }, null, 2));
     io.out(`\nWrote ${plan.resources.length} resources to ${args.json}`);
   }
   if (args.markdown) {
     progress("writing the Markdown report");
-    const diff = against && args.against ? { against: args.against, changes: diffPlans(against.resources, plan.resources) } : undefined;
     writeFileSync(args.markdown, renderMarkdown({ plan, environment, violations, diff }));
     io.out(`Wrote the report to ${args.markdown}`);
   }

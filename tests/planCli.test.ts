@@ -50,6 +50,10 @@ describe("npm run plan", () => {
     const report = readFileSync(markdown, "utf8");
     expect(report).toMatch(/^# mcp-stack plan · `prod`/);
     expect(report).toContain(`${written.resources.length} to add, 0 to change (0 replaced), 0 to remove.`);
+    // The terminal says it too, with the first resources and where to find the rest.
+    expect(result.stdout).toContain(`empty-plan.json: ${written.resources.length} to add, 0 to change (0 replaced), 0 to remove.`);
+    expect(result.stdout).toMatch(/^ {2}\+ {2}aws:/m);
+    expect(result.stdout).toContain(`… and ${written.resources.length - 20} more: --markdown FILE lists them all`);
   });
 
   it("exits non-zero with the key and the fix for an invalid config, and creates nothing", async () => {

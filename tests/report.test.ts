@@ -6,7 +6,7 @@ import { checkPolicies, readPolicyConfig } from "../engine/policyCheck";
 import { estimateCost, PRICE_TABLE, statusQuoCost, totalOf } from "../plan/cost";
 import { compareCosts } from "../plan/costSummary";
 import { stackDiagram } from "../plan/diagram";
-import { describeChange, diffPlans } from "../plan/diff";
+import { describeChange, diffPlans, renderDiffLines } from "../plan/diff";
 import { renderMarkdown } from "../plan/markdown";
 import { configMapOf, rawConfigOf } from "./support/stackConfig";
 
@@ -147,6 +147,10 @@ describe("the Markdown plan report", () => {
     expect(md).toContain(`## Changes against \`plan-dev.json\``);
     expect(md).toContain(`${diff.added.length} to add, ${diff.changed.length} to change (${diff.changed.filter((c) => c.replace).length} replaced), ${diff.removed.length} to remove.`);
     expect(md).toContain("| +- | aws:ecs/taskDefinition:TaskDefinition::gmail-task | a new revision; the service rolls it out (rolling deploy, rolled back on failure); memory: 1024 → 2048 |");
+    const terminal = renderDiffLines("plan-dev.json", diff, 500);
+    expect(terminal[0]).toBe(`Against plan-dev.json: ${diff.added.length} to add, ${diff.changed.length} to change (${diff.changed.filter((c) => c.replace).length} replaced), ${diff.removed.length} to remove.`);
+    expect(terminal).toContain("  +- aws:ecs/taskDefinition:TaskDefinition::gmail-task  a new revision; the service rolls it out (rolling deploy, rolled back on failure); memory: 1024 → 2048");
+    expect(terminal).toContain("  -  aws:ecs/service:Service::resend-service");
   });
 
   it("leaves out what ignoreChanges covers, marks replacements and shows old → new values, like pulumi preview", () => {

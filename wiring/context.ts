@@ -3,16 +3,15 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { LoadedConfig } from "../config/load";
 import type { StackConfig } from "../config/schema";
 import { MAIN_GROUP, type Assignment } from "../decisions/loadBalancers";
-import { protectionFor, type Protection } from "../decisions/protection";
+import { protectionFor } from "../decisions/protection";
+import type { DeployContext } from "../components/context";
 import { TAG } from "../decisions/names";
 
 /** What every step of the stack shares: the config, where it deploys, how stateful resources are protected. */
 export interface StackContext {
   config: StackConfig;
-  stack: string;
-  region: string;
-  accountId: pulumi.Output<string>;
-  protection: Protection;
+  /** Stack, region, account and protection: what every component takes (components/context.ts). */
+  deploy: DeployContext;
   secretValues: LoadedConfig["secretValues"];
   /** Resource options of every top-level component: the stack's own AWS provider. */
   opts: pulumi.ComponentResourceOptions;
@@ -31,10 +30,7 @@ export function stackContext({ config, region, stack, secretValues }: LoadedConf
   });
   return {
     config,
-    stack,
-    region,
-    accountId: aws.getCallerIdentityOutput({}, { provider }).accountId,
-    protection: protectionFor(config.environment),
+    deploy: { stack, region, accountId: aws.getCallerIdentityOutput({}, { provider }).accountId, protection: protectionFor(config.environment) },
     secretValues,
     opts: { providers: [provider] },
     enabled: Object.entries(config.servers).filter(([, s]) => s.enabled),

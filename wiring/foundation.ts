@@ -24,12 +24,9 @@ export function createPlatform(ctx: StackContext, network: Network): Platform {
   return new Platform(
     "platform",
     {
-      stack: ctx.stack,
+      ...ctx.deploy,
       containerInsights: config.alerts.containerInsights,
-      region: ctx.region,
-      accountId: ctx.accountId,
       ingress: config.ingress,
-      protection: ctx.protection,
       vpcId: network.vpcId,
       publicSubnetIds: network.publicSubnetIds,
       privateSubnetIds: network.privateSubnetIds,
@@ -42,15 +39,15 @@ export function createPlatform(ctx: StackContext, network: Network): Platform {
 
 /** What the servers share: secrets, alert topics, the log key, Cognito, the volume key and backups. */
 export function createSharedServices(ctx: StackContext) {
-  const { config, stack, region, accountId, protection, opts } = ctx;
+  const { config, deploy, opts } = ctx;
   const secretNames = [...new Set(ctx.enabled.flatMap(([, s]) => s.secrets))].sort();
-  const secrets = new StackSecrets("secrets", { stack, names: secretNames, namesWithValues: Object.keys(config.secretValues), values: ctx.secretValues, protection }, opts);
-  const alerting = new Alerting("alerting", { stack, notify: config.alerts.notify, accountId }, opts);
-  const logs = new Logs("logs", { stack, region, accountId, protection }, opts);
+  const secrets = new StackSecrets("secrets", { ...deploy, names: secretNames, namesWithValues: Object.keys(config.secretValues), values: ctx.secretValues }, opts);
+  const alerting = new Alerting("alerting", { ...deploy, notify: config.alerts.notify }, opts);
+  const logs = new Logs("logs", deploy, opts);
   const volumes = volumesOf(config);
   const replicaRegion = config.backup.replication?.region;
-  const storage = volumes.length ? new Storage("storage", { stack, accountId, protection, replicaRegion }, opts) : undefined;
-  const backup = volumes.some((v) => v.backup) ? new Backup("backup", { stack, config, accountId, protection, topics: alerting.topics }, opts) : undefined;
+  const storage = volumes.length ? new Storage("storage", { ...deploy, replicaRegion }, opts) : undefined;
+  const backup = volumes.some((v) => v.backup) ? new Backup("backup", { ...deploy, config, topics: alerting.topics }, opts) : undefined;
   return { secrets, alerting, logs, auth: createAuth(ctx), storage, backup, replicaRegion };
 }
 
@@ -64,7 +61,7 @@ function createAuth(ctx: StackContext): Auth | undefined {
   const probeClient: Record<string, string[]> = probe.enabled ? { [PROBE_CLIENT]: [...new Set(probedServers(config).map(([name, server]) => requiredScopeOf(name, server)))].sort() } : {};
   return new Auth(
     "auth",
-    { stack: ctx.stack, region: ctx.region, accountId: ctx.accountId, domainPrefix: config.ingress.authDomainPrefix, protection: ctx.protection, scopes: resourceServerScopes(config), clients: { ...clientsOf(config), ...probeClient } },
+    { ...ctx.deploy, domainPrefix: config.ingress.authDomainPrefix, scopes: resourceServerScopes(config), clients: { ...clientsOf(config), ...probeClient } },
     ctx.opts,
   );
 }

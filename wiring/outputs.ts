@@ -50,7 +50,7 @@ function volumeOutputs(ctx: StackContext, built: Map<string, McpServer>, hosts: 
         type: "ebs",
         volumeId: v.volume.id,
         backup: v.spec.backup,
-        restore: { ...service, autoScalingGroupName: hosts.get(component.serverName)!.autoScalingGroup.name, command: ebsRestoreCommand(v.spec, ctx.region) },
+        restore: { ...service, autoScalingGroupName: hosts.get(component.serverName)!.autoScalingGroup.name, command: ebsRestoreCommand(v.spec, ctx.deploy.region) },
       };
     }
   }

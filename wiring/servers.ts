@@ -14,14 +14,13 @@ import type { SharedServices } from "./foundation";
 
 /** Servers whose volumes are EBS get their EC2 host first: the cluster's capacity providers must list it before any service. */
 export function createDatabaseHosts(ctx: StackContext, platform: Platform, network: Network, storage: SharedServices["storage"]): Map<string, DatabaseHost> {
-  const { stack, region, accountId, protection } = ctx;
   const hosts = new Map<string, DatabaseHost>();
   for (const [name, server] of ctx.enabled.filter(([, s]) => runsOnHost(s))) {
     hosts.set(
       name,
       new DatabaseHost(
         `${name}-host`,
-        { stack, region, accountId, server, volumes: volumesOfServer(name, server), clusterName: platform.cluster.name, vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds, kmsKeyArn: storage!.key.arn, protection },
+        { ...ctx.deploy, server, volumes: volumesOfServer(name, server), clusterName: platform.cluster.name, vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds, kmsKeyArn: storage!.key.arn },
         ctx.opts,
       ),
     );
@@ -43,12 +42,9 @@ export function createServers(ctx: StackContext, platform: Platform, network: Ne
   for (const name of deps.order) {
     const server = config.servers[name];
     const args = {
-      stack: ctx.stack,
-      region: ctx.region,
-      accountId: ctx.accountId,
+      ...ctx.deploy,
       server,
       config,
-      protection: ctx.protection,
       platform,
       vpcId: network.vpcId,
       privateSubnetIds: network.privateSubnetIds,

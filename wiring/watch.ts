@@ -20,7 +20,7 @@ export function createLoadBalancerAlarms(ctx: StackContext, platform: Platform, 
     for (const spec of loadBalancerAlarmSpecs(ctx.config.alerts)) {
       const key = group === MAIN_GROUP ? spec.key : `${spec.key}-${group}`;
       const summary = group === MAIN_GROUP ? spec.summary : `${spec.summary} (load balancer ${group})`;
-      createAlarm({ ...spec, key, summary }, { stack: ctx.stack, owner: "alerting", scope: { loadBalancer: lb.alb.arnSuffix, cluster: platform.cluster.name }, topics: alerting.topics, parent: alerting });
+      createAlarm({ ...spec, key, summary }, { stack: ctx.deploy.stack, owner: "alerting", scope: { loadBalancer: lb.alb.arnSuffix, cluster: platform.cluster.name }, topics: alerting.topics, parent: alerting });
     }
   }
 }
@@ -29,7 +29,7 @@ export function createLoadBalancerAlarms(ctx: StackContext, platform: Platform, 
 export function createEdge(ctx: StackContext, platform: Platform): void {
   if (!ctx.config.ingress.waf.enabled) return;
   const loadBalancerArns = Object.fromEntries([...platform.loadBalancers].map(([group, lb]) => [group, lb.alb.arn]));
-  new Edge("edge", { stack: ctx.stack, config: ctx.config, loadBalancerArns, protection: ctx.protection }, ctx.opts);
+  new Edge("edge", { ...ctx.deploy, config: ctx.config, loadBalancerArns }, ctx.opts);
 }
 
 /** The MCP probe of every public, unpaused server, through its real URL. */
@@ -41,10 +41,7 @@ export function createProbe(ctx: StackContext, platform: Platform, network: Netw
   new Probe(
     "probe",
     {
-      stack: ctx.stack,
-      region: ctx.region,
-      accountId: ctx.accountId,
-      protection: ctx.protection,
+      ...ctx.deploy,
       everyMinutes: probe.everyMinutes,
       targets: probedServers(config).map(([name, server]) => ({ server: name, url: serverUrlOf(ctx, platform, name, server), scope: probeScopeOf(config, name, server) })),
       credentials: shared.auth && client ? { tokenUrl: shared.auth.tokenUrl, clientId: client.clientId, clientSecret: client.clientSecret } : undefined,
@@ -63,13 +60,13 @@ export function createProbe(ctx: StackContext, platform: Platform, network: Netw
 
 /** The on-call dashboards of the servers. */
 export function createDashboards(ctx: StackContext, platform: Platform, servers: McpServer[]): Dashboards {
-  const { config, stack } = ctx;
+  const { config } = ctx;
+  const { stack } = ctx.deploy;
   const probe = probeSettingsFor(config);
   return new Dashboards(
     "dashboards",
     {
-      stack,
-      region: ctx.region,
+      ...ctx.deploy,
       platform,
       servers,
       waf: config.ingress.waf.enabled ? { webAcl: webAclName(stack), rateRules: rateRuleNames(config) } : undefined,

@@ -4,9 +4,9 @@ import type { ServerConfig, Severity, StackConfig } from "../../config/schema";
 import type { AlarmSpec } from "../../decisions/alarms";
 import type { AuthSettings } from "../../decisions/auth";
 import type { VolumeSpec } from "../../decisions/backup";
-import type { Protection } from "../../decisions/protection";
 import type { DatabaseHost } from "../databaseHost";
 import type { Platform } from "../platform";
+import type { DeployContext } from "../context";
 
 /** What a server is to another that depends on it: a name, a port and the security group to open. */
 export interface ServerEndpoint {
@@ -18,13 +18,10 @@ export interface ServerEndpoint {
 /** The server component as its builders see it: the parent of its children, with its name and port. */
 export type ServerSelf = pulumi.Resource & { readonly serverName: string; readonly port: number };
 
-export interface McpServerArgs {
-  stack: string;
-  region: string;
-  accountId: pulumi.Input<string>;
+export interface McpServerArgs extends DeployContext {
   server: ServerConfig;
-  config: StackConfig;
-  protection: Protection;
+  /** The slices of the stack config a server reads: its route's ingress and the alert thresholds. */
+  config: Pick<StackConfig, "ingress" | "alerts">;
   platform: Platform;
   vpcId: pulumi.Input<string>;
   privateSubnetIds: pulumi.Input<string[]>;

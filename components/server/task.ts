@@ -12,6 +12,7 @@ import { dataProtectionPolicy } from "../logs";
 import type { BuiltImage } from "../serverImage";
 import { RESTORE_IMAGE, type MountedVolume } from "../volumes";
 import type { McpServerArgs, ServerSelf } from "./args";
+import { awsLogs, createTaskDefinition, efsVolume } from "../taskDefinition";
 
 /** The container that makes the task's /tmp writable for any user before the server starts. */
 export const TMP_INIT_CONTAINER = "tmp-permissions";
@@ -98,7 +99,7 @@ function containerDefinitions(self: ServerSelf, args: McpServerArgs, parts: Task
       { sourceVolume: "tmp", containerPath: "/tmp", readOnly: false },
       ...[...parts.volumes, ...hosted].map((v) => ({ sourceVolume: v.taskVolume, containerPath: v.spec.path, readOnly: v.spec.readOnly })),
     ],
-    logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": parts.logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": name } },
+    logConfiguration: awsLogs(parts.logGroup.name, region, name),
   };
   // Fargate gives a bind volume to root with mode 0755 (ECS developer guide, "Bind mounts"), and tmpfs is not
   // available on Fargate: a non-essential root container opens /tmp (1777) before the server starts, whatever user
@@ -111,26 +112,23 @@ function containerDefinitions(self: ServerSelf, args: McpServerArgs, parts: Task
     readonlyRootFilesystem: true,
     command: ["sh", "-c", "chmod 1777 /tmp"],
     mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
-    logConfiguration: { ...container.logConfiguration, options: { ...container.logConfiguration.options, "awslogs-stream-prefix": TMP_INIT_CONTAINER } },
+    logConfiguration: awsLogs(parts.logGroup.name, region, TMP_INIT_CONTAINER),
   };
   return [{ ...container, dependsOn: [{ containerName: TMP_INIT_CONTAINER, condition: "SUCCESS" }] }, tmpPermissions];
 }
 
-/** The server's task definition: its containers, its size, platform and volumes. */
-export function createTaskDefinition(self: ServerSelf, args: McpServerArgs, parts: TaskParts): aws.ecs.TaskDefinition {
+/** The server's task definition: its containers, its size, platform and volumes; every revision kept for rollbacks. */
+export function createServerTaskDefinition(self: ServerSelf, args: McpServerArgs, parts: TaskParts): aws.ecs.TaskDefinition {
   const { server, stack } = args;
   const name = self.serverName;
   const size = taskSize(server);
   const hosted = parts.hostedVolumes.map((v) => ({ spec: v.spec, taskVolume: `ebs-${v.spec.key}` }));
-  return new aws.ecs.TaskDefinition(
+  return createTaskDefinition(
     `${name}-task`,
     {
       family: taskFamily(stack, name),
-      // A replaced revision stays ACTIVE: ECS refuses to point a service at an INACTIVE (deregistered) revision
-      // (ECS API reference, DeregisterTaskDefinition), so without this no rollback to the previous version is possible.
-      skipDestroy: true,
-      requiresCompatibilities: [args.host ? "EC2" : "FARGATE"],
-      networkMode: "awsvpc",
+      keepRevisions: true,
+      compatibility: args.host ? "EC2" : "FARGATE",
       cpu: size.cpu,
       memory: size.memory,
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: server.architecture === "arm64" ? "ARM64" : "X86_64" },
@@ -139,15 +137,11 @@ export function createTaskDefinition(self: ServerSelf, args: McpServerArgs, part
       // The root filesystem is read-only; /tmp is task storage the process may write (opened by the init container).
       volumes: [
         { name: "tmp" },
-        // Transit encryption and IAM authorization: the file system policy admits only TLS mounts by this task role.
-        ...parts.volumes.map((v) => ({
-          name: v.taskVolume,
-          efsVolumeConfiguration: { fileSystemId: v.fileSystem.id, transitEncryption: "ENABLED", authorizationConfig: { accessPointId: v.accessPoint.id, iam: "ENABLED" } },
-        })),
+        ...parts.volumes.map((v) => efsVolume(v.taskVolume, v.fileSystem.id, v.accessPoint.id)),
         ...hosted.map((v) => ({ name: v.taskVolume, hostPath: hostMountPath(v.spec) })),
       ],
-      containerDefinitions: pulumi.jsonStringify(containerDefinitions(self, args, parts, hosted)),
+      containers: containerDefinitions(self, args, parts, hosted),
     },
-    { parent: self },
+    self,
   );
 }

@@ -1,0 +1,10 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { Protection } from "../decisions/protection";
+
+/** Where the stack deploys and how its stateful resources are protected: what the components share (wiring/context.ts). */
+export interface DeployContext {
+  stack: string;
+  region: string;
+  accountId: pulumi.Input<string>;
+  protection: Protection;
+}
