@@ -4,6 +4,7 @@ import { customerKey, keyPolicy } from "./kmsKey";
 import { SEVERITIES, type Severity, type StackConfig } from "../config/schema";
 import { severityTopicName } from "../decisions/names";
 import type { DeployContext } from "./context";
+import { COMPONENT } from "../decisions/resourceTypes";
 
 export interface AlertingArgs extends Pick<DeployContext, "stack" | "accountId"> {
   notify: StackConfig["alerts"]["notify"];
@@ -14,7 +15,7 @@ export class Alerting extends pulumi.ComponentResource {
   readonly topics = {} as Record<Severity, aws.sns.Topic>;
 
   constructor(name: string, args: AlertingArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:index:Alerting", name, {}, opts);
+    super(COMPONENT.alerting, name, {}, opts);
     const parent = { parent: this };
     // CloudWatch can't publish to topics under the AWS-managed SNS key: a customer key lets it.
     const key = customerKey(

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RESOURCE_SERVER } from "../decisions/auth";
 import type { DeployContext } from "./context";
+import { COMPONENT } from "../decisions/resourceTypes";
 
 export interface AuthArgs extends DeployContext {
   domainPrefix?: string;
@@ -29,7 +30,7 @@ export class Auth extends pulumi.ComponentResource {
   readonly clients: Record<string, AuthClient> = {};
 
   constructor(name: string, args: AuthArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:index:Auth", name, {}, opts);
+    super(COMPONENT.auth, name, {}, opts);
     const parent = { parent: this };
     const pool = new aws.cognito.UserPool(
       `${name}-pool`,

@@ -9,6 +9,7 @@ import { createAlarm } from "./alarms";
 import { createConfigRecording } from "./configRecording";
 import { customerKey, keyPolicy } from "./kmsKey";
 import type { DeployContext } from "./context";
+import { COMPONENT } from "../decisions/resourceTypes";
 
 type BackupConfig = Pick<StackConfig, "backup" | "servers">;
 
@@ -36,7 +37,7 @@ export class Backup extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
 
   constructor(name: string, args: BackupArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:index:Backup", name, {}, opts);
+    super(COMPONENT.backup, name, {}, opts);
     const { stack, config, protection } = args;
     const backup = config.backup;
     const parent = { parent: this };

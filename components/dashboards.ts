@@ -4,6 +4,7 @@ import { dashboardGroups, dashboardNameOf, stackDashboard, type ServerPanel, typ
 import type { McpServer } from "./mcpServer";
 import type { Platform } from "./platform";
 import type { DeployContext } from "./context";
+import { COMPONENT } from "../decisions/resourceTypes";
 
 export interface DashboardsArgs extends Pick<DeployContext, "stack" | "region"> {
   platform: Platform;
@@ -23,7 +24,7 @@ export class Dashboards extends pulumi.ComponentResource {
   readonly serverUrls: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: DashboardsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:index:Dashboards", name, {}, opts);
+    super(COMPONENT.dashboards, name, {}, opts);
     const { platform, stack, region } = args;
     const panelOf = (s: McpServer) =>
       pulumi

@@ -6,6 +6,7 @@ import { BACKUP_TAG_KEY, backupTagValue, type VolumeSpec } from "../decisions/ba
 import { hostInstanceType, hostUserData } from "../decisions/host";
 import { TAG } from "../decisions/names";
 import type { DeployContext } from "./context";
+import { COMPONENT } from "../decisions/resourceTypes";
 
 export interface DatabaseHostArgs extends DeployContext {
   server: ServerConfig;
@@ -33,7 +34,7 @@ export class DatabaseHost extends pulumi.ComponentResource {
   readonly autoScalingGroup: aws.autoscaling.Group;
 
   constructor(name: string, args: DatabaseHostArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:index:DatabaseHost", name, {}, opts);
+    super(COMPONENT.databaseHost, name, {}, opts);
     const parent = { parent: this };
     const server = args.volumes[0].server;
     const subnetId = pulumi.output(args.privateSubnetIds).apply((ids) => ids[0]);

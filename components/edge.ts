@@ -4,6 +4,7 @@ import type { StackConfig } from "../config/schema";
 import { MANAGED_RULE_GROUPS, rateLimitSpecs, rateRuleName, STACK_RATE_RULE, toolCallLimitSpecs, toolCallRuleName, webAclName, type RateLimitSpec, type ToolCallLimitSpec } from "../decisions/waf";
 import { MAIN_GROUP } from "../decisions/loadBalancers";
 import type { DeployContext } from "./context";
+import { COMPONENT } from "../decisions/resourceTypes";
 
 export interface EdgeArgs extends Pick<DeployContext, "stack" | "protection"> {
   /** The WAF settings and the servers' per-route limits. */
@@ -27,7 +28,7 @@ export class Edge extends pulumi.ComponentResource {
   readonly webAcl: aws.wafv2.WebAcl;
 
   constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:index:Edge", name, {}, opts);
+    super(COMPONENT.edge, name, {}, opts);
     const waf = args.config.ingress.waf;
     const rateRules = [...rateLimitSpecs(args.config).map(rateLimitRule), ...toolCallLimitSpecs(args.config).map(toolCallLimitRule)];
     const stackLimit = {

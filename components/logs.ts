@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { customerKey, keyPolicy } from "./kmsKey";
 import type { DeployContext } from "./context";
+import { COMPONENT } from "../decisions/resourceTypes";
 
 export interface LogsArgs extends DeployContext {
 }
@@ -16,7 +17,7 @@ export class Logs extends pulumi.ComponentResource {
   readonly key: aws.kms.Key;
 
   constructor(name: string, args: LogsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:index:Logs", name, {}, opts);
+    super(COMPONENT.logs, name, {}, opts);
     this.key = customerKey(
       `${name}-key`,
       {

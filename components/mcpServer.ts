@@ -13,6 +13,7 @@ import { createSecurityGroup } from "./server/network";
 import { createDiscoveryRule, createListenerRule, createTargetGroup } from "./server/routing";
 import { createService } from "./server/service";
 import { createExecutionRole, createLogGroup, createServerTaskDefinition, createTaskRole } from "./server/task";
+import { COMPONENT } from "../decisions/resourceTypes";
 
 export type { McpServerArgs } from "./server/args";
 export { TMP_INIT_CONTAINER } from "./server/task";
@@ -41,7 +42,7 @@ export class McpServer extends pulumi.ComponentResource {
   readonly restoreTask?: aws.ecs.TaskDefinition;
 
   constructor(name: string, args: McpServerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:index:McpServer", name, {}, opts);
+    super(COMPONENT.server, name, {}, opts);
     this.serverName = name;
     this.loadBalancerGroup = args.loadBalancerGroup;
     this.port = args.server.port;

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { instanceRole, singleInstanceGroup } from "./singleInstance";
 import { NAT_INSTANCE, NAT_TAG, natInstanceUserData } from "../decisions/natInstance";
+import { COMPONENT } from "../decisions/resourceTypes";
 
 export interface NatInstanceArgs {
   vpcId: pulumi.Input<string>;
@@ -17,7 +18,7 @@ export class NatInstance extends pulumi.ComponentResource {
   readonly publicIp: pulumi.Output<string>;
 
   constructor(name: string, args: NatInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:index:NatInstance", name, {}, opts);
+    super(COMPONENT.natInstance, name, {}, opts);
     const parent = { parent: this };
     const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: "mcp-stack NAT instance: inbound from the VPC, outbound to the internet" }, parent);
     new aws.vpc.SecurityGroupIngressRule(`${name}-from-vpc`, { securityGroupId: group.id, ipProtocol: "-1", cidrIpv4: args.cidrBlock, description: "traffic of the private subnets" }, parent);

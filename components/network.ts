@@ -2,6 +2,7 @@ import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
 import { NatInstance } from "./natInstance";
+import { COMPONENT } from "../decisions/resourceTypes";
 
 export interface NetworkArgs {
   network: StackConfig["network"];
@@ -17,7 +18,7 @@ export class Network extends pulumi.ComponentResource {
   readonly privateSubnetIds: pulumi.Output<string[]>;
 
   constructor(name: string, { network }: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:index:Network", name, {}, opts);
+    super(COMPONENT.network, name, {}, opts);
     if (network.vpcId !== undefined) {
       this.vpcId = pulumi.output(network.vpcId);
       this.publicSubnetIds = pulumi.output(network.publicSubnetIds);

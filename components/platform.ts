@@ -6,6 +6,7 @@ import { ACCESS_LOG_PREFIX, createAccessLogBucket } from "./accessLogs";
 import { MAIN_GROUP } from "../decisions/loadBalancers";
 import { TAG } from "../decisions/names";
 import type { DeployContext } from "./context";
+import { COMPONENT } from "../decisions/resourceTypes";
 
 /** One security-group rule source per allowed network: IPv4 or IPv6 CIDR, or managed prefix list. */
 function sourcesOf(exposure: Exposure): { cidrIpv4?: string; cidrIpv6?: string; prefixListId?: string }[] {
@@ -54,7 +55,7 @@ export class Platform extends pulumi.ComponentResource {
   readonly loadBalancers = new Map<string, LoadBalancer>();
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:index:Platform", name, {}, opts);
+    super(COMPONENT.platform, name, {}, opts);
     const parent = { parent: this };
     const { ingress, protection } = args;
 

@@ -6,6 +6,7 @@ import { buildSync } from "esbuild";
 import { PROJECT_DIR } from "../project";
 import { probeSecretName } from "../decisions/probe";
 import type { DeployContext } from "./context";
+import { COMPONENT } from "../decisions/resourceTypes";
 
 /** Where the bundled function is written, relative to the project directory (where `pulumi up` runs). */
 export const PROBE_BUILD_DIR = "probe/.build";
@@ -65,7 +66,7 @@ export class Probe extends pulumi.ComponentResource {
   private readonly parentOpts = { parent: this };
 
   constructor(name: string, args: ProbeArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:index:Probe", name, {}, opts);
+    super(COMPONENT.probe, name, {}, opts);
     const functionName = `mcp-${args.stack}-probe`;
     const logs = new aws.cloudwatch.LogGroup(
       `${name}-logs`,

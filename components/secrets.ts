@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DeployContext } from "./context";
+import { COMPONENT } from "../decisions/resourceTypes";
 
 export interface StackSecretsArgs extends Pick<DeployContext, "stack" | "protection"> {
   /** Every secret name some enabled server lists. */
@@ -19,7 +20,7 @@ export class StackSecrets extends pulumi.ComponentResource {
   readonly arns: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: StackSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:index:Secrets", name, {}, opts);
+    super(COMPONENT.secrets, name, {}, opts);
     for (const secretName of args.names) {
       const secret = new aws.secretsmanager.Secret(
         `${name}-${secretName}`,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { customerKey, keyPolicy } from "./kmsKey";
 import type { DeployContext } from "./context";
+import { COMPONENT } from "../decisions/resourceTypes";
 
 export interface StorageArgs extends Pick<DeployContext, "stack" | "accountId" | "protection"> {
   /** Region of the EFS replicas, when `backup.replication` is set: they need a key of their own there. */
@@ -14,7 +15,7 @@ export class Storage extends pulumi.ComponentResource {
   readonly replicaKey?: aws.kms.Key;
 
   constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mcp-stack:index:Storage", name, {}, opts);
+    super(COMPONENT.storage, name, {}, opts);
     // Deleting a key makes every file system and recovery point it encrypts unreadable: never with a routine deploy.
     const keep = { parent: this, protect: args.protection.protectStateful, retainOnDelete: args.protection.retainStatefulOnDelete };
     this.key = customerKey(`${name}-key`, { description: `mcp-stack ${args.stack} volumes (EFS and EBS)`, policy: keyPolicy(args.accountId) }, keep);

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { TYPE } from "../decisions/resourceTypes";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 
@@ -29,59 +30,59 @@ const alarmState = ({ inputs, region }: MockInputs) => ({ arn: `arn:aws:cloudwat
 
 /** Outputs AWS would compute per resource type, shaped like the real ones, so that ARNs, names and DNS names read realistically. */
 const COMPUTED_STATE: Record<string, (r: MockInputs) => Record<string, unknown>> = {
-  "awsx:ec2:Vpc": ({ name, inputs, azCount }) => {
+  [TYPE.vpc]: ({ name, inputs, azCount }) => {
     const count = inputs.numberOfAvailabilityZones ?? azCount;
     const ids = (kind: string) => Array.from({ length: count }, (_, i) => `subnet-${shortHash(`${name}${kind}${i}`, 17)}`);
     const isolated = (inputs.subnetSpecs ?? []).some((s: { type: string }) => s.type === "Isolated");
     return { vpcId: `vpc-${shortHash(name, 17)}`, publicSubnetIds: ids("public"), privateSubnetIds: isolated ? [] : ids("private"), isolatedSubnetIds: isolated ? ids("isolated") : [] };
   },
-  "aws:lb/loadBalancer:LoadBalancer": ({ inputs, region, physical }) => {
+  [TYPE.loadBalancer]: ({ inputs, region, physical }) => {
     const suffix = `app/${physical}/${shortHash(physical, 16)}`;
     return { name: physical, arnSuffix: suffix, arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:loadbalancer/${suffix}`, dnsName: `${inputs.internal ? "internal-" : ""}${physical}-1234567890.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" };
   },
-  "aws:lb/targetGroup:TargetGroup": ({ region, physical }) => {
+  [TYPE.targetGroup]: ({ region, physical }) => {
     const suffix = `targetgroup/${physical}/${shortHash(physical, 16)}`;
     return { name: physical, arnSuffix: suffix, arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:${suffix}` };
   },
-  "aws:ecs/taskDefinition:TaskDefinition": ({ inputs, region }) => ({ arn: `arn:aws:ecs:${region}:${MOCK_ACCOUNT_ID}:task-definition/${inputs.family}:1`, revision: 1 }),
-  "aws:secretsmanager/secret:Secret": ({ region, physical }) => ({ arn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${physical}-${shortHash(physical, 6)}` }),
-  "aws:sns/topic:Topic": ({ region, physical }) => ({ name: physical, arn: `arn:aws:sns:${region}:${MOCK_ACCOUNT_ID}:${physical}` }),
-  "aws:cloudwatch/metricAlarm:MetricAlarm": alarmState,
-  "aws:cloudwatch/compositeAlarm:CompositeAlarm": alarmState,
-  "aws:iam/role:Role": ({ physical }) => ({ name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physical}` }),
-  "aws:cloudwatch/logGroup:LogGroup": ({ region, physical }) => ({ name: physical, arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${physical}` }),
-  "aws:ec2/securityGroup:SecurityGroup": ({ name, physical, arn }) => ({ name: physical, arn, id: `sg-${shortHash(name, 17)}` }),
-  "aws:efs/fileSystem:FileSystem": ({ name, region }) => {
+  [TYPE.taskDefinition]: ({ inputs, region }) => ({ arn: `arn:aws:ecs:${region}:${MOCK_ACCOUNT_ID}:task-definition/${inputs.family}:1`, revision: 1 }),
+  [TYPE.secret]: ({ region, physical }) => ({ arn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${physical}-${shortHash(physical, 6)}` }),
+  [TYPE.topic]: ({ region, physical }) => ({ name: physical, arn: `arn:aws:sns:${region}:${MOCK_ACCOUNT_ID}:${physical}` }),
+  [TYPE.metricAlarm]: alarmState,
+  [TYPE.compositeAlarm]: alarmState,
+  [TYPE.role]: ({ physical }) => ({ name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physical}` }),
+  [TYPE.logGroup]: ({ region, physical }) => ({ name: physical, arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${physical}` }),
+  [TYPE.securityGroup]: ({ name, physical, arn }) => ({ name: physical, arn, id: `sg-${shortHash(name, 17)}` }),
+  [TYPE.fileSystem]: ({ name, region }) => {
     const id = `fs-${shortHash(name, 17)}`;
     return { id, arn: `arn:aws:elasticfilesystem:${region}:${MOCK_ACCOUNT_ID}:file-system/${id}`, dnsName: `${id}.efs.${region}.amazonaws.com` };
   },
-  "aws:efs/accessPoint:AccessPoint": ({ name, region }) => {
+  [TYPE.accessPoint]: ({ name, region }) => {
     const id = `fsap-${shortHash(name, 17)}`;
     return { id, arn: `arn:aws:elasticfilesystem:${region}:${MOCK_ACCOUNT_ID}:access-point/${id}` };
   },
-  "aws:kms/key:Key": ({ name, inputs, region }) => {
+  [TYPE.kmsKey]: ({ name, inputs, region }) => {
     const keyId = `${shortHash(name, 8)}-${shortHash(`${name}1`, 4)}-${shortHash(`${name}2`, 4)}-${shortHash(`${name}3`, 4)}-${shortHash(`${name}4`, 12)}`;
     const keyRegion = inputs.region ?? region;
     return { id: keyId, keyId, arn: `arn:aws:kms:${keyRegion}:${MOCK_ACCOUNT_ID}:key/${keyId}` };
   },
-  "aws:cognito/userPool:UserPool": ({ name, region }) => {
+  [TYPE.userPool]: ({ name, region }) => {
     const id = `${region}_${shortHash(name, 9).toUpperCase()}`;
     return { id, arn: `arn:aws:cognito-idp:${region}:${MOCK_ACCOUNT_ID}:userpool/${id}`, endpoint: `cognito-idp.${region}.amazonaws.com/${id}` };
   },
-  "aws:ecr/repository:Repository": ({ region, physical }) => ({ name: physical, arn: `arn:aws:ecr:${region}:${MOCK_ACCOUNT_ID}:repository/${physical}`, registryId: MOCK_ACCOUNT_ID, repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physical}` }),
+  [TYPE.repository]: ({ region, physical }) => ({ name: physical, arn: `arn:aws:ecr:${region}:${MOCK_ACCOUNT_ID}:repository/${physical}`, registryId: MOCK_ACCOUNT_ID, repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physical}` }),
   // Offline, nothing is built: the digest stands for the one a build of these inputs would push.
-  "docker-build:index:Image": ({ name, inputs }) => ({ digest: `sha256:${createHash("sha256").update(JSON.stringify(inputs.tags ?? name)).digest("hex")}`, ref: String(inputs.tags?.[0] ?? name) }),
-  "aws:ebs/volume:Volume": ({ name, region }) => {
+  [TYPE.image]: ({ name, inputs }) => ({ digest: `sha256:${createHash("sha256").update(JSON.stringify(inputs.tags ?? name)).digest("hex")}`, ref: String(inputs.tags?.[0] ?? name) }),
+  [TYPE.ebsVolume]: ({ name, region }) => {
     const id = `vol-${shortHash(name, 17)}`;
     return { id, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:volume/${id}` };
   },
-  "aws:ec2/launchTemplate:LaunchTemplate": ({ name, region }) => ({ id: `lt-${shortHash(name, 17)}`, latestVersion: 1, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:launch-template/lt-${shortHash(name, 17)}` }),
-  "aws:autoscaling/group:Group": ({ name, region, physical }) => ({ name: physical, arn: `arn:aws:autoscaling:${region}:${MOCK_ACCOUNT_ID}:autoScalingGroup:${shortHash(name, 8)}-uuid:autoScalingGroupName/${physical}` }),
-  "aws:iam/instanceProfile:InstanceProfile": ({ physical }) => ({ name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${physical}` }),
+  [TYPE.launchTemplate]: ({ name, region }) => ({ id: `lt-${shortHash(name, 17)}`, latestVersion: 1, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:launch-template/lt-${shortHash(name, 17)}` }),
+  [TYPE.autoScalingGroup]: ({ name, region, physical }) => ({ name: physical, arn: `arn:aws:autoscaling:${region}:${MOCK_ACCOUNT_ID}:autoScalingGroup:${shortHash(name, 8)}-uuid:autoScalingGroupName/${physical}` }),
+  [TYPE.instanceProfile]: ({ physical }) => ({ name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${physical}` }),
   // Stands for the secret Cognito generates: it must never reach a plan output in clear.
-  "aws:cognito/userPoolClient:UserPoolClient": ({ name }) => ({ id: `client-${shortHash(name, 20)}`, clientSecret: `offline-client-secret-${shortHash(name, 12)}` }),
-  "aws:backup/vault:Vault": ({ inputs, region, physical }) => ({ name: physical, arn: `arn:aws:backup:${inputs.region ?? region}:${MOCK_ACCOUNT_ID}:backup-vault:${physical}` }),
-  "aws:backup/plan:Plan": ({ name, region }) => ({ arn: `arn:aws:backup:${region}:${MOCK_ACCOUNT_ID}:backup-plan:${shortHash(name, 8)}-plan`, id: `${shortHash(name, 8)}-plan`, version: "1" }),
+  [TYPE.userPoolClient]: ({ name }) => ({ id: `client-${shortHash(name, 20)}`, clientSecret: `offline-client-secret-${shortHash(name, 12)}` }),
+  [TYPE.backupVault]: ({ inputs, region, physical }) => ({ name: physical, arn: `arn:aws:backup:${inputs.region ?? region}:${MOCK_ACCOUNT_ID}:backup-vault:${physical}` }),
+  [TYPE.backupPlan]: ({ name, region }) => ({ arn: `arn:aws:backup:${region}:${MOCK_ACCOUNT_ID}:backup-plan:${shortHash(name, 8)}-plan`, id: `${shortHash(name, 8)}-plan`, version: "1" }),
 };
 
 function computedState(type: string, name: string, inputs: Record<string, any>, region: string, azCount: number): Record<string, unknown> {
@@ -108,7 +109,7 @@ export function createMocks(region: string, deployedOutputs: Record<string, unkn
         return { id: args.inputs.name, state: { name: args.inputs.name, outputs: deployedOutputs, secretOutputNames: [] } };
       }
       const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs, region, 3) };
-      const id = (state.id as string | undefined) ?? (args.type === "awsx:ec2:Vpc" ? (state.vpcId as string) : `${args.name}-id`);
+      const id = (state.id as string | undefined) ?? (args.type === TYPE.vpc ? (state.vpcId as string) : `${args.name}-id`);
       return { id, state };
     },
     call(args) {

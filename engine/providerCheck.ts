@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Plan, PlannedResource } from "./offline";
+import { TYPE } from "../decisions/resourceTypes";
 
 /**
  * The provider's own input checks, which the mock runtime skips: every `aws:` resource of a plan is translated into a
@@ -27,19 +28,19 @@ const MIRROR = process.env.TF_PLUGIN_MIRROR ?? "/opt/tf-plugins";
 
 /** Pulumi modules and types whose Terraform names are not the mechanical `aws_<module>_<type>`. */
 const TYPE_OVERRIDES: Record<string, string> = {
-  "aws:lb/loadBalancer:LoadBalancer": "aws_lb",
-  "aws:cfg/recorder:Recorder": "aws_config_configuration_recorder",
-  "aws:cfg/recorderStatus:RecorderStatus": "aws_config_configuration_recorder_status",
-  "aws:cfg/deliveryChannel:DeliveryChannel": "aws_config_delivery_channel",
-  "aws:servicediscovery/httpNamespace:HttpNamespace": "aws_service_discovery_http_namespace",
-  "aws:ec2/securityGroup:SecurityGroup": "aws_security_group",
-  "aws:ec2/securityGroupRule:SecurityGroupRule": "aws_security_group_rule",
-  "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "aws_cloudwatch_log_resource_policy",
+  [TYPE.loadBalancer]: "aws_lb",
+  [TYPE.configRecorder]: "aws_config_configuration_recorder",
+  [TYPE.configRecorderStatus]: "aws_config_configuration_recorder_status",
+  [TYPE.configDeliveryChannel]: "aws_config_delivery_channel",
+  [TYPE.httpNamespace]: "aws_service_discovery_http_namespace",
+  [TYPE.securityGroup]: "aws_security_group",
+  [TYPE.securityGroupRule]: "aws_security_group_rule",
+  [TYPE.logResourcePolicy]: "aws_cloudwatch_log_resource_policy",
 };
 
 /** Inputs Pulumi names differently from the provider, per type: a Lambda function's `code` archive is `filename`. */
 const KEY_RENAMES: Record<string, Record<string, string>> = {
-  "aws:lambda/function:Function": { code: "filename" },
+  [TYPE.lambdaFunction]: { code: "filename" },
 };
 
 const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").toLowerCase();

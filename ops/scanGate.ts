@@ -1,6 +1,7 @@
 import { DescribeImageScanFindingsCommand, ECRClient, ImageNotFoundException, ScanNotFoundException } from "@aws-sdk/client-ecr";
 import type { Plan } from "../engine/offline";
 import { serverRepository } from "../decisions/names";
+import { TYPE } from "../decisions/resourceTypes";
 
 /**
  * Before prod deploys, every image it would push must already have been pushed — and scanned by ECR on push — in the
@@ -25,7 +26,7 @@ const SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEF
 /** The images a plan would build, as the promoting stack's repositories hold them. */
 export function imagesToGate(plan: Plan, from: string): GateImage[] {
   return plan.resources
-    .filter((r) => r.type === "docker-build:index:Image")
+    .filter((r) => r.type === TYPE.image)
     .map((r) => {
       const [repositoryUrl, tag] = String(r.inputs.tags[0]).split(/:(?=[^:]+$)/);
       const server = repositoryUrl.split("/").pop()!;

@@ -3,18 +3,8 @@ import { selectionPicks, type SelectionShape } from "../decisions/backupSelectio
 import { table } from "./table";
 import { TAG } from "../decisions/names";
 import { ofType } from "./readers";
+import { TYPE } from "../decisions/resourceTypes";
 
-const T = {
-  fileSystem: "aws:efs/fileSystem:FileSystem",
-  ebs: "aws:ebs/volume:Volume",
-  plan: "aws:backup/plan:Plan",
-  selection: "aws:backup/selection:Selection",
-  vault: "aws:backup/vault:Vault",
-  lock: "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
-  framework: "aws:backup/framework:Framework",
-  restoreTest: "aws:backup/restoreTestingPlan:RestoreTestingPlan",
-  recorder: "aws:cfg/recorder:Recorder",
-};
 
 const mark = (ok: boolean) => (ok ? "✓" : "✗ NOT MET");
 
@@ -37,15 +27,15 @@ export function backupSection(plan: Plan): string[] {
 
 /** The backup figures, read back from the plan's resources and its `recovery` output; undefined without volumes. */
 export function backupReport(plan: Plan): BackupReport | undefined {
-  const stores = [...ofType(plan, T.fileSystem), ...ofType(plan, T.ebs)];
+  const stores = [...ofType(plan, TYPE.fileSystem), ...ofType(plan, TYPE.ebsVolume)];
   if (stores.length === 0) return undefined;
   const recovery = plan.outputs.recovery as { rpoMinutes: number; rtoMinutes: number; volumes: Record<string, any> };
-  const backupPlan = ofType(plan, T.plan)[0]?.inputs;
-  const selection = ofType(plan, T.selection)[0]?.inputs as SelectionShape | undefined;
-  const vaults = ofType(plan, T.vault);
-  const lock = ofType(plan, T.lock)[0]?.inputs;
-  const framework = ofType(plan, T.framework)[0]?.inputs;
-  const restoreTest = ofType(plan, T.restoreTest)[0]?.inputs;
+  const backupPlan = ofType(plan, TYPE.backupPlan)[0]?.inputs;
+  const selection = ofType(plan, TYPE.backupSelection)[0]?.inputs as SelectionShape | undefined;
+  const vaults = ofType(plan, TYPE.backupVault);
+  const lock = ofType(plan, TYPE.vaultLock)[0]?.inputs;
+  const framework = ofType(plan, TYPE.backupFramework)[0]?.inputs;
+  const restoreTest = ofType(plan, TYPE.restoreTestingPlan)[0]?.inputs;
   const copyVault = vaults.find((v) => v.inputs.region);
 
   const rules = (backupPlan?.rules ?? []).map((r: any) => [
@@ -59,10 +49,10 @@ export function backupReport(plan: Plan): BackupReport | undefined {
   const volumes = stores.map((fs: PlannedResource) => {
     const id = `${fs.inputs.tags[TAG.server]}:${fs.inputs.tags[TAG.volume]}`;
     // The ARN is not known before the volume exists; its shape is all a selection's patterns look at.
-    const arn = fs.type === T.ebs ? `arn:aws:ec2:${plan.region}:account:volume/${fs.name}` : `arn:aws:elasticfilesystem:${plan.region}:account:file-system/${fs.name}`;
+    const arn = fs.type === TYPE.ebsVolume ? `arn:aws:ec2:${plan.region}:account:volume/${fs.name}` : `arn:aws:elasticfilesystem:${plan.region}:account:file-system/${fs.name}`;
     const selected = !!selection && selectionPicks(selection, { arn, tags: fs.inputs.tags ?? {} });
     const c = recovery.volumes[id];
-    const encryption = `${fs.type === T.ebs ? `EBS ${fs.inputs.size} GB` : "EFS"}, ${fs.inputs.encrypted && fs.inputs.kmsKeyId ? "encrypted (KMS key)" : "NOT ENCRYPTED"}`;
+    const encryption = `${fs.type === TYPE.ebsVolume ? `EBS ${fs.inputs.size} GB` : "EFS"}, ${fs.inputs.encrypted && fs.inputs.kmsKeyId ? "encrypted (KMS key)" : "NOT ENCRYPTED"}`;
     const keep = fs.options.protect ? "protected" : fs.options.retainOnDelete ? "retained on delete" : "deletable";
     if (!selected) return [id, `${encryption}, ${keep}`, "no (backup: false)", "-", "-", "-"];
     const rto = c.rto;
@@ -85,7 +75,7 @@ export function backupReport(plan: Plan): BackupReport | undefined {
     audit:
       (framework
         ? `Audit framework ${framework.name}: ${framework.controls?.length ?? 0} controls, restore time ≤ ${restoreTime ?? "?"} min checked against the restore tests` +
-          (ofType(plan, T.recorder).length ? "; AWS Config recorder created by the stack" : "; needs the account's AWS Config recorder (backup.audit: existing-recorder)")
+          (ofType(plan, TYPE.configRecorder).length ? "; AWS Config recorder created by the stack" : "; needs the account's AWS Config recorder (backup.audit: existing-recorder)")
         : "Audit framework off (backup.audit: off): set existing-recorder or create-recorder to check the RPO/RTO as AWS Backup Audit Manager controls") +
       (restoreTest ? ` · restore tests ${restoreTest.scheduleExpression} ${restoreTest.scheduleExpressionTimezone ?? "UTC"}` : " · no restore testing plan"),
   };

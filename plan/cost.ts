@@ -1,7 +1,8 @@
 import type { Plan } from "../engine/offline";
 import { smallestInstanceFor } from "../decisions/host";
-import { A, ec2Hourly, H, ofType, P, PRICE_TABLE, T, usd, type CostLine } from "./costBasics";
+import { A, ec2Hourly, H, ofType, P, PRICE_TABLE, usd, type CostLine } from "./costBasics";
 import { auditLines, containerInsightsLines, fargateLines, fileStorageLines, hostLines, monitoringLines, networkLines, probeLines, restoreTestLines, serviceLines } from "./costLines";
+import { COMPONENT, TYPE } from "../decisions/resourceTypes";
 
 export { fargateServersOf } from "./costLines";
 export { PRICE_TABLE, type CostLine };
@@ -39,14 +40,14 @@ export function estimateCost(plan: Plan, layout: Layout): CostLine[] {
  * balancer, no alarms: what availability costs is the difference.
  */
 export function statusQuoCost(plan: Plan): CostLine[] {
-  const tasks = ofType(plan, T.server).flatMap((server) => {
+  const tasks = ofType(plan, COMPONENT.server).flatMap((server) => {
     const task = plan.resources.find((r) => r.name === `${server.name}-task`)?.inputs;
     return task ? [{ cpu: Number(task.cpu), memory: Number(task.memory) }] : [];
   });
   const cpu = tasks.reduce((n, t) => n + t.cpu, 0);
   const memory = tasks.reduce((n, t) => n + t.memory, 0);
   const vm = smallestInstanceFor(cpu, memory, "t3", A.vmMemoryShare);
-  const dataGb = ofType(plan, T.ebs).reduce((sum, v) => sum + Number(v.inputs.size), 0) + ofType(plan, T.efs).length * A.efsGbPerVolume;
+  const dataGb = ofType(plan, TYPE.ebsVolume).reduce((sum, v) => sum + Number(v.inputs.size), 0) + ofType(plan, TYPE.fileSystem).length * A.efsGbPerVolume;
   const diskGb = A.hostRootVolumeGb + dataGb;
   return [
     { item: "EC2 VM running docker-compose", quantity: `${vm} (${cpu / 1024} vCPU, ${memory / 1024} GB reserved by ${tasks.length} servers) × ${H} h`, monthly: usd(ec2Hourly(vm) * H), prices: [`ec2Hour.${vm}`] },

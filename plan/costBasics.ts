@@ -8,37 +8,6 @@ export interface CostLine {
   prices: string[];
 }
 
-/** The resource types the cost model counts. */
-export const T = {
-  task: "aws:ecs/taskDefinition:TaskDefinition",
-  service: "aws:ecs/service:Service",
-  cluster: "aws:ecs/cluster:Cluster",
-  scaling: "aws:appautoscaling/target:Target",
-  scalingPolicy: "aws:appautoscaling/policy:Policy",
-  alb: "aws:lb/loadBalancer:LoadBalancer",
-  targetGroup: "aws:lb/targetGroup:TargetGroup",
-  vpc: "awsx:ec2:Vpc",
-  efs: "aws:efs/fileSystem:FileSystem",
-  plan: "aws:backup/plan:Plan",
-  restoreTest: "aws:backup/restoreTestingSelection:RestoreTestingSelection",
-  restorePlan: "aws:backup/restoreTestingPlan:RestoreTestingPlan",
-  recorder: "aws:cfg/recorder:Recorder",
-  framework: "aws:backup/framework:Framework",
-  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
-  composite: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
-  dashboard: "aws:cloudwatch/dashboard:Dashboard",
-  secret: "aws:secretsmanager/secret:Secret",
-  kms: "aws:kms/key:Key",
-  waf: "aws:wafv2/webAcl:WebAcl",
-  ecr: "aws:ecr/repository:Repository",
-  cognitoClient: "aws:cognito/userPoolClient:UserPoolClient",
-  launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
-  ebs: "aws:ebs/volume:Volume",
-  server: "mcp-stack:index:McpServer",
-  natInstance: "mcp-stack:index:NatInstance",
-  schedule: "aws:scheduler/schedule:Schedule",
-  lambda: "aws:lambda/function:Function",
-};
 
 export const { prices: P, assumptions: A, hoursPerMonth: H } = PRICES;
 export const PRICE_TABLE = PRICES;

@@ -1,5 +1,6 @@
 import type { Plan } from "../engine/offline";
 import { TAG } from "../decisions/names";
+import { COMPONENT, TYPE } from "../decisions/resourceTypes";
 
 const id = (name: string) => name.replace(/[^A-Za-z0-9]/g, "_");
 const label = (text: string) => `"${text.replace(/"/g, "'")}"`;
@@ -7,18 +8,18 @@ const label = (text: string) => `"${text.replace(/"/g, "'")}"`;
 /** A Mermaid flowchart of what the plan would create: edge → ALB → services → internal dependencies and volumes → backups; alarms → topics. */
 export function stackDiagram(plan: Plan): string {
   const of = (type: string) => plan.resources.filter((r) => r.type === type);
-  const servers = of("mcp-stack:index:McpServer").map((r) => r.name).sort();
+  const servers = of(COMPONENT.server).map((r) => r.name).sort();
   const lines = ["flowchart LR", `  clients((${label("MCP clients")}))`];
-  const waf = of("aws:wafv2/webAcl:WebAcl")[0];
-  const https = of("aws:lb/listener:Listener").some((l) => l.inputs.protocol === "HTTPS");
+  const waf = of(TYPE.webAcl)[0];
+  const https = of(TYPE.listener).some((l) => l.inputs.protocol === "HTTPS");
   lines.push(`  alb[${label(`ALB · ${https ? "HTTPS" : "HTTP"}`)}]`);
   if (waf) lines.push(`  waf{{${label(`WAF ${waf.inputs.name}`)}}}`, "  clients --> waf --> alb");
   else lines.push("  clients --> alb");
-  if (of("aws:cognito/userPool:UserPool").length) lines.push(`  cognito[[${label("Cognito · tokens")}]]`, `  clients -. ${label("client credentials")} .-> cognito`);
+  if (of(TYPE.userPool).length) lines.push(`  cognito[[${label("Cognito · tokens")}]]`, `  clients -. ${label("client credentials")} .-> cognito`);
 
   for (const name of servers) {
-    const tg = plan.resources.find((r) => r.parent === name && r.type === "aws:lb/targetGroup:TargetGroup");
-    const scaling = plan.resources.find((r) => r.parent === name && r.type === "aws:appautoscaling/target:Target")?.inputs;
+    const tg = plan.resources.find((r) => r.parent === name && r.type === TYPE.targetGroup);
+    const scaling = plan.resources.find((r) => r.parent === name && r.type === TYPE.scalingTarget)?.inputs;
     const tasks = scaling ? `${scaling.minCapacity}–${scaling.maxCapacity} tasks` : "";
     if (tg) {
       const route = plan.resources.find((r) => r.name === `${name}-rule`)?.inputs.conditions?.[0];
@@ -28,24 +29,24 @@ export function stackDiagram(plan: Plan): string {
       lines.push(`  ${id(name)}[(${label(`${name} · internal`)})]`);
     }
   }
-  for (const rule of of("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")) {
+  for (const rule of of(TYPE.ingressRule)) {
     const from = rule.parent;
     if (!from || !rule.name.startsWith(`${from}-to-`)) continue;
     lines.push(`  ${id(from)} --> ${id(rule.name.slice(from.length + 4))}`);
   }
-  const vault = of("aws:backup/vault:Vault").find((v) => !v.inputs.region);
-  const copy = of("aws:backup/vault:Vault").find((v) => v.inputs.region);
-  if (vault) lines.push(`  vault[(${label(`Backup vault ${vault.inputs.name}${of("aws:backup/vaultLockConfiguration:VaultLockConfiguration").length ? " · locked" : ""}`)})]`);
+  const vault = of(TYPE.backupVault).find((v) => !v.inputs.region);
+  const copy = of(TYPE.backupVault).find((v) => v.inputs.region);
+  if (vault) lines.push(`  vault[(${label(`Backup vault ${vault.inputs.name}${of(TYPE.vaultLock).length ? " · locked" : ""}`)})]`);
   if (copy) lines.push(`  copy[(${label(`copy · ${copy.inputs.region}`)})]`, "  vault -. copies .-> copy");
-  for (const fs of [...of("aws:efs/fileSystem:FileSystem"), ...of("aws:ebs/volume:Volume")]) {
+  for (const fs of [...of(TYPE.fileSystem), ...of(TYPE.ebsVolume)]) {
     const server = fs.inputs.tags[TAG.server];
     const node = id(`${fs.name}`);
-    const kind = fs.type === "aws:ebs/volume:Volume" ? "EBS" : "EFS";
+    const kind = fs.type === TYPE.ebsVolume ? "EBS" : "EFS";
     lines.push(`  ${node}[(${label(`${kind} ${fs.inputs.tags[TAG.volume]}`)})]`, `  ${id(server)} --- ${node}`);
     if (vault && fs.inputs.tags[TAG.backup]) lines.push(`  ${node} -. backup .-> vault`);
   }
-  const alarms = of("aws:cloudwatch/metricAlarm:MetricAlarm").length;
-  const topics = of("aws:sns/topic:Topic").map((t) => t.inputs.name).sort();
+  const alarms = of(TYPE.metricAlarm).length;
+  const topics = of(TYPE.topic).map((t) => t.inputs.name).sort();
   if (alarms) lines.push(`  alarms{{${label(`${alarms} alarms`)}}} --> topics[/${label(`SNS ${topics.map((t: string) => t.split("-").pop()!.toUpperCase()).join(" ")}`)}/]`);
   return lines.join("\n");
 }

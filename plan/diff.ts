@@ -1,4 +1,5 @@
 import type { PlannedResource } from "../engine/offline";
+import { TYPE } from "../decisions/resourceTypes";
 
 export interface InputChange {
   input: string;
@@ -32,33 +33,32 @@ const stable = (value: unknown): string => JSON.stringify(value, (_, v) => (v &&
  * schema of each resource, which @pulumi/aws wraps). Only the types and inputs this stack sets.
  */
 const REPLACED_ON_CHANGE: Record<string, string[]> = {
-  "aws:lb/loadBalancer:LoadBalancer": ["name", "internal", "loadBalancerType"],
-  "aws:lb/targetGroup:TargetGroup": ["name", "port", "protocol", "protocolVersion", "vpcId", "targetType"],
-  "aws:lb/listener:Listener": ["loadBalancerArn"],
-  "aws:lb/listenerRule:ListenerRule": ["listenerArn"],
-  "aws:ecs/service:Service": ["name", "cluster", "launchType", "schedulingStrategy"],
-  "aws:ecs/cluster:Cluster": ["name"],
-  "aws:efs/fileSystem:FileSystem": ["creationToken", "encrypted", "kmsKeyId", "performanceMode", "availabilityZoneName"],
-  "aws:efs/accessPoint:AccessPoint": ["fileSystemId", "posixUser", "rootDirectory"],
-  "aws:efs/mountTarget:MountTarget": ["fileSystemId", "subnetId", "ipAddress"],
-  "aws:ebs/volume:Volume": ["availabilityZone", "encrypted", "kmsKeyId", "snapshotId"],
-  "aws:ec2/securityGroup:SecurityGroup": ["name", "namePrefix", "description", "vpcId"],
-  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ["securityGroupId"],
-  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ["securityGroupId"],
-  "aws:secretsmanager/secret:Secret": ["name", "namePrefix"],
-  "aws:cloudwatch/logGroup:LogGroup": ["name", "namePrefix"],
-  "aws:cloudwatch/dashboard:Dashboard": ["dashboardName"],
-  "aws:cloudwatch/metricAlarm:MetricAlarm": ["name"],
-  "aws:ecr/repository:Repository": ["name"],
-  "aws:iam/role:Role": ["name", "namePrefix", "path"],
-  "aws:lambda/function:Function": ["name"],
-  "aws:backup/vault:Vault": ["name", "kmsKeyArn"],
-  "aws:kms/key:Key": ["customerMasterKeySpec", "keySpec", "keyUsage", "multiRegion"],
-  "aws:sns/topic:Topic": ["name", "fifoTopic"],
+  [TYPE.loadBalancer]: ["name", "internal", "loadBalancerType"],
+  [TYPE.targetGroup]: ["name", "port", "protocol", "protocolVersion", "vpcId", "targetType"],
+  [TYPE.listener]: ["loadBalancerArn"],
+  [TYPE.listenerRule]: ["listenerArn"],
+  [TYPE.service]: ["name", "cluster", "launchType", "schedulingStrategy"],
+  [TYPE.cluster]: ["name"],
+  [TYPE.fileSystem]: ["creationToken", "encrypted", "kmsKeyId", "performanceMode", "availabilityZoneName"],
+  [TYPE.accessPoint]: ["fileSystemId", "posixUser", "rootDirectory"],
+  [TYPE.mountTarget]: ["fileSystemId", "subnetId", "ipAddress"],
+  [TYPE.ebsVolume]: ["availabilityZone", "encrypted", "kmsKeyId", "snapshotId"],
+  [TYPE.securityGroup]: ["name", "namePrefix", "description", "vpcId"],
+  [TYPE.ingressRule]: ["securityGroupId"],
+  [TYPE.egressRule]: ["securityGroupId"],
+  [TYPE.secret]: ["name", "namePrefix"],
+  [TYPE.logGroup]: ["name", "namePrefix"],
+  [TYPE.dashboard]: ["dashboardName"],
+  [TYPE.metricAlarm]: ["name"],
+  [TYPE.repository]: ["name"],
+  [TYPE.role]: ["name", "namePrefix", "path"],
+  [TYPE.lambdaFunction]: ["name"],
+  [TYPE.backupVault]: ["name", "kmsKeyArn"],
+  [TYPE.kmsKey]: ["customerMasterKeySpec", "keySpec", "keyUsage", "multiRegion"],
+  [TYPE.topic]: ["name", "fifoTopic"],
 };
 
 /** A task definition revision is immutable: any change registers a new one, which the service then rolls out. */
-const TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
 
 const short = (value: unknown) => {
   const text = value === undefined ? "(unset)" : typeof value === "string" ? value : stable(value);
@@ -83,7 +83,7 @@ export function diffPlans(before: Comparable[], after: Comparable[]): PlanDiff {
     const ignored = new Set(r.options?.ignoreChanges ?? []);
     const inputs = [...new Set([...Object.keys(prev.inputs), ...Object.keys(r.inputs)])].filter((k) => !ignored.has(k) && stable(prev.inputs[k]) !== stable(r.inputs[k])).sort();
     if (!inputs.length) continue;
-    const taskDefinition = r.type === TASK_DEFINITION && inputs.some((k) => k !== "tags");
+    const taskDefinition = r.type === TYPE.taskDefinition && inputs.some((k) => k !== "tags");
     const replace = taskDefinition || inputs.some((k) => REPLACED_ON_CHANGE[r.type]?.includes(k));
     changed.push({
       resource: key,

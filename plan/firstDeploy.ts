@@ -1,5 +1,6 @@
 import type { Plan, PlannedResource } from "../engine/offline";
 import { ofType } from "./readers";
+import { TYPE } from "../decisions/resourceTypes";
 
 /**
  * What must be done before the first `pulumi up` of a stack, read back from what the plan would create: placeholders
@@ -24,7 +25,7 @@ export function firstDeployChecklist(plan: Plan): string[] {
   const hosts = Object.values(plan.outputs.servers ?? {}).flatMap((s: any) => (s.url ? [new URL(s.url).host] : []));
   const placeholderHosts = [...new Set(hosts.filter((h) => PLACEHOLDER_HOST.test(h)))];
   if (placeholderHosts.length) items.push(`Replace the placeholder domain ${placeholderHosts.join(", ")} (mcp-stack:ingress.domain, route hosts) with yours.`);
-  for (const listener of ofType(plan, "aws:lb/listener:Listener").filter((l) => ZERO_CERTIFICATE.test(l.inputs.certificateArn ?? ""))) {
+  for (const listener of ofType(plan, TYPE.listener).filter((l) => ZERO_CERTIFICATE.test(l.inputs.certificateArn ?? ""))) {
     items.push(`Replace the placeholder certificate of ${listener.name} (mcp-stack:ingress.certificateArn) with an issued ACM certificate for the domain, in ${plan.region}.`);
   }
   // Another load balancer's path routes live on <group>.<domain>: the one certificate of every HTTPS listener must name it.
@@ -32,18 +33,18 @@ export function firstDeployChecklist(plan: Plan): string[] {
   if (groupHosts.length) {
     items.push(`The certificate (mcp-stack:ingress.certificateArn) must also cover ${[...new Set(groupHosts)].sort().join(", ")}, the hosts of the stack's other load balancers (a wildcard *.<domain> does), and their DNS names must point at them (ingress.hostedZoneId creates the records).`);
   }
-  const placeholderImages = ofType(plan, "aws:ecs/taskDefinition:TaskDefinition")
+  const placeholderImages = ofType(plan, TYPE.taskDefinition)
     .map((t) => configuredImage(plan, mainContainer(t).image))
     .filter((image) => /(^|[./])example[./]/.test(image));
   if (placeholderImages.length) items.push(`Replace the placeholder images ${[...new Set(placeholderImages)].sort().join(", ")} (servers.<name>.image) with your registry's, pinned.`);
-  const emails = ofType(plan, "aws:sns/topicSubscription:TopicSubscription").filter((s) => s.inputs.protocol === "email");
+  const emails = ofType(plan, TYPE.topicSubscription).filter((s) => s.inputs.protocol === "email");
   const placeholderEmails = [...new Set(emails.map((s) => s.inputs.endpoint).filter((e: string) => PLACEHOLDER_HOST.test(e.split("@")[1] ?? "")))];
   if (placeholderEmails.length) items.push(`Replace the placeholder alert addresses ${placeholderEmails.join(", ")} (mcp-stack:alerts.notify).`);
   if (emails.length) items.push(`Confirm the ${emails.length} SNS email subscription(s) from the mail AWS sends to each address after the deploy: unconfirmed ones receive no alarm.`);
 
   // A secret whose value comes from the config has a version `<secret>-value` (components/secrets.ts).
-  const withValue = new Set(ofType(plan, "aws:secretsmanager/secretVersion:SecretVersion").map((v) => v.name.replace(/-value$/, "")));
-  const secrets = ofType(plan, "aws:secretsmanager/secret:Secret").filter((s) => !withValue.has(s.name));
+  const withValue = new Set(ofType(plan, TYPE.secretVersion).map((v) => v.name.replace(/-value$/, "")));
+  const secrets = ofType(plan, TYPE.secret).filter((s) => !withValue.has(s.name));
   if (secrets.length) {
     items.push(
       `Give ${secrets.length} secret(s) a value before the servers start: ${secrets.map((s) => s.inputs.name).sort().join(", ")} ` +
@@ -51,14 +52,14 @@ export function firstDeployChecklist(plan: Plan): string[] {
         "A task whose secret has no value fails to start and ECS does not retry by itself: once it is set, run mcp-ops restart <server>.",
     );
   }
-  if (ofType(plan, "docker-build:index:Image").length) {
+  if (ofType(plan, TYPE.image).length) {
     items.push("Run pulumi up where Docker with BuildKit is available: the bridged servers' images are built and pushed during the update (never during a preview).");
   }
-  const framework = ofType(plan, "aws:backup/framework:Framework").length > 0;
-  const recorder = ofType(plan, "aws:cfg/recorder:Recorder").length > 0;
+  const framework = ofType(plan, TYPE.backupFramework).length > 0;
+  const recorder = ofType(plan, TYPE.configRecorder).length > 0;
   if (framework && recorder) items.push(`backup.audit: create-recorder adds an AWS Config recorder; AWS allows one per account and region, so if ${plan.region} records already (Control Tower, an organization recorder), set backup.audit: existing-recorder.`);
   if (framework && !recorder) items.push(`backup.audit: existing-recorder needs AWS Config recording in ${plan.region} (the backup, EFS and EBS resource types): check it is on.`);
-  const pulled = ofType(plan, "aws:ecs/taskDefinition:TaskDefinition")
+  const pulled = ofType(plan, TYPE.taskDefinition)
     .map((t) => configuredImage(plan, mainContainer(t).image))
     .filter(isDockerHub);
   if (pulled.length) items.push(`Images from Docker Hub (${[...new Set(pulled)].sort().join(", ")}) are pulled through the NAT address: anonymous pulls are rate limited; mirror them to ECR or give the execution role registry credentials for busy stacks.`);

@@ -9,10 +9,9 @@ import { firstDeployChecklist } from "./firstDeploy";
 import type { Plan, PlannedResource } from "../engine/offline";
 import { backupSection } from "./backupSummary";
 import { table } from "./table";
+import { COMPONENT, TYPE } from "../decisions/resourceTypes";
 
 export { table };
-
-const SERVER_TYPE = "mcp-stack:index:McpServer";
 
 export const shortType = (type: string) => type.split(":").pop()!;
 
@@ -54,8 +53,8 @@ export interface ServerRow {
 
 /** Who can reach the stack's load balancer, read back from its scheme and its security group's client rules. */
 function exposureOfPlan(plan: Plan): Exposure {
-  const lb = plan.resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer")?.inputs ?? {};
-  const rules = plan.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.name.startsWith("platform-alb-in-"));
+  const lb = plan.resources.find((r) => r.type === TYPE.loadBalancer)?.inputs ?? {};
+  const rules = plan.resources.filter((r) => r.type === TYPE.ingressRule && r.name.startsWith("platform-alb-in-"));
   const cidrs = [...new Set(rules.flatMap((r) => [r.inputs.cidrIpv4, r.inputs.cidrIpv6].filter(Boolean)))] as string[];
   const prefixLists = [...new Set(rules.map((r) => r.inputs.prefixListId).filter(Boolean))] as string[];
   const kind = lb.internal ? "vpc" : cidrs.includes("0.0.0.0/0") || cidrs.includes("::/0") ? "internet" : "allowlist";
@@ -65,15 +64,15 @@ function exposureOfPlan(plan: Plan): Exposure {
 /** What each server would run as, read back from the resources the plan would create. */
 export function serverRows(plan: Plan): ServerRow[] {
   return plan.resources
-    .filter((r) => r.type === SERVER_TYPE)
+    .filter((r) => r.type === COMPONENT.server)
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((component) => {
       const own = descendants(plan, component.name);
       const find = (type: string) => own.find((r) => r.type === type)?.inputs;
-      const service = find("aws:ecs/service:Service") ?? {};
+      const service = find(TYPE.service) ?? {};
       const task = own.find((r) => r.name === `${component.name}-task`)?.inputs ?? {};
-      const scaling = find("aws:appautoscaling/target:Target") ?? {};
-      const tg = find("aws:lb/targetGroup:TargetGroup");
+      const scaling = find(TYPE.scalingTarget) ?? {};
+      const tg = find(TYPE.targetGroup);
       const container = JSON.parse(task.containerDefinitions ?? "[{}]")[0];
       const url = plan.outputs.servers?.[component.name]?.url as string | undefined;
       const rule = own.find((r) => r.name === `${component.name}-rule`)?.inputs;
@@ -111,7 +110,7 @@ const COMPARE: Record<string, string> = { GreaterThanThreshold: ">", LessThanThr
 /** The alarm table of one server, read back from its MetricAlarm resources. */
 export function alarmRows(plan: Plan, server: string): string[][] {
   return descendants(plan, server)
-    .filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm")
+    .filter((r) => r.type === TYPE.metricAlarm)
     .map(({ inputs: a }) => {
       const query = a.metricQueries?.find((q: any) => q.returnData);
       const what = query ? `${query.label} = ${query.expression}` : `${a.namespace} ${a.metricName} ${a.extendedStatistic ?? a.statistic}`;
@@ -132,7 +131,7 @@ export function alarmRows(plan: Plan, server: string): string[][] {
 export function imageRows(plan: Plan): string[][] {
   return serverRows(plan).map(({ name }) => {
     const own = descendants(plan, name);
-    const built = own.find((r) => r.type === "docker-build:index:Image")?.inputs;
+    const built = own.find((r) => r.type === TYPE.image)?.inputs;
     const task = own.find((r) => r.name === `${name}-task`)?.inputs;
     const container = task ? JSON.parse(task.containerDefinitions)[0] : {};
     const digest = /@(sha256:[0-9a-f]{64})$/.exec(String(container.image))?.[1];
@@ -152,9 +151,9 @@ export function timeToDetect(plan: Plan, server: string): string {
 /** The same as seconds and the formula they come from; undefined without a down alarm. */
 export function detectionOf(plan: Plan, server: string): { seconds: number; formula: string } | undefined {
   const own = descendants(plan, server);
-  const down = own.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name.endsWith("-alarm-down"))?.inputs;
+  const down = own.find((r) => r.type === TYPE.metricAlarm && r.name.endsWith("-alarm-down"))?.inputs;
   if (!down) return undefined;
-  const tg = own.find((r) => r.type === "aws:lb/targetGroup:TargetGroup")?.inputs.healthCheck;
+  const tg = own.find((r) => r.type === TYPE.targetGroup)?.inputs.healthCheck;
   const task = own.find((r) => r.name === `${server}-task`)?.inputs;
   const container = task ? JSON.parse(task.containerDefinitions)[0].healthCheck : undefined;
   const [kind, interval, count] = tg ? ["target health check", tg.interval, tg.unhealthyThreshold] : ["container health check", container.interval, container.retries];

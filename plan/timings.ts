@@ -1,5 +1,6 @@
 import type { Plan } from "../engine/offline";
 import { descendants, detectionOf } from "./summary";
+import { TYPE } from "../decisions/resourceTypes";
 
 /** Assumed seconds for Fargate to place a task, pull its image and start it (measure yours: ECS service events). */
 export const TASK_START_SECONDS = 60;
@@ -13,14 +14,14 @@ export interface Timing {
 /** Modelled timings of one server, each with the formula it came from, read back from the plan's resources. */
 export function serverTimings(plan: Plan, server: string): Timing[] {
   const own = descendants(plan, server);
-  const hc = own.find((r) => r.type === "aws:lb/targetGroup:TargetGroup")?.inputs;
+  const hc = own.find((r) => r.type === TYPE.targetGroup)?.inputs;
   const task = own.find((r) => r.name === `${server}-task`)?.inputs;
   const check = task ? JSON.parse(task.containerDefinitions)[0].healthCheck : undefined;
   const healthy = hc
     ? { seconds: hc.healthCheck.healthyThreshold * hc.healthCheck.interval, text: `${hc.healthCheck.healthyThreshold} healthy checks × ${hc.healthCheck.interval} s` }
     : { seconds: check?.interval ?? 0, text: `first container health check after ${check?.interval ?? 0} s` };
   const drain = hc ? { seconds: Number(hc.deregistrationDelay), text: ` + drain ${hc.deregistrationDelay} s` } : { seconds: 0, text: "" };
-  const service = own.find((r) => r.type === "aws:ecs/service:Service")?.inputs ?? {};
+  const service = own.find((r) => r.type === TYPE.service)?.inputs ?? {};
   const timings: Timing[] = [
     {
       what:
@@ -33,7 +34,7 @@ export function serverTimings(plan: Plan, server: string): Timing[] {
   ];
   const detection = detectionOf(plan, server);
   if (detection) timings.push({ what: "time to detect a dead service", ...detection });
-  const step = own.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.tags?.["mcp-stack:purpose"] === "scaling")?.inputs;
+  const step = own.find((r) => r.type === TYPE.metricAlarm && r.inputs.tags?.["mcp-stack:purpose"] === "scaling")?.inputs;
   if (step) {
     const alarm = step.period * step.datapointsToAlarm;
     timings.push({
@@ -42,7 +43,7 @@ export function serverTimings(plan: Plan, server: string): Timing[] {
       formula: `step alarm ${step.period} s × ${step.datapointsToAlarm} + start ${TASK_START_SECONDS} s + ${healthy.text}`,
     });
   }
-  const probe = own.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name.endsWith("-alarm-probe"))?.inputs;
+  const probe = own.find((r) => r.type === TYPE.metricAlarm && r.name.endsWith("-alarm-probe"))?.inputs;
   if (probe) {
     timings.push({
       what: "time to detect an MCP endpoint clients cannot use (probe)",

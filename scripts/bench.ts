@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { readRawStackConfig, runOffline, readStackFile, stackFilePath, toConfigMap } from "../engine/offline";
 import { table } from "../plan/table";
+import { TYPE } from "../decisions/resourceTypes";
 
 /**
  * Plan time of the shipped stacks and of generated ones with 10, 50 and 200 servers, so that growth can be seen to
@@ -44,7 +45,7 @@ async function timeIt(stack: string, config: ReturnType<typeof readStackFile>) {
     const plan = await runOffline(stack, config);
     best = Math.min(best, performance.now() - started);
     resources = plan.resources.filter((r) => r.custom).length;
-    loadBalancers = plan.resources.filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer").length;
+    loadBalancers = plan.resources.filter((r) => r.type === TYPE.loadBalancer).length;
   }
   return { resources, loadBalancers, seconds: best / 1000 };
 }

@@ -4,10 +4,9 @@ import { selectionPicks, type SelectionShape } from "../decisions/backupSelectio
 import { OfflineRunError, type Plan, type PlannedResource } from "../engine/offline";
 import { selfReferenceName } from "../program";
 import { renderSummary } from "../plan/summary";
-import { childOf, childrenOf, container, named, ofType, T } from "./support/plan";
+import { childOf, childrenOf, container, named, ofType } from "./support/plan";
 import { planWith } from "./support/stackConfig";
-
-const EFS = "aws:efs/fileSystem:FileSystem";
+import { TYPE } from "../decisions/resourceTypes";
 const VOLUMES = { filesystem: "/data", gmail: "/app/data", neo4j: "/data", rag: "/app/data", vectordb: "/qdrant/storage" } as const;
 /** File data on EFS; the databases (neo4j, vectordb) keep theirs on EBS. */
 const EFS_VOLUMES = { filesystem: "/data", gmail: "/app/data", rag: "/app/data" } as const;
@@ -20,18 +19,18 @@ beforeAll(async () => {
 });
 
 
-const fileSystemOf = (plan: Plan, server: string): PlannedResource => childrenOf(plan, server, EFS)[0];
+const fileSystemOf = (plan: Plan, server: string): PlannedResource => childrenOf(plan, server, TYPE.fileSystem)[0];
 const statements = (policy: string) => JSON.parse(policy).Statement as any[];
 
 describe("volumes on EFS", () => {
   it("prod: one encrypted file system per file-data volume (gmail, rag, filesystem), under the stack's KMS key", () => {
-    expect(ofType(prod, EFS).map((fs) => `${fs.inputs.tags["mcp-stack:server"]}:${fs.inputs.tags["mcp-stack:volume"]}`).sort()).toEqual(
+    expect(ofType(prod, TYPE.fileSystem).map((fs) => `${fs.inputs.tags["mcp-stack:server"]}:${fs.inputs.tags["mcp-stack:volume"]}`).sort()).toEqual(
       Object.entries(EFS_VOLUMES).map(([s, p]) => `${s}:${p}`).sort(),
     );
-    const keyArns = new Set(ofType(prod, EFS).map((fs) => fs.inputs.kmsKeyId));
+    const keyArns = new Set(ofType(prod, TYPE.fileSystem).map((fs) => fs.inputs.kmsKeyId));
     expect(keyArns.size).toBe(1);
     expect([...keyArns][0]).toMatch(/^arn:aws:kms:us-east-1:123456789012:key\//);
-    for (const fs of ofType(prod, EFS)) {
+    for (const fs of ofType(prod, TYPE.fileSystem)) {
       expect(fs.inputs).toMatchObject({ encrypted: true, performanceMode: "generalPurpose", throughputMode: "elastic" });
       expect(fs.inputs.creationToken).toBe(`mcp-prod-${fs.name.replace(/-efs$/, "")}`);
     }
@@ -39,24 +38,24 @@ describe("volumes on EFS", () => {
   });
 
   it("prod never deletes or replaces a file system or its keys in a routine deploy: protect and retainOnDelete; dev does not protect", () => {
-    const stateful = [...ofType(prod, EFS), named(prod, "storage-key"), named(prod, "backup-key"), named(prod, "backup-vault"), named(prod, "backup-copy-vault")];
+    const stateful = [...ofType(prod, TYPE.fileSystem), named(prod, "storage-key"), named(prod, "backup-key"), named(prod, "backup-vault"), named(prod, "backup-copy-vault")];
     for (const r of stateful) expect(r.options).toMatchObject({ protect: true, retainOnDelete: true });
-    for (const fs of ofType(dev, EFS)) expect(fs.options).toMatchObject({ protect: false, retainOnDelete: false });
+    for (const fs of ofType(dev, TYPE.fileSystem)) expect(fs.options).toMatchObject({ protect: false, retainOnDelete: false });
   });
 
   it("mount targets in each private subnet behind a security group that admits NFS from the server's tasks only", () => {
     const fs = fileSystemOf(prod, "filesystem");
-    const mounts = childrenOf(prod, "filesystem", "aws:efs/mountTarget:MountTarget");
+    const mounts = childrenOf(prod, "filesystem", TYPE.mountTarget);
     expect(mounts).toHaveLength(3);
-    expect(ofType(prod, "awsx:ec2:Vpc")).toHaveLength(1);
+    expect(ofType(prod, TYPE.vpc)).toHaveLength(1);
     expect(new Set(mounts.map((m) => m.inputs.subnetId)).size).toBe(3);
     expect(mounts.every((m) => m.options.dependsOn.includes(fs.name))).toBe(true);
     expect(mounts.every((m) => m.options.dependsOn.includes("filesystem-efs-sg"))).toBe(true);
-    const tasksGroup = childOf(prod, "filesystem", T.service)!.inputs.networkConfiguration.securityGroups[0];
+    const tasksGroup = childOf(prod, "filesystem", TYPE.service)!.inputs.networkConfiguration.securityGroups[0];
     const nfs = named(prod, "filesystem-efs-from-tasks").inputs;
     expect(nfs).toMatchObject({ ipProtocol: "tcp", fromPort: 2049, toPort: 2049, referencedSecurityGroupId: tasksGroup });
-    expect(ofType(prod, T.egressRule).some((r) => r.options.dependsOn.includes("filesystem-efs-sg"))).toBe(false);
-    expect(childrenOf(dev, "filesystem", "aws:efs/mountTarget:MountTarget")).toHaveLength(2);
+    expect(ofType(prod, TYPE.egressRule).some((r) => r.options.dependsOn.includes("filesystem-efs-sg"))).toBe(false);
+    expect(childrenOf(dev, "filesystem", TYPE.mountTarget)).toHaveLength(2);
   });
 
   it("an access point pins the POSIX user and root directory of each volume", () => {
@@ -80,13 +79,13 @@ describe("volumes on EFS", () => {
       },
     ]);
     expect(container(prod, "gmail").mountPoints).toContainEqual({ sourceVolume: "efs-app-data", containerPath: "/app/data", readOnly: false });
-    const service = childOf(prod, "gmail", T.service)!;
+    const service = childOf(prod, "gmail", TYPE.service)!;
     expect(service.options.dependsOn).toEqual(expect.arrayContaining(["gmail-app-data-mount-0", "gmail-app-data-mount-1", "gmail-app-data-mount-2"]));
     expect(named(prod, "graphiti-task").inputs.volumes).toEqual([{ name: "tmp" }]);
   });
 
   it("the file system admits only TLS, and only the server's task role through its access point", () => {
-    const [denyPlain, allowTasks] = statements(childOf(prod, "rag", "aws:efs/fileSystemPolicy:FileSystemPolicy")!.inputs.policy);
+    const [denyPlain, allowTasks] = statements(childOf(prod, "rag", TYPE.fileSystemPolicy)!.inputs.policy);
     expect(denyPlain).toMatchObject({ Effect: "Deny", Action: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
     expect(allowTasks).toMatchObject({ Effect: "Allow", Principal: { AWS: expect.stringMatching(/:role\/rag-task-role/) }, Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"] });
     expect(allowTasks.Condition.StringEquals["elasticfilesystem:AccessPointArn"]).toMatch(/:access-point\/fsap-/);
@@ -95,7 +94,7 @@ describe("volumes on EFS", () => {
   });
 
   it("EFS's own automatic backups are off: the stack's plan is the one source of recovery points", () => {
-    const policies = ofType(prod, "aws:efs/backupPolicy:BackupPolicy");
+    const policies = ofType(prod, TYPE.efsBackupPolicy);
     expect(policies).toHaveLength(3);
     for (const p of policies) expect(p.inputs.backupPolicy).toEqual({ status: "DISABLED" });
   });
@@ -162,7 +161,7 @@ describe("AWS Backup", () => {
     expect(hourly.copyActions).toBeUndefined();
     expect(daily.copyActions).toEqual([{ destinationVaultArn: "arn:aws:backup:us-west-2:123456789012:backup-vault:mcp-prod-copy", lifecycle: { deleteAfter: 30 } }]);
     expect(weekly.copyActions[0].lifecycle).toEqual({ deleteAfter: 90 });
-    expect(ofType(dev, "aws:backup/vault:Vault")).toHaveLength(1);
+    expect(ofType(dev, TYPE.backupVault)).toHaveLength(1);
   });
 
   it("selects exactly this stack's tagged volumes under AWS Backup's semantics (resources OR tags, AND conditions)", async () => {
@@ -184,7 +183,7 @@ describe("AWS Backup", () => {
     const old = { resources: ["arn:aws:elasticfilesystem:*:*:file-system/*"], selectionTags: [{ type: "STRINGEQUALS", key: "mcp-stack:backup", value: "mcp-prod" }] };
     expect(account.filter((r) => selectionPicks(old, r)).map((r) => r.arn.split(/[/:]/).pop())).toEqual(["fs-tagged", "fs-backup-false", "fs-other-stack", "fs-restore-test-copy", "vol-0tagged", "tagged"]);
     // Every planned file system of a volume marked backup carries the tag; one with backup: false does not.
-    for (const fs of ofType(prod, EFS)) expect(fs.inputs.tags["mcp-stack:backup"]).toBe("mcp-prod");
+    for (const fs of ofType(prod, TYPE.fileSystem)) expect(fs.inputs.tags["mcp-stack:backup"]).toBe("mcp-prod");
     const plan = await planWith("prod", (r) => (r.servers.rag.volumes["/app/data"].backup = false));
     const rag = named(plan, "rag-app-data-efs").inputs;
     expect(selectionPicks(named(plan, "backup-selection").inputs, { arn: fsArn("fs-rag"), tags: rag.tags })).toBe(false);
@@ -218,11 +217,11 @@ describe("AWS Backup", () => {
     expect(named(prod, "backup-config-recording").options.dependsOn).toContain("backup-config-delivery");
     expect(named(prod, "backup-audit").options.dependsOn).toContain("backup-config-recording");
     expect(JSON.parse(named(prod, "backup-config-role").inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "config.amazonaws.com" });
-    expect(ofType(dev, "aws:backup/framework:Framework")).toEqual([]);
-    expect(ofType(dev, "aws:cfg/recorder:Recorder")).toEqual([]);
+    expect(ofType(dev, TYPE.backupFramework)).toEqual([]);
+    expect(ofType(dev, TYPE.configRecorder)).toEqual([]);
     const existing = await planWith("prod", (raw) => (raw.backup.audit = "existing-recorder"));
-    expect(ofType(existing, "aws:backup/framework:Framework")).toHaveLength(1);
-    expect(ofType(existing, "aws:cfg/recorder:Recorder")).toEqual([]);
+    expect(ofType(existing, TYPE.backupFramework)).toHaveLength(1);
+    expect(ofType(existing, TYPE.configRecorder)).toEqual([]);
     expect(renderSummary(existing, "prod")).toContain("needs the account's AWS Config recorder (backup.audit: existing-recorder)");
     expect(renderSummary(dev, "dev")).toContain("Audit framework off (backup.audit: off)");
   });
@@ -291,7 +290,7 @@ describe("options and exceptions", () => {
   });
 
   it("EFS replication to the recovery region for every backed-up volume, under a key of that region", () => {
-    const replicas = ofType(custom, "aws:efs/replicationConfiguration:ReplicationConfiguration");
+    const replicas = ofType(custom, TYPE.efsReplication);
     // File data only (gmail opted out of backups here); EBS volumes reach the recovery region as backup copies.
     expect(replicas.map((r) => r.name).sort()).toEqual(["filesystem-data-replica", "rag-app-data-replica"]);
     expect(replicas[0].inputs.destination.region).toBe("eu-west-1");
@@ -309,8 +308,8 @@ describe("refusing a deploy that would delete or replace a file system", () => {
 
   it("redeploying the same config passes", async () => {
     const again = await planWith("prod", () => {}, { deployedOutputs: deployed() });
-    expect(ofType(again, EFS)).toHaveLength(3);
-    expect(ofType(again, "aws:ebs/volume:Volume")).toHaveLength(2);
+    expect(ofType(again, TYPE.fileSystem)).toHaveLength(3);
+    expect(ofType(again, TYPE.ebsVolume)).toHaveLength(2);
   });
 
   it("removing a volume is refused with the file system it would delete, and nothing is registered", async () => {
@@ -335,30 +334,36 @@ describe("refusing a deploy that would delete or replace a file system", () => {
       delete raw.servers.rag.volumes;
       raw.retiredVolumes = ["rag:/app/data"];
     }, { deployedOutputs: deployed() });
-    expect(childrenOf(plan, "rag", EFS)).toEqual([]);
+    expect(childrenOf(plan, "rag", TYPE.fileSystem)).toEqual([]);
   });
 });
 
 describe("dev stays destroyable; prod keeps its recovery points", () => {
   it("dev: no vault lock, the vault, ECR repositories and log bucket empty themselves on destroy, nothing protected", () => {
-    expect(ofType(dev, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")).toEqual([]);
+    expect(ofType(dev, TYPE.vaultLock)).toEqual([]);
     expect(named(dev, "backup-vault").inputs.forceDestroy).toBe(true);
-    for (const repo of ofType(dev, "aws:ecr/repository:Repository")) expect(repo.inputs.forceDelete).toBe(true);
+    for (const repo of ofType(dev, TYPE.repository)) expect(repo.inputs.forceDelete).toBe(true);
     expect(named(dev, "platform-alb-logs").inputs.forceDestroy).toBe(true);
     expect(dev.resources.filter((r) => r.options.protect).map((r) => r.name)).toEqual([]);
   });
 
   it("prod: both vaults locked, never force-destroyed, repositories kept with their images", () => {
-    expect(ofType(prod, "aws:backup/vaultLockConfiguration:VaultLockConfiguration").map((r) => r.name).sort()).toEqual(["backup-copy-vault-lock", "backup-vault-lock"]);
-    for (const vault of ofType(prod, "aws:backup/vault:Vault")) expect(vault.inputs.forceDestroy).toBe(false);
-    for (const repo of ofType(prod, "aws:ecr/repository:Repository")) expect(repo.inputs.forceDelete).toBe(false);
+    expect(ofType(prod, TYPE.vaultLock).map((r) => r.name).sort()).toEqual(["backup-copy-vault-lock", "backup-vault-lock"]);
+    for (const vault of ofType(prod, TYPE.backupVault)) expect(vault.inputs.forceDestroy).toBe(false);
+    for (const repo of ofType(prod, TYPE.repository)) expect(repo.inputs.forceDelete).toBe(false);
   });
 
   it("a dev stack can opt into a lock; prod cannot opt out", async () => {
-    const locked = await planWith("dev", (raw) => (raw.backup.lock = { mode: "governance" }));
+    // Started together, and one fails: the engine runs plans one after the other (the Pulumi runtime is process-wide).
+    const [locked, error] = await Promise.all([
+      planWith("dev", (raw) => (raw.backup.lock = { mode: "governance" })),
+      planWith("prod", (raw) => (raw.backup.lock = { mode: "none" })).then(
+        () => undefined,
+        (e: OfflineRunError) => e,
+      ),
+    ]);
     expect(named(locked, "backup-vault").inputs.forceDestroy).toBe(false);
     expect(named(locked, "backup-vault-lock").inputs.minRetentionDays).toBe(7);
-    const error = (await planWith("prod", (raw) => (raw.backup.lock = { mode: "none" })).catch((e) => e)) as OfflineRunError;
-    expect((error.cause as ConfigError).problems).toEqual([expect.stringContaining("backup.lock.mode: prod keeps its recovery points in a locked vault; set backup.lock.mode to governance or compliance")]);
+    expect((error?.cause as ConfigError).problems).toEqual([expect.stringContaining("backup.lock.mode: prod keeps its recovery points in a locked vault; set backup.lock.mode to governance or compliance")]);
   });
 });

@@ -3,6 +3,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { stackAlarms } from "../ops/alarms";
 import type { Plan, PlannedResource } from "../engine/offline";
 import { shippedPlan } from "./support/shippedPlans";
+import { COMPONENT, TYPE } from "../decisions/resourceTypes";
 
 /**
  * The contract between the stack and its on-call tool: the alarms a planned stack would create, as CloudWatch's
@@ -10,22 +11,19 @@ import { shippedPlan } from "./support/shippedPlans";
  * severity encoding on one side only fails here.
  */
 const cw = mockClient(CloudWatchClient);
-const METRIC = "aws:cloudwatch/metricAlarm:MetricAlarm";
-const COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
-const SERVER = "mcp-stack:index:McpServer";
 
 /** The McpServer component a resource belongs to, if any. */
 function serverOf(plan: Plan, r: PlannedResource): string | undefined {
   const parent = plan.resources.find((p) => p.name === r.parent && !p.custom);
-  return parent?.type === SERVER ? parent.name : undefined;
+  return parent?.type === COMPONENT.server ? parent.name : undefined;
 }
 
 describe.each(["prod", "dev"] as const)("mcp-ops reads the alarms %s creates", (stack) => {
   it("every alarm to its server, every paging alarm to the severity it was planned with", async () => {
     const plan = await shippedPlan(stack);
-    const servers = plan.resources.filter((r) => r.type === SERVER).map((r) => r.name);
-    const metric = plan.resources.filter((r) => r.type === METRIC);
-    const composite = plan.resources.filter((r) => r.type === COMPOSITE);
+    const servers = plan.resources.filter((r) => r.type === COMPONENT.server).map((r) => r.name);
+    const metric = plan.resources.filter((r) => r.type === TYPE.metricAlarm);
+    const composite = plan.resources.filter((r) => r.type === TYPE.compositeAlarm);
     cw.reset();
     cw.on(DescribeAlarmsCommand).resolves({
       MetricAlarms: metric.map((a): MetricAlarm => ({ AlarmName: a.inputs.name, AlarmDescription: a.inputs.alarmDescription, AlarmActions: a.inputs.alarmActions, ActionsEnabled: a.inputs.actionsEnabled, StateValue: "OK" })),

@@ -7,8 +7,9 @@ import { parseStackConfig } from "../config/load";
 import { hostInstanceType, swapCommand } from "../decisions/host";
 import { estimateCost } from "../plan/cost";
 import type { Plan } from "../engine/offline";
-import { childOf, container, named, ofType, T } from "./support/plan";
+import { childOf, container, named, ofType } from "./support/plan";
 import { configProblems, rawConfigOf } from "./support/stackConfig";
+import { TYPE } from "../decisions/resourceTypes";
 
 /**
  * Neo4j and Qdrant keep their stores on EBS volumes of their own EC2 hosts (their vendors do not support NFS), one
@@ -28,7 +29,7 @@ describe("databases on EBS volumes of their own hosts", () => {
     expect(volume.inputs.tags).toMatchObject({ "mcp-stack:server": "neo4j", "mcp-stack:volume": "/data", "mcp-stack:backup": "mcp-prod" });
     expect(volume.options).toMatchObject({ protect: true, retainOnDelete: true });
     expect(named(dev, "neo4j-data-ebs").options).toMatchObject({ protect: false, retainOnDelete: false });
-    expect(ofType(prod, "aws:efs/fileSystem:FileSystem").some((fs) => ["neo4j", "vectordb"].includes(fs.inputs.tags["mcp-stack:server"]))).toBe(false);
+    expect(ofType(prod, TYPE.fileSystem).some((fs) => ["neo4j", "vectordb"].includes(fs.inputs.tags["mcp-stack:server"]))).toBe(false);
     // Weekly restore tests cover the EBS volumes too.
     expect(named(prod, "backup-restore-test-ebs").inputs).toMatchObject({ name: "mcp_prod_ebs", protectedResourceType: "EBS", protectedResourceConditions: { stringEquals: [{ key: "aws:ResourceTag/mcp-stack:backup", value: "mcp-prod" }] } });
   });
@@ -54,7 +55,7 @@ describe("databases on EBS volumes of their own hosts", () => {
     expect(task.requiresCompatibilities).toEqual(["EC2"]);
     expect(task.volumes).toContainEqual({ name: "ebs-data", hostPath: "/mnt/mcp/data" });
     expect(container(prod, "neo4j").mountPoints).toContainEqual({ sourceVolume: "ebs-data", containerPath: "/data", readOnly: false });
-    const service = childOf(prod, "neo4j", T.service)!.inputs;
+    const service = childOf(prod, "neo4j", TYPE.service)!.inputs;
     expect(service.capacityProviderStrategies).toEqual([{ capacityProvider: "mcp-prod-neo4j", weight: 1 }]);
     expect(service.placementConstraints).toEqual([{ type: "memberOf", expression: "attribute:mcp-stack.volumes == mounted" }]);
     // Stop before start: never two copies of the database on one store.

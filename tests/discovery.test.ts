@@ -4,8 +4,9 @@ import type { AddressInfo } from "node:net";
 import { discoverOAuthProtectedResourceMetadata } from "@modelcontextprotocol/sdk/client/auth.js";
 import { runOffline, type Plan, type PlannedResource } from "../engine/offline";
 import { albRuleFor } from "./support/awsSemantics";
-import { named, ofType, T } from "./support/plan";
+import { named, ofType } from "./support/plan";
 import { configMapOf, rawConfigOf } from "./support/stackConfig";
+import { TYPE } from "../decisions/resourceTypes";
 
 /**
  * OAuth discovery as a real MCP client does it: the MCP SDK's own discovery functions against a loopback server that
@@ -14,7 +15,7 @@ import { configMapOf, rawConfigOf } from "./support/stackConfig";
 const PUBLIC = ["filesystem", "gmail", "graphiti", "rag", "resend"];
 
 function listenerRules(plan: Plan): PlannedResource[] {
-  return ofType(plan, T.listenerRule).filter((r) => r.inputs.listenerArn.includes("platform-https"));
+  return ofType(plan, TYPE.listenerRule).filter((r) => r.inputs.listenerArn.includes("platform-https"));
 }
 
 /** The listener on loopback: the first matching rule's action, or the listener's 404. The virtual host comes in a header. */

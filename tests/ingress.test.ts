@@ -2,9 +2,10 @@ import { parseStackConfig } from "../config/load";
 import { checkPolicies, readPolicyConfig } from "../engine/policyCheck";
 import type { Plan } from "../engine/offline";
 import { serverRows } from "../plan/summary";
-import { childOf, childrenOf, named, ofType, T } from "./support/plan";
+import { childOf, childrenOf, named, ofType } from "./support/plan";
 import { shippedPlan } from "./support/shippedPlans";
 import { configProblems, planWith, rawConfigOf } from "./support/stackConfig";
+import { TYPE } from "../decisions/resourceTypes";
 
 /** Who can reach the MCP routes, stateful sessions behind several tasks, and pausing a server. */
 let dev: Plan;
@@ -16,7 +17,7 @@ beforeAll(async () => {
 
 
 
-const clientRules = (plan: Plan) => childrenOf(plan, "platform", T.ingressRule).filter((r) => r.name.startsWith("platform-alb-in-"));
+const clientRules = (plan: Plan) => childrenOf(plan, "platform", TYPE.ingressRule).filter((r) => r.name.startsWith("platform-alb-in-"));
 const reachOf = (plan: Plan) => Object.fromEntries(serverRows(plan).map((s) => [s.name, s.reach]));
 
 describe("who can reach the load balancer", () => {
@@ -91,8 +92,8 @@ describe("pausing a server", () => {
   });
 
   it("scales it to 0 tasks through its autoscaling range and keeps its data, secrets, logs and route", () => {
-    expect(childOf(paused, "gmail", T.scalingTarget)!.inputs).toMatchObject({ minCapacity: 0, maxCapacity: 0 });
-    expect(childOf(paused, "gmail", T.service)!.inputs).toMatchObject({ desiredCount: 0, tags: { "mcp-stack:paused": "true" } });
+    expect(childOf(paused, "gmail", TYPE.scalingTarget)!.inputs).toMatchObject({ minCapacity: 0, maxCapacity: 0 });
+    expect(childOf(paused, "gmail", TYPE.service)!.inputs).toMatchObject({ desiredCount: 0, tags: { "mcp-stack:paused": "true" } });
     for (const kept of ["gmail-app-data-efs", "gmail-logs", "gmail-rule", "gmail-tg", "secrets-GMAIL_CREDENTIALS", "neo4j-data-ebs"]) expect(named(paused, kept)).toBeDefined();
     // The route still forwards: with no registered targets the ALB itself answers 503 (ELB user guide, "HTTP 503").
     expect(named(paused, "gmail-rule").inputs.actions.map((a: any) => a.type)).toEqual(["jwt-validation", "forward"]);
@@ -100,16 +101,16 @@ describe("pausing a server", () => {
   });
 
   it("keeps its alarms, which stop paging, and leaves the other servers' alone; the pack accepts it", async () => {
-    const alarms = childrenOf(paused, "gmail", "aws:cloudwatch/metricAlarm:MetricAlarm");
+    const alarms = childrenOf(paused, "gmail", TYPE.metricAlarm);
     expect(alarms.length).toBeGreaterThan(5);
     for (const alarm of alarms) expect(alarm.inputs.actionsEnabled).toBe(false);
     for (const alarm of alarms.filter((a) => a.inputs.tags["mcp-stack:purpose"] !== "scaling")) expect(alarm.inputs.tags["mcp-stack:paused"]).toBe("true");
-    for (const alarm of childrenOf(paused, "rag", "aws:cloudwatch/metricAlarm:MetricAlarm")) expect(alarm.inputs.actionsEnabled).toBe(true);
+    for (const alarm of childrenOf(paused, "rag", TYPE.metricAlarm)) expect(alarm.inputs.actionsEnabled).toBe(true);
     expect(await checkPolicies(paused, readPolicyConfig())).toEqual([]);
   });
 
   it("resuming is setting paused back to false: the same resources as never paused", () => {
-    const resumed = ofType(prod, T.scalingTarget).find((t) => t.parent === "gmail")!;
+    const resumed = ofType(prod, TYPE.scalingTarget).find((t) => t.parent === "gmail")!;
     expect(resumed.inputs).toMatchObject({ minCapacity: 3, maxCapacity: 6 });
     // The same resources, but for the probe of a paused server (it would only see the ALB's 503).
     const probeOfPaused = (name: string) => /^(gmail|neo4j)-alarm-probe/.test(name);

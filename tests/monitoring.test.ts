@@ -7,10 +7,10 @@ import { runOffline, type Plan } from "../engine/offline";
 import { alarmRows, timeToDetect } from "../plan/summary";
 import { childOf, childrenOf, named, ofType } from "./support/plan";
 import { configMapOf, rawConfigOf } from "./support/stackConfig";
+import { TYPE } from "../decisions/resourceTypes";
 
 const PUBLIC = ["filesystem", "gmail", "graphiti", "rag", "resend"];
 const INTERNAL = ["neo4j", "vectordb"];
-const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
 describe("alarm specs (pure decisions)", () => {
   const config = parseStackConfig(rawConfigOf("prod"));
@@ -66,7 +66,7 @@ describe("alarm specs (pure decisions)", () => {
     expect(named(dev, "neo4j-alarm-down").inputs).toMatchObject({ namespace: "AWS/ECS", metricName: "CPUUtilization", statistic: "SampleCount", comparisonOperator: "LessThanThreshold", threshold: 1, treatMissingData: "breaching", period: 60 });
     expect(named(prod, "platform-cluster").inputs.settings).toEqual([{ name: "containerInsights", value: "enabled" }]);
     // Dev's KPI alarms are off (P3/P4, they never page); its threshold alarms stay.
-    const keys = (plan: Plan) => childrenOf(plan, "gmail", "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.name.replace("gmail-alarm-", ""));
+    const keys = (plan: Plan) => childrenOf(plan, "gmail", TYPE.metricAlarm).map((a) => a.name.replace("gmail-alarm-", ""));
     expect(keys(dev)).not.toEqual(expect.arrayContaining(["latency-kpi"]));
     expect(keys(dev)).toEqual(expect.arrayContaining(["down", "unhealthy", "latency", "errors", "cpu", "memory"]));
     expect(keys(prod)).toEqual(expect.arrayContaining(["latency-kpi", "errors-kpi", "availability"]));
@@ -92,8 +92,8 @@ describe("alarms, topics and dashboards of the prod plan", () => {
     prod = await shippedPlan("prod");
   });
 
-  const alarmsOf = (server: string) => childrenOf(prod, server, ALARM);
-  const alarm = (server: string, key: string) => named(prod, `${server}-alarm-${key}`, ALARM);
+  const alarmsOf = (server: string) => childrenOf(prod, server, TYPE.metricAlarm);
+  const alarm = (server: string, key: string) => named(prod, `${server}-alarm-${key}`, TYPE.metricAlarm);
 
   it("every public server has an alarm for each threshold, routed to its severity's topic", () => {
     const expected: Record<string, string> = { down: "p1", unhealthy: "p2", latency: "p2", errors: "p2", probe: "p1", "probe-latency": "p2", cpu: "p3", memory: "p3", availability: "p3", "latency-kpi": "p4", "errors-kpi": "p4" };
@@ -118,13 +118,13 @@ describe("alarms, topics and dashboards of the prod plan", () => {
   });
 
   it("a load-balancer alarm covers ELB-generated 5xx", () => {
-    const a = named(prod, "alerting-alarm-alb-5xx", ALARM).inputs;
+    const a = named(prod, "alerting-alarm-alb-5xx", TYPE.metricAlarm).inputs;
     expect(a.metricQueries.map((q: any) => q.metric?.metricName).filter(Boolean)).toEqual(["RequestCount", "HTTPCode_ELB_5XX_Count"]);
     expect(a.alarmActions[0]).toMatch(/mcp-prod-p2$/);
   });
 
   it("one encrypted topic per severity, subscriptions from alerts.notify", () => {
-    const topics = ofType(prod, "aws:sns/topic:Topic");
+    const topics = ofType(prod, TYPE.topic);
     expect(topics.map((t) => t.inputs.name)).toEqual(["mcp-prod-p1", "mcp-prod-p2", "mcp-prod-p3", "mcp-prod-p4"]);
     const keyIds = new Set(topics.map((t) => t.inputs.kmsMasterKeyId));
     expect(keyIds.size).toBe(1);
@@ -132,7 +132,7 @@ describe("alarms, topics and dashboards of the prod plan", () => {
     const key = named(prod, "alerting-key").inputs;
     expect(key.enableKeyRotation).toBe(true);
     expect(JSON.parse(key.policy).Statement[1].Principal).toEqual({ Service: "cloudwatch.amazonaws.com" });
-    const subs = ofType(prod, "aws:sns/topicSubscription:TopicSubscription").map((s) => [s.inputs.topic.split(":").pop(), s.inputs.protocol, s.inputs.endpoint]);
+    const subs = ofType(prod, TYPE.topicSubscription).map((s) => [s.inputs.topic.split(":").pop(), s.inputs.protocol, s.inputs.endpoint]);
     expect(subs).toEqual([["mcp-prod-p1", "email", "oncall@example.com"], ["mcp-prod-p2", "email", "oncall@example.com"]]);
   });
 
@@ -140,12 +140,12 @@ describe("alarms, topics and dashboards of the prod plan", () => {
     const raw = rawConfigOf("dev");
     raw.alerts.notify = { P3: ["https://hooks.example.com/mcp"] };
     const plan = await runOffline("dev", configMapOf("dev", raw));
-    expect(ofType(plan, "aws:sns/topicSubscription:TopicSubscription").map((s) => s.inputs.protocol)).toEqual(["https"]);
+    expect(ofType(plan, TYPE.topicSubscription).map((s) => s.inputs.protocol)).toEqual(["https"]);
   });
 
   it("a composite alarm per server rolls up exactly its P1 and P2 alarms", () => {
     for (const server of [...PUBLIC, ...INTERNAL]) {
-      const composite = childOf(prod, server, "aws:cloudwatch/compositeAlarm:CompositeAlarm")!.inputs;
+      const composite = childOf(prod, server, TYPE.compositeAlarm)!.inputs;
       const urgent = alarmsOf(server).filter((a) => ["P1", "P2"].includes(a.inputs.tags.severity)).map((a) => `ALARM("${a.inputs.name}")`);
       expect(composite.alarmRule.split(" OR ").sort()).toEqual(urgent.sort());
       expect(composite.alarmName).toBe(`mcp-prod-${server}-health`);
@@ -153,14 +153,14 @@ describe("alarms, topics and dashboards of the prod plan", () => {
   });
 
   it("each public service's deployments roll back on its P2 target-group alarms (not on down, in ALARM before a first rollout), which exist first", () => {
-    const svc = childOf(prod, "gmail", "aws:ecs/service:Service")!;
+    const svc = childOf(prod, "gmail", TYPE.service)!;
     expect(svc.inputs.alarms).toEqual({ alarmNames: ["mcp-prod-gmail-unhealthy", "mcp-prod-gmail-latency", "mcp-prod-gmail-errors"], enable: true, rollback: true });
     for (const key of ["unhealthy", "latency", "errors"]) expect(svc.options.dependsOn).toContain(`gmail-alarm-${key}`);
     expect(svc.inputs.waitForSteadyState).toBe(true);
-    expect(childOf(prod, "neo4j", "aws:ecs/service:Service")!.inputs.alarms).toBeUndefined();
+    expect(childOf(prod, "neo4j", TYPE.service)!.inputs.alarms).toBeUndefined();
   });
 
-  const dashboards = () => ofType(prod, "aws:cloudwatch/dashboard:Dashboard").map((d) => ({ name: d.inputs.dashboardName as string, body: JSON.parse(d.inputs.dashboardBody) as { widgets: Widget[] } }));
+  const dashboards = () => ofType(prod, TYPE.dashboard).map((d) => ({ name: d.inputs.dashboardName as string, body: JSON.parse(d.inputs.dashboardBody) as { widgets: Widget[] } }));
 
   it("one dashboard ($3 a month) for the stack's servers, valid JSON within the 24-column grid, without overlaps, within 500 widgets", () => {
     expect(dashboards().map((d) => d.name)).toEqual(["mcp-prod-overview"]);

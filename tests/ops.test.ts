@@ -15,6 +15,7 @@ import { forgetTokens } from "../probe/handler";
 import { motoAvailability, motoClientConfig, startMoto, type Moto } from "./support/moto";
 import { shippedPlan } from "./support/shippedPlans";
 import { Loopback, mcpServer, statefulMcpServer, tokenEndpoint } from "./support/mcpLoopback";
+import { TYPE } from "../decisions/resourceTypes";
 
 /** The CLI against recorded-shape AWS responses (aws-sdk-client-mock): no network, no credentials. */
 const cw = mockClient(CloudWatchClient);
@@ -737,7 +738,7 @@ if (!moto.available) console.log(`skipped the mcp-ops tests against moto: ${moto
       await ecsClient.send(new RegisterTaskDefinitionCommand({ family: "mcp-prod-gmail", containerDefinitions: [{ name: "gmail", image: "ghcr.io/example/gmail-mcp:1.1.11", memory: 512 }] }));
       await ecsClient.send(new CreateServiceCommand({ cluster: "platform-cluster-moto", serviceName: "gmail-service-moto", taskDefinition: "mcp-prod-gmail:1", desiredCount: 3, tags: [{ key: "mcp-stack:server", value: "gmail" }] }));
       const prod = await shippedPlan("prod");
-      const planned = prod.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.name.startsWith("mcp-prod-gmail-") && r.inputs.metricName);
+      const planned = prod.resources.filter((r) => r.type === TYPE.metricAlarm && r.inputs.name.startsWith("mcp-prod-gmail-") && r.inputs.metricName);
       for (const { inputs: a } of planned) {
         await cloudwatch.send(
           new PutMetricAlarmCommand({

@@ -8,6 +8,7 @@ import { runPlanCli } from "../scripts/planCli";
 import { renderCompactSummary, renderSummary, SUMMARY_WIDTH, wrap } from "../plan/summary";
 import { shippedPlan } from "./support/shippedPlans";
 import { rawConfigOf } from "./support/stackConfig";
+import { TYPE } from "../decisions/resourceTypes";
 
 const root = path.resolve(__dirname, "..");
 const tsx = path.join(root, "node_modules/.bin/tsx");
@@ -45,7 +46,7 @@ describe("npm run plan", () => {
     expect(result.stdout).toMatch(/^Cost {5}\$\d+\.\d\d a month · \d+(\.\d)? % of the naive layout/m);
     expect(result.stdout).toContain(`Policies: ${POLICIES.length} rules of policies/ checked, no violations`);
     const written = JSON.parse(readFileSync(out, "utf8"));
-    expect(written.resources.filter((r: any) => r.type === "aws:ecs/service:Service")).toHaveLength(7);
+    expect(written.resources.filter((r: any) => r.type === TYPE.service)).toHaveLength(7);
     expect(written.outputs.servers.gmail.url).toBe("https://mcp.example.com/gmail/mcp");
     const report = readFileSync(markdown, "utf8");
     expect(report).toMatch(/^# mcp-stack plan · `prod`/);

@@ -9,6 +9,7 @@ import { planStack, runOffline } from "../engine/offline";
 import { checkPolicies, policyConfigOf, readPolicyConfig, resourceArgs } from "../engine/policyCheck";
 import { POLICIES } from "../policies/rules";
 import { configMapOf, rawConfigOf } from "./support/stackConfig";
+import { COMPONENT, TYPE } from "../decisions/resourceTypes";
 
 const root = path.resolve(__dirname, "..");
 
@@ -43,7 +44,7 @@ function policyResources(fixtures: Fixture[]): PolicyResource[] {
     asType: ((cls: any) => (cls.__pulumiType === f.type ? f.props : undefined)) as PolicyResource["asType"],
   }));
   fixtures.forEach((f, i) => {
-    if (f.parent) resources[i].parent = { ...resources[0], type: "mcp-stack:index:McpServer", name: f.parent, urn: `urn:pulumi:dev::mcp-stack::mcp-stack:index:McpServer::${f.parent}` };
+    if (f.parent) resources[i].parent = { ...resources[0], type: COMPONENT.server, name: f.parent, urn: `urn:pulumi:dev::mcp-stack::mcp-stack:index:McpServer::${f.parent}` };
     const from = (names?: string[]) => resources.filter((r) => names?.includes(r.name));
     if (f.resourceArnFrom) resources[i].propertyDependencies.resourceArn = from(f.resourceArnFrom);
     for (const [key, names] of Object.entries(f.propertyDeps ?? {})) resources[i].propertyDependencies[key] = from(names);
@@ -72,19 +73,14 @@ async function violations(name: string, subject: Fixture | Fixture[], config: Re
   return messages;
 }
 
-const SERVICE = "aws:ecs/service:Service";
-const TASK = "aws:ecs/taskDefinition:TaskDefinition";
-const LB = "aws:lb/loadBalancer:LoadBalancer";
-const LISTENER = "aws:lb/listener:Listener";
-
 const service = (over: Record<string, any> = {}): Fixture => ({
-  type: SERVICE,
+  type: TYPE.service,
   props: { networkConfiguration: { assignPublicIp: false }, platformVersion: "LATEST", deploymentCircuitBreaker: { enable: true, rollback: true }, deploymentMinimumHealthyPercent: 100, ...over },
 });
 const container = { name: "gmail", image: "ghcr.io/example/gmail-mcp:1.1.11", readonlyRootFilesystem: true, environment: [{ name: "MCP_SERVER_NAME", value: "gmail-tools" }], logConfiguration: { logDriver: "awslogs" } };
 const efsVolume = { name: "efs-data", efsVolumeConfiguration: { fileSystemId: "fs-1", transitEncryption: "ENABLED", authorizationConfig: { accessPointId: "fsap-1", iam: "ENABLED" } } };
 const task = (over: Record<string, any> = {}, taskOver: Record<string, any> = {}): Fixture => ({
-  type: TASK,
+  type: TYPE.taskDefinition,
   props: {
     containerDefinitions: JSON.stringify([{ ...container, ...over }]),
     volumes: [efsVolume],
@@ -94,25 +90,25 @@ const task = (over: Record<string, any> = {}, taskOver: Record<string, any> = {}
   },
 });
 const alb = (over: Record<string, any> = {}, stack = "dev"): Fixture => ({
-  type: LB,
+  type: TYPE.loadBalancer,
   name: "platform-alb",
   stack,
   props: { loadBalancerType: "application", internal: false, subnets: ["subnet-a", "subnet-b"], dropInvalidHeaderFields: true, desyncMitigationMode: "defensive", enableDeletionProtection: true, accessLogs: { bucket: "logs", enabled: true }, ...over },
 });
-const listener = (name: string, props: Record<string, any>): Fixture => ({ type: LISTENER, name, props });
+const listener = (name: string, props: Record<string, any>): Fixture => ({ type: TYPE.listener, name, props });
 const redirect = { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } };
 const forward = { type: "fixed-response", fixedResponse: { statusCode: "404" } };
-const alarm = (server: string, key: string): Fixture => ({ type: "aws:cloudwatch/metricAlarm:MetricAlarm", name: `${server}-alarm-${key}`, props: { name: `mcp-dev-${server}-${key}`, tags: { "mcp-stack:server": server } } });
+const alarm = (server: string, key: string): Fixture => ({ type: TYPE.metricAlarm, name: `${server}-alarm-${key}`, props: { name: `mcp-dev-${server}-${key}`, tags: { "mcp-stack:server": server } } });
 const publicService: Fixture = { ...service({ loadBalancers: [{ containerPort: 8080 }], tags: { "mcp-stack:server": "gmail" } }), name: "gmail-service", parent: "gmail" };
 const prodService: Fixture = { ...publicService, stack: "prod" };
-const probeSchedule = (server: string): Fixture => ({ type: "aws:scheduler/schedule:Schedule", name: "probe-schedule", stack: "prod", props: { target: { input: JSON.stringify({ stack: "prod", targets: [{ server, url: `https://mcp.example.com/${server}/mcp` }] }) } } });
-const probeAlarm = (server: string): Fixture => ({ type: "aws:cloudwatch/metricAlarm:MetricAlarm", name: `${server}-alarm-probe`, stack: "prod", props: { namespace: "MCPStack/Probe", metricName: "ProbeSuccess", dimensions: { Stack: "prod", Server: server } } });
+const probeSchedule = (server: string): Fixture => ({ type: TYPE.schedule, name: "probe-schedule", stack: "prod", props: { target: { input: JSON.stringify({ stack: "prod", targets: [{ server, url: `https://mcp.example.com/${server}/mcp` }] }) } } });
+const probeAlarm = (server: string): Fixture => ({ type: TYPE.metricAlarm, name: `${server}-alarm-probe`, stack: "prod", props: { namespace: "MCPStack/Probe", metricName: "ProbeSuccess", dimensions: { Stack: "prod", Server: server } } });
 const ALL_ALARMS = ["down", "unhealthy", "latency", "errors", "cpu", "memory"];
-const fileSystem = (tags: Record<string, string>): Fixture => ({ type: "aws:efs/fileSystem:FileSystem", name: "gmail-app-data-efs", props: { encrypted: true, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k", tags } });
-const selection: Fixture = { type: "aws:backup/selection:Selection", name: "backup-selection", props: { resources: ["arn:aws:elasticfilesystem:*:*:file-system/*", "arn:aws:ec2:*:*:volume/*"], conditions: [{ stringEquals: [{ key: "aws:ResourceTag/mcp-stack:backup", value: "mcp-dev" }] }] } };
-const routingListener: Fixture = { type: LISTENER, name: "platform-https", stack: "prod", props: { protocol: "HTTPS" }, loadBalancerArnFrom: ["platform-alb"] };
+const fileSystem = (tags: Record<string, string>): Fixture => ({ type: TYPE.fileSystem, name: "gmail-app-data-efs", props: { encrypted: true, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k", tags } });
+const selection: Fixture = { type: TYPE.backupSelection, name: "backup-selection", props: { resources: ["arn:aws:elasticfilesystem:*:*:file-system/*", "arn:aws:ec2:*:*:volume/*"], conditions: [{ stringEquals: [{ key: "aws:ResourceTag/mcp-stack:backup", value: "mcp-dev" }] }] } };
+const routingListener: Fixture = { type: TYPE.listener, name: "platform-https", stack: "prod", props: { protocol: "HTTPS" }, loadBalancerArnFrom: ["platform-alb"] };
 const listenerRule = (name: string, actions: any[], paths = ["/gmail", "/gmail/*"]): Fixture => ({
-  type: "aws:lb/listenerRule:ListenerRule",
+  type: TYPE.listenerRule,
   name,
   stack: "prod",
   props: { actions, conditions: [{ pathPattern: { values: paths } }] },
@@ -120,26 +116,26 @@ const listenerRule = (name: string, actions: any[], paths = ["/gmail", "/gmail/*
 });
 const jwt = { type: "jwt-validation", order: 1, jwtValidation: { issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X", jwksEndpoint: "https://…/jwks.json" } };
 const forwardToTg = { type: "forward", order: 2, targetGroupArn: "arn:tg" };
-const ingress = (props: Record<string, any>): Fixture => ({ type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "rule", props });
-const albSg: Fixture = { type: "aws:ec2/securityGroup:SecurityGroup", name: "platform-alb-sg", props: {} };
-const egressOf = (name: string, props: Record<string, any>): Fixture => ({ type: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", name, props, propertyDeps: { securityGroupId: ["platform-alb-sg"] } });
+const ingress = (props: Record<string, any>): Fixture => ({ type: TYPE.ingressRule, name: "rule", props });
+const albSg: Fixture = { type: TYPE.securityGroup, name: "platform-alb-sg", props: {} };
+const egressOf = (name: string, props: Record<string, any>): Fixture => ({ type: TYPE.egressRule, name, props, propertyDeps: { securityGroupId: ["platform-alb-sg"] } });
 const toTasks = egressOf("gmail-alb-to-tasks", { ipProtocol: "tcp", fromPort: 8080, toPort: 8080, referencedSecurityGroupId: "sg-1" });
 const toIdp = egressOf("platform-alb-to-idp", { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" });
 /** A load balancer with its security group and the rule that admits clients on 443 from `cidr`. */
 const reachable = (stack: string, over: Record<string, any> = {}, cidr = "0.0.0.0/0"): Fixture[] => [
   { ...alb(over, stack), propertyDeps: { securityGroups: ["platform-alb-sg"] } },
   { ...albSg, stack },
-  { type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "platform-alb-in-443", stack, props: { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: cidr }, propertyDeps: { securityGroupId: ["platform-alb-sg"] } },
+  { type: TYPE.ingressRule, name: "platform-alb-in-443", stack, props: { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: cidr }, propertyDeps: { securityGroupId: ["platform-alb-sg"] } },
 ];
-const bucket: Fixture = { type: "aws:s3/bucket:Bucket", name: "platform-alb-logs", props: {} };
-const privateBlock: Fixture = { type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name: "platform-alb-logs-private", props: { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, propertyDeps: { bucket: ["platform-alb-logs"] } };
+const bucket: Fixture = { type: TYPE.bucket, name: "platform-alb-logs", props: {} };
+const privateBlock: Fixture = { type: TYPE.bucketPublicAccessBlock, name: "platform-alb-logs-private", props: { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, propertyDeps: { bucket: ["platform-alb-logs"] } };
 const tlsOnly: Fixture = {
-  type: "aws:s3/bucketPolicy:BucketPolicy",
+  type: TYPE.bucketPolicy,
   name: "platform-alb-logs-policy",
   props: { policy: JSON.stringify({ Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] }) },
   propertyDeps: { bucket: ["platform-alb-logs"] },
 };
-const jwtRule: Fixture = { type: "aws:lb/listenerRule:ListenerRule", name: "gmail-rule", props: { actions: [{ type: "jwt-validation" }, { type: "forward" }] } };
+const jwtRule: Fixture = { type: TYPE.listenerRule, name: "gmail-rule", props: { actions: [{ type: "jwt-validation" }, { type: "forward" }] } };
 
 /** For every policy: fixtures that violate it (with the message they get) and fixtures that pass. */
 const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string, unknown>?][]; passes: [Fixture | Fixture[], Record<string, unknown>?][] }> = {
@@ -160,14 +156,14 @@ const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string
   "ecs-fargate-platform-latest": { fails: [[service({ platformVersion: "1.3.0" }), "pins Fargate platform 1.3.0; set platformVersion to LATEST"]], passes: [[service()], [service({ platformVersion: undefined })]] },
   "ecs-container-insights": {
     fails: [
-      [{ stack: "prod", type: "aws:ecs/cluster:Cluster", props: { settings: [] } }, "Container Insights is off"],
-      [{ stack: "prod", type: "aws:ecs/cluster:Cluster", props: { settings: [{ name: "containerInsights", value: "disabled" }] } }, "Container Insights is off"],
-      [{ stack: "staging", type: "aws:ecs/cluster:Cluster", props: { settings: [] } }, "Container Insights is off", { stacks: ["prod", "staging"] }],
+      [{ stack: "prod", type: TYPE.cluster, props: { settings: [] } }, "Container Insights is off"],
+      [{ stack: "prod", type: TYPE.cluster, props: { settings: [{ name: "containerInsights", value: "disabled" }] } }, "Container Insights is off"],
+      [{ stack: "staging", type: TYPE.cluster, props: { settings: [] } }, "Container Insights is off", { stacks: ["prod", "staging"] }],
     ],
     passes: [
-      [{ stack: "prod", type: "aws:ecs/cluster:Cluster", props: { settings: [{ name: "containerInsights", value: "enabled" }] } }],
+      [{ stack: "prod", type: TYPE.cluster, props: { settings: [{ name: "containerInsights", value: "enabled" }] } }],
       // Other stacks may save its custom metrics (about $7.50 per server a month).
-      [{ stack: "dev", type: "aws:ecs/cluster:Cluster", props: { settings: [{ name: "containerInsights", value: "disabled" }] } }],
+      [{ stack: "dev", type: TYPE.cluster, props: { settings: [{ name: "containerInsights", value: "disabled" }] } }],
     ],
   },
   "ecs-separate-execution-and-task-roles": {
@@ -246,31 +242,31 @@ const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string
     passes: [[listener("platform-https", { protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" })], [listener("platform-http", { protocol: "HTTP" })]],
   },
   "alb-target-group-health-check": {
-    fails: [[{ type: "aws:lb/targetGroup:TargetGroup", props: { protocol: "HTTP", healthCheck: { enabled: false } } }, "has no health check"]],
-    passes: [[{ type: "aws:lb/targetGroup:TargetGroup", props: { protocol: "HTTP", healthCheck: { enabled: true, path: "/health" } } }]],
+    fails: [[{ type: TYPE.targetGroup, props: { protocol: "HTTP", healthCheck: { enabled: false } } }, "has no health check"]],
+    passes: [[{ type: TYPE.targetGroup, props: { protocol: "HTTP", healthCheck: { enabled: true, path: "/health" } } }]],
   },
   "alb-waf-associated": {
     fails: [[[alb()], "platform-alb: is internet-facing without a WAF web ACL"]],
-    passes: [[[alb(), { type: "aws:wafv2/webAclAssociation:WebAclAssociation", name: "edge-waf-alb", props: {}, resourceArnFrom: ["platform-alb"] }]], [[alb({ internal: true })]]],
+    passes: [[[alb(), { type: TYPE.webAclAssociation, name: "edge-waf-alb", props: {}, resourceArnFrom: ["platform-alb"] }]], [[alb({ internal: true })]]],
   },
   "security-group-description-charset": {
     fails: [
-      [{ type: "aws:ec2/securityGroup:SecurityGroup", name: "gmail-efs-sg", props: { description: "mcp-stack gmail file systems: NFS from gmail's tasks only" } }, `gmail-efs-sg: description "mcp-stack gmail file systems: NFS from gmail's tasks only" contains "'", which EC2 refuses`],
-      [{ type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", props: { description: "from the ALB → tasks" } }, 'contains "→", which EC2 refuses'],
-      [{ type: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", props: { description: "x".repeat(256) } }, "has 256 characters (EC2 allows 255)"],
+      [{ type: TYPE.securityGroup, name: "gmail-efs-sg", props: { description: "mcp-stack gmail file systems: NFS from gmail's tasks only" } }, `gmail-efs-sg: description "mcp-stack gmail file systems: NFS from gmail's tasks only" contains "'", which EC2 refuses`],
+      [{ type: TYPE.ingressRule, props: { description: "from the ALB → tasks" } }, 'contains "→", which EC2 refuses'],
+      [{ type: TYPE.egressRule, props: { description: "x".repeat(256) } }, "has 256 characters (EC2 allows 255)"],
     ],
     passes: [
-      [{ type: "aws:ec2/securityGroup:SecurityGroup", props: { description: "mcp-stack gmail tasks: port 8080 from the ALB only" } }],
-      [{ type: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", props: { description: "x".repeat(255) } }],
-      [{ type: "aws:iam/role:Role", props: { description: "gmail's role" } }],
+      [{ type: TYPE.securityGroup, props: { description: "mcp-stack gmail tasks: port 8080 from the ALB only" } }],
+      [{ type: TYPE.egressRule, props: { description: "x".repeat(255) } }],
+      [{ type: TYPE.role, props: { description: "gmail's role" } }],
     ],
   },
   "waf-no-allow-by-request-content": {
     fails: [
-      [{ type: "aws:wafv2/webAcl:WebAcl", name: "edge-waf", props: { rules: [{ name: "always-allowed-paths", action: { allow: {} }, statement: { byteMatchStatement: { searchString: "/health" } } }] } }, "edge-waf: rule always-allowed-paths allows requests by their content"],
+      [{ type: TYPE.webAcl, name: "edge-waf", props: { rules: [{ name: "always-allowed-paths", action: { allow: {} }, statement: { byteMatchStatement: { searchString: "/health" } } }] } }, "edge-waf: rule always-allowed-paths allows requests by their content"],
     ],
     passes: [
-      [{ type: "aws:wafv2/webAcl:WebAcl", props: { rules: [{ name: "office", action: { allow: {} }, statement: { orStatement: { statements: [{ ipSetReferenceStatement: { arn: "a" } }, { ipSetReferenceStatement: { arn: "b" } }] } } }, { name: "rate", action: { block: {} }, statement: { rateBasedStatement: { limit: 100 } } }] } }],
+      [{ type: TYPE.webAcl, props: { rules: [{ name: "office", action: { allow: {} }, statement: { orStatement: { statements: [{ ipSetReferenceStatement: { arn: "a" } }, { ipSetReferenceStatement: { arn: "b" } }] } } }, { name: "rate", action: { block: {} }, statement: { rateBasedStatement: { limit: 100 } } }] } }],
     ],
   },
   "alb-reaches-token-issuer": {
@@ -278,12 +274,12 @@ const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string
     passes: [[[{ ...alb(), propertyDeps: { securityGroups: ["platform-alb-sg"] } }, albSg, toTasks, jwtRule, toIdp]], [[{ ...alb(), propertyDeps: { securityGroups: ["platform-alb-sg"] } }, albSg, toTasks, { ...jwtRule, props: { actions: [{ type: "forward" }] } }]]],
   },
   "kms-key-rotation": {
-    fails: [[{ type: "aws:kms/key:Key", name: "logs-key", props: { enableKeyRotation: false } }, "logs-key: does not rotate"]],
-    passes: [[{ type: "aws:kms/key:Key", props: { enableKeyRotation: true } }]],
+    fails: [[{ type: TYPE.kmsKey, name: "logs-key", props: { enableKeyRotation: false } }, "logs-key: does not rotate"]],
+    passes: [[{ type: TYPE.kmsKey, props: { enableKeyRotation: true } }]],
   },
   "server-logs-encrypted": {
-    fails: [[{ type: "aws:cloudwatch/logGroup:LogGroup", name: "gmail-logs", props: { name: "/mcp-stack/dev/gmail" } }, "gmail-logs: holds a server's logs without a customer-managed key"]],
-    passes: [[{ type: "aws:cloudwatch/logGroup:LogGroup", props: { name: "/mcp-stack/dev/gmail", kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/1" } }], [{ type: "aws:cloudwatch/logGroup:LogGroup", props: { name: "aws-waf-logs-mcp-dev" } }]],
+    fails: [[{ type: TYPE.logGroup, name: "gmail-logs", props: { name: "/mcp-stack/dev/gmail" } }, "gmail-logs: holds a server's logs without a customer-managed key"]],
+    passes: [[{ type: TYPE.logGroup, props: { name: "/mcp-stack/dev/gmail", kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/1" } }], [{ type: TYPE.logGroup, props: { name: "aws-waf-logs-mcp-dev" } }]],
   },
   "s3-private-and-tls-only": {
     fails: [
@@ -293,45 +289,45 @@ const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string
     passes: [[[bucket, privateBlock, tlsOnly]]],
   },
   "ecr-scan-on-push": {
-    fails: [[{ type: "aws:ecr/repository:Repository", name: "resend-repo", props: {} }, "resend-repo: does not scan pushed images"]],
-    passes: [[{ type: "aws:ecr/repository:Repository", props: { imageScanningConfiguration: { scanOnPush: true } } }]],
+    fails: [[{ type: TYPE.repository, name: "resend-repo", props: {} }, "resend-repo: does not scan pushed images"]],
+    passes: [[{ type: TYPE.repository, props: { imageScanningConfiguration: { scanOnPush: true } } }]],
   },
   "bridge-logs-no-payloads": {
     fails: [[task({ command: ["supergateway", "--stdio", "resend-mcp", "--logLevel", "info"] }), "container gmail runs supergateway logging message payloads; pass --logLevel none"]],
     passes: [[task({ command: ["supergateway", "--stdio", "resend-mcp", "--logLevel", "none"] })], [task({ command: ["node", "server.js", "--logLevel", "info"] })]],
   },
   "cognito-token-lifetime": {
-    fails: [[{ type: "aws:cognito/userPoolClient:UserPoolClient", name: "auth-client-mailer", props: { accessTokenValidity: 24, tokenValidityUnits: { accessToken: "hours" } } }, "auth-client-mailer: access tokens live 1440 minutes"]],
-    passes: [[{ type: "aws:cognito/userPoolClient:UserPoolClient", props: { accessTokenValidity: 60, tokenValidityUnits: { accessToken: "minutes" } } }]],
+    fails: [[{ type: TYPE.userPoolClient, name: "auth-client-mailer", props: { accessTokenValidity: 24, tokenValidityUnits: { accessToken: "hours" } } }, "auth-client-mailer: access tokens live 1440 minutes"]],
+    passes: [[{ type: TYPE.userPoolClient, props: { accessTokenValidity: 60, tokenValidityUnits: { accessToken: "minutes" } } }]],
   },
   "efs-encrypted-with-kms": {
-    fails: [[{ type: "aws:efs/fileSystem:FileSystem", props: { encrypted: true } }, "is not encrypted with a KMS key"]],
+    fails: [[{ type: TYPE.fileSystem, props: { encrypted: true } }, "is not encrypted with a KMS key"]],
     passes: [[fileSystem({})]],
   },
   "efs-selected-by-backup-plan": {
     fails: [
       [[fileSystem({}), selection], "gmail-app-data-efs: no backup plan selects it"],
-      [[{ type: "aws:ebs/volume:Volume", name: "neo4j-data-ebs", props: { tags: { "mcp-stack:backup": "mcp-prod" } } }, selection], "neo4j-data-ebs: no backup plan selects it"],
+      [[{ type: TYPE.ebsVolume, name: "neo4j-data-ebs", props: { tags: { "mcp-stack:backup": "mcp-prod" } } }, selection], "neo4j-data-ebs: no backup plan selects it"],
     ],
-    passes: [[[fileSystem({ "mcp-stack:backup": "mcp-dev" }), selection]], [[fileSystem({ "mcp-stack:backup-exempt": "scratch space" }), selection]], [[{ type: "aws:ebs/volume:Volume", name: "neo4j-data-ebs", props: { tags: { "mcp-stack:backup": "mcp-dev" } } }, selection]]],
+    passes: [[[fileSystem({ "mcp-stack:backup": "mcp-dev" }), selection]], [[fileSystem({ "mcp-stack:backup-exempt": "scratch space" }), selection]], [[{ type: TYPE.ebsVolume, name: "neo4j-data-ebs", props: { tags: { "mcp-stack:backup": "mcp-dev" } } }, selection]]],
   },
   "efs-access-point-enforces-user-and-root": {
     fails: [
-      [{ type: "aws:efs/accessPoint:AccessPoint", props: { posixUser: { uid: 1000, gid: 1000 }, rootDirectory: { path: "/" } } }, "exposes the file system's root"],
-      [{ type: "aws:efs/accessPoint:AccessPoint", props: { rootDirectory: { path: "/data" } } }, "enforces no POSIX user"],
+      [{ type: TYPE.accessPoint, props: { posixUser: { uid: 1000, gid: 1000 }, rootDirectory: { path: "/" } } }, "exposes the file system's root"],
+      [{ type: TYPE.accessPoint, props: { rootDirectory: { path: "/data" } } }, "enforces no POSIX user"],
     ],
     passes: [
-      [{ type: "aws:efs/accessPoint:AccessPoint", props: { posixUser: { uid: 1000, gid: 1000 }, rootDirectory: { path: "/data" } } }],
-      [{ type: "aws:efs/accessPoint:AccessPoint", props: { posixUser: { uid: 0, gid: 0 }, rootDirectory: { path: "/" }, tags: { "mcp-stack:access": "restore" } } }],
+      [{ type: TYPE.accessPoint, props: { posixUser: { uid: 1000, gid: 1000 }, rootDirectory: { path: "/data" } } }],
+      [{ type: TYPE.accessPoint, props: { posixUser: { uid: 0, gid: 0 }, rootDirectory: { path: "/" }, tags: { "mcp-stack:access": "restore" } } }],
     ],
   },
   "backup-vault-customer-key": {
-    fails: [[{ type: "aws:backup/vault:Vault", props: { name: "mcp-dev" } }, "uses the AWS-managed backup key"]],
-    passes: [[{ type: "aws:backup/vault:Vault", props: { name: "mcp-dev", kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" } }]],
+    fails: [[{ type: TYPE.backupVault, props: { name: "mcp-dev" } }, "uses the AWS-managed backup key"]],
+    passes: [[{ type: TYPE.backupVault, props: { name: "mcp-dev", kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" } }]],
   },
   "log-group-retention": {
-    fails: [[{ type: "aws:cloudwatch/logGroup:LogGroup", props: { name: "/mcp-stack/dev/gmail" } }, "keeps its logs forever"]],
-    passes: [[{ type: "aws:cloudwatch/logGroup:LogGroup", props: { retentionInDays: 14 } }]],
+    fails: [[{ type: TYPE.logGroup, props: { name: "/mcp-stack/dev/gmail" } }, "keeps its logs forever"]],
+    passes: [[{ type: TYPE.logGroup, props: { retentionInDays: 14 } }]],
   },
   "mcp-auth-required": {
     fails: [
@@ -369,20 +365,20 @@ const CASES: Record<string, { fails: [Fixture | Fixture[], string, Record<string
   },
   "mcp-service-scaling-target": {
     fails: [[[publicService], "gmail-service: has no autoscaling target"]],
-    passes: [[[publicService, { type: "aws:appautoscaling/target:Target", name: "gmail-scaling", parent: "gmail", props: { scalableDimension: "ecs:service:DesiredCount" } }]]],
+    passes: [[[publicService, { type: TYPE.scalingTarget, name: "gmail-scaling", parent: "gmail", props: { scalableDimension: "ecs:service:DesiredCount" } }]]],
   },
   "backup-plan-meets-rpo": {
-    fails: [[[{ type: "aws:backup/plan:Plan", name: "backup-plan", props: { rules: [{ schedule: "cron(0 2 ? * * *)" }, { schedule: "cron(0 1 ? * SUN *)" }] } }], "backup-plan: its most frequent rule runs every 1440 min, above the RPO of 60 min"]],
+    fails: [[[{ type: TYPE.backupPlan, name: "backup-plan", props: { rules: [{ schedule: "cron(0 2 ? * * *)" }, { schedule: "cron(0 1 ? * SUN *)" }] } }], "backup-plan: its most frequent rule runs every 1440 min, above the RPO of 60 min"]],
     passes: [
-      [[{ type: "aws:backup/plan:Plan", name: "backup-plan", props: { rules: [{ schedule: "cron(0 * ? * * *)" }, { schedule: "cron(0 2 ? * * *)" }] } }]],
-      [[{ type: "aws:backup/plan:Plan", name: "backup-plan", props: { rules: [{ schedule: "cron(0 0/2 ? * * *)" }] } }], { rpoMinutes: 120 }],
+      [[{ type: TYPE.backupPlan, name: "backup-plan", props: { rules: [{ schedule: "cron(0 * ? * * *)" }, { schedule: "cron(0 2 ? * * *)" }] } }]],
+      [[{ type: TYPE.backupPlan, name: "backup-plan", props: { rules: [{ schedule: "cron(0 0/2 ? * * *)" }] } }], { rpoMinutes: 120 }],
     ],
   },
   "no-task-port-open-to-the-world": {
     fails: [
       [[ingress({ cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 8080, toPort: 8080 })], "rule: opens port 8080 to the internet"],
       [[ingress({ cidrIpv6: "::/0", ipProtocol: "-1" })], "opens every port to the internet"],
-      [[{ type: "aws:ec2/securityGroup:SecurityGroup", name: "sg", props: { ingress: [{ cidrBlocks: ["0.0.0.0/0"], protocol: "tcp", fromPort: 22, toPort: 22 }] } }], "sg: an inline ingress opens port 22 to the internet"],
+      [[{ type: TYPE.securityGroup, name: "sg", props: { ingress: [{ cidrBlocks: ["0.0.0.0/0"], protocol: "tcp", fromPort: 22, toPort: 22 }] } }], "sg: an inline ingress opens port 22 to the internet"],
     ],
     passes: [[[ingress({ cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 443, toPort: 443 }), ingress({ referencedSecurityGroupId: "sg-alb", ipProtocol: "tcp", fromPort: 8080, toPort: 8080 })]]],
   },

@@ -13,6 +13,7 @@ import { named, ofType } from "./support/plan";
 import { shippedPlan } from "./support/shippedPlans";
 import { rawConfigOf } from "./support/stackConfig";
 import { motoAvailability, motoClientConfig, startMoto } from "./support/moto";
+import { TYPE } from "../decisions/resourceTypes";
 
 /**
  * The probe against real MCP servers on loopback (the official SDK's server, stateless Streamable HTTP), a token endpoint
@@ -196,26 +197,24 @@ describe("the bundle the Lambda function runs", () => {
 });
 
 describe("the probe a stack deploys", () => {
-  const SCHEDULE = "aws:scheduler/schedule:Schedule";
-  const FUNCTION = "aws:lambda/function:Function";
   const PUBLIC = ["filesystem", "gmail", "graphiti", "rag", "resend"];
   let prod: Plan, dev: Plan;
   beforeAll(async () => {
     [prod, dev] = await Promise.all([shippedPlan("prod"), shippedPlan("dev")]);
   });
-  const eventOf = (plan: Plan) => JSON.parse(named(plan, "probe-schedule", SCHEDULE).inputs.target.input);
+  const eventOf = (plan: Plan) => JSON.parse(named(plan, "probe-schedule", TYPE.schedule).inputs.target.input);
   const inputOf = (plan: Plan, server: string) => eventOf(plan).targets.find((t: { server: string }) => t.server === server);
 
   it("prod: every public server probed each minute, in one run, through its public URL with its route's own scope, no retries", () => {
-    expect(ofType(prod, SCHEDULE).map((s) => s.name)).toEqual(["probe-schedule"]);
-    const schedule = named(prod, "probe-schedule", SCHEDULE).inputs;
+    expect(ofType(prod, TYPE.schedule).map((s) => s.name)).toEqual(["probe-schedule"]);
+    const schedule = named(prod, "probe-schedule", TYPE.schedule).inputs;
     expect(schedule).toMatchObject({ scheduleExpression: "rate(1 minute)", flexibleTimeWindow: { mode: "OFF" }, target: { retryPolicy: { maximumRetryAttempts: 0 } } });
     expect(eventOf(prod).stack).toBe("prod");
     expect(eventOf(prod).targets).toEqual(PUBLIC.map((server) => ({ server, url: `https://mcp.example.com/${server}/mcp`, scope: server === "resend" ? "mcp/resend.write" : `mcp/${server}.read` })));
   });
 
   it("prod: one arm64 function of 128 MB outside the VPC (the client's path), reading only its own credentials", () => {
-    const fn = named(prod, "probe-function", FUNCTION).inputs;
+    const fn = named(prod, "probe-function", TYPE.lambdaFunction).inputs;
     expect(fn).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], memorySize: 128, handler: "index.handler" });
     expect(fn.vpcConfig).toBeUndefined();
     // The timeout leaves room for the probe's own 10 s budget plus reading the secret on a cold start.
@@ -247,11 +246,11 @@ describe("the probe a stack deploys", () => {
   });
 
   it("dev (internal ALB): the function runs in the private subnets, the ALB admits it by security group, every five minutes", () => {
-    const fn = named(dev, "probe-function", FUNCTION);
+    const fn = named(dev, "probe-function", TYPE.lambdaFunction);
     expect(fn.propertyDependencies.vpcConfig).toEqual(expect.arrayContaining(["probe-sg"]));
     expect(fn.options.dependsOn).toEqual(expect.arrayContaining(["probe-vpc-access"]));
     expect(inputOf(dev, "gmail")).toEqual({ server: "gmail", url: expect.stringMatching(/^http:\/\/internal-.*\/gmail\/mcp$/) });
-    expect(named(dev, "probe-schedule", SCHEDULE).inputs.scheduleExpression).toBe("rate(5 minutes)");
+    expect(named(dev, "probe-schedule", TYPE.schedule).inputs.scheduleExpression).toBe("rate(5 minutes)");
     const admit = named(dev, "probe-to-alb");
     expect(admit.inputs).toMatchObject({ fromPort: 80, toPort: 80, ipProtocol: "tcp" });
     expect(admit.propertyDependencies).toMatchObject({ securityGroupId: ["platform-alb-sg"], referencedSecurityGroupId: ["probe-sg"] });

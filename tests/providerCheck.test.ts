@@ -2,6 +2,7 @@ import { shippedPlan } from "./support/shippedPlans";
 import type { Plan } from "../engine/offline";
 import { checkWithProvider, terraformAvailability, terraformTypeOf } from "../engine/providerCheck";
 import { named } from "./support/plan";
+import { TYPE } from "../decisions/resourceTypes";
 
 /**
  * The provider's validators (terraform validate with hashicorp/aws from the local mirror) over both shipped stacks in
@@ -38,10 +39,10 @@ describeWithTerraform("the hashicorp/aws provider's input checks over the plans"
 describe("Pulumi type tokens to Terraform resource types", () => {
   it("mechanical names, and the ones Pulumi renames", () => {
     const known = new Set(["aws_lb_listener_rule", "aws_security_group", "aws_efs_file_system", "aws_cloudwatch_metric_alarm"]);
-    expect(terraformTypeOf("aws:lb/listenerRule:ListenerRule", known)).toBe("aws_lb_listener_rule");
-    expect(terraformTypeOf("aws:ec2/securityGroup:SecurityGroup", known)).toBe("aws_security_group");
-    expect(terraformTypeOf("aws:lb/loadBalancer:LoadBalancer", known)).toBe("aws_lb");
-    expect(terraformTypeOf("aws:cfg/recorder:Recorder", known)).toBe("aws_config_configuration_recorder");
+    expect(terraformTypeOf(TYPE.listenerRule, known)).toBe("aws_lb_listener_rule");
+    expect(terraformTypeOf(TYPE.securityGroup, known)).toBe("aws_security_group");
+    expect(terraformTypeOf(TYPE.loadBalancer, known)).toBe("aws_lb");
+    expect(terraformTypeOf(TYPE.configRecorder, known)).toBe("aws_config_configuration_recorder");
     expect(terraformTypeOf("aws:foo/bar:Bar", known)).toBeUndefined();
   });
 });

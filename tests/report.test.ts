@@ -9,6 +9,7 @@ import { stackDiagram } from "../plan/diagram";
 import { describeChange, diffPlans, renderDiffLines } from "../plan/diff";
 import { renderMarkdown } from "../plan/markdown";
 import { configMapOf, rawConfigOf } from "./support/stackConfig";
+import { TYPE } from "../decisions/resourceTypes";
 
 const root = path.resolve(__dirname, "..");
 const parseMermaid = (text: string) => spawnSync(process.execPath, [path.join(root, "tests/support/checkMermaid.mjs")], { input: text, encoding: "utf8", cwd: root });
@@ -154,13 +155,13 @@ describe("the Markdown plan report", () => {
   });
 
   it("leaves out what ignoreChanges covers, marks replacements and shows old → new values, like pulumi preview", () => {
-    const service = (desiredCount: number, extra: Record<string, unknown> = {}) => ({ type: "aws:ecs/service:Service", name: "gmail-service", inputs: { desiredCount, cluster: "c1", ...extra }, options: { ignoreChanges: ["desiredCount"] } });
+    const service = (desiredCount: number, extra: Record<string, unknown> = {}) => ({ type: TYPE.service, name: "gmail-service", inputs: { desiredCount, cluster: "c1", ...extra }, options: { ignoreChanges: ["desiredCount"] } });
     expect(diffPlans([service(3)], [service(5)]).changed).toEqual([]);
     expect(diffPlans([service(3)], [service(3, { forceNewDeployment: true })]).changed).toEqual([
       { resource: "aws:ecs/service:Service::gmail-service", inputs: ["forceNewDeployment"], values: [{ input: "forceNewDeployment", before: undefined, after: true }], replace: false, note: undefined },
     ]);
     expect(diffPlans([service(3)], [service(3, { cluster: "c2" })]).changed[0]).toMatchObject({ replace: true });
-    const tg = (port: number) => ({ type: "aws:lb/targetGroup:TargetGroup", name: "gmail-tg", inputs: { port, deregistrationDelay: 30 } });
+    const tg = (port: number) => ({ type: TYPE.targetGroup, name: "gmail-tg", inputs: { port, deregistrationDelay: 30 } });
     const [change] = diffPlans([tg(8080)], [tg(8081)]).changed;
     expect(change.replace).toBe(true);
     expect(describeChange(change.values[0])).toBe("port: 8080 → 8081");

@@ -8,9 +8,10 @@ import { contentTag } from "../components/serverImage";
 import { PROJECT_DIR } from "../project";
 import { OfflineRunError, runOffline, type Plan } from "../engine/offline";
 import { ConfigError } from "../config/errors";
-import { childOf, childrenOf, container, named, ofType, serverNames, T } from "./support/plan";
+import { childOf, childrenOf, container, named, ofType, serverNames } from "./support/plan";
 import { configMapOf, planWith, rawConfigOf } from "./support/stackConfig";
 import { wafPath } from "./support/awsSemantics";
+import { COMPONENT, TYPE } from "../decisions/resourceTypes";
 
 const ALL = ["filesystem", "gmail", "graphiti", "neo4j", "rag", "resend", "vectordb"];
 const PUBLIC = ["filesystem", "gmail", "graphiti", "rag", "resend"];
@@ -57,17 +58,17 @@ describe("every server of the architecture table", () => {
     const plan = stack === "dev" ? dev : prod;
     expect(serverNames(plan)).toEqual(ALL);
     for (const name of ALL) {
-      expect(childOf(plan, name, T.service)).toBeDefined();
+      expect(childOf(plan, name, TYPE.service)).toBeDefined();
       expect(named(plan, `${name}-task`)).toBeDefined();
     }
     for (const name of PUBLIC) {
-      expect(childOf(plan, name, T.targetGroup)).toBeDefined();
-      expect(childOf(plan, name, T.listenerRule)).toBeDefined();
+      expect(childOf(plan, name, TYPE.targetGroup)).toBeDefined();
+      expect(childOf(plan, name, TYPE.listenerRule)).toBeDefined();
     }
     for (const name of INTERNAL) {
-      expect(childOf(plan, name, T.targetGroup)).toBeUndefined();
-      expect(childOf(plan, name, T.listenerRule)).toBeUndefined();
-      const sc = childOf(plan, name, T.service)!.inputs.serviceConnectConfiguration;
+      expect(childOf(plan, name, TYPE.targetGroup)).toBeUndefined();
+      expect(childOf(plan, name, TYPE.listenerRule)).toBeUndefined();
+      const sc = childOf(plan, name, TYPE.service)!.inputs.serviceConnectConfiguration;
       expect(sc.services).toEqual([{ portName: name, discoveryName: name, clientAlias: [{ port: name === "neo4j" ? 7687 : 6333, dnsName: name }] }]);
     }
   });
@@ -88,7 +89,7 @@ describe("every server of the architecture table", () => {
 describe("load balancers: a fleet past one ALB's quotas", () => {
   it("spreads the routes over a second ALB with its own listener, WAF association, alarm and URLs; the main keeps its names", async () => {
     const plan = await devWithFacets();
-    expect(ofType(plan, "aws:lb/loadBalancer:LoadBalancer").map((r) => r.name)).toEqual(["platform-alb", "platform-alb-lb2"]);
+    expect(ofType(plan, TYPE.loadBalancer).map((r) => r.name)).toEqual(["platform-alb", "platform-alb-lb2"]);
     const lb2 = named(plan, "platform-alb-lb2").inputs;
     expect(lb2).toMatchObject({ internal: true, securityGroups: named(plan, "platform-alb").inputs.securityGroups, accessLogs: { enabled: true, prefix: "alb" }, dropInvalidHeaderFields: true });
     expect(lb2.tags["mcp-stack:load-balancer"]).toBe("lb2");
@@ -99,8 +100,8 @@ describe("load balancers: a fleet past one ALB's quotas", () => {
     expect(named(plan, "gmail-rule").propertyDependencies.listenerArn).toEqual(["platform-http"]);
     expect(named(plan, "rag-alarm-latency").inputs.dimensions.LoadBalancer).toMatch(/^app\/platform-alb-lb2-/);
     expect(named(plan, "gmail-alarm-latency").inputs.dimensions.LoadBalancer).toMatch(/^app\/platform-alb-[0-9a-f]+\//);
-    expect(ofType(plan, "aws:wafv2/webAclAssociation:WebAclAssociation").map((r) => r.name)).toEqual(["edge-waf-alb", "edge-waf-alb-lb2"]);
-    expect(ofType(plan, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.inputs.name.startsWith("mcp-dev-alerting-alb-5xx")).map((a) => a.inputs.name)).toEqual(["mcp-dev-alerting-alb-5xx", "mcp-dev-alerting-alb-5xx-lb2"]);
+    expect(ofType(plan, TYPE.webAclAssociation).map((r) => r.name)).toEqual(["edge-waf-alb", "edge-waf-alb-lb2"]);
+    expect(ofType(plan, TYPE.metricAlarm).filter((a) => a.inputs.name.startsWith("mcp-dev-alerting-alb-5xx")).map((a) => a.inputs.name)).toEqual(["mcp-dev-alerting-alb-5xx", "mcp-dev-alerting-alb-5xx-lb2"]);
     // The dashboard reads each server's load balancer metrics from its own ALB.
     const body = JSON.stringify(JSON.parse(named(plan, "dashboards-overview").inputs.dashboardBody));
     expect(body).toContain("app/platform-alb-lb2-");
@@ -115,11 +116,11 @@ describe("load balancers: a fleet past one ALB's quotas", () => {
 
 describe("network", () => {
   it("prod: a new VPC over 3 AZs with a NAT gateway per AZ; dev: 2 AZs, one NAT instance", () => {
-    expect(ofType(prod, T.vpc)[0].inputs).toMatchObject({ numberOfAvailabilityZones: 3, natGateways: { strategy: "OnePerAz" } });
-    expect(prod.resources.some((r) => r.type === "mcp-stack:index:NatInstance")).toBe(false);
+    expect(ofType(prod, TYPE.vpc)[0].inputs).toMatchObject({ numberOfAvailabilityZones: 3, natGateways: { strategy: "OnePerAz" } });
+    expect(prod.resources.some((r) => r.type === COMPONENT.natInstance)).toBe(false);
     // awsx refuses private subnets without a NAT gateway: dev's are awsx's isolated ones, routed by the NAT instance.
-    expect(ofType(dev, T.vpc)[0].inputs).toMatchObject({ numberOfAvailabilityZones: 2, natGateways: { strategy: "None" }, subnetSpecs: [{ type: "Public" }, { type: "Isolated" }] });
-    expect(childOf(dev, "gmail", T.service)!.inputs.networkConfiguration.subnets).toHaveLength(2);
+    expect(ofType(dev, TYPE.vpc)[0].inputs).toMatchObject({ numberOfAvailabilityZones: 2, natGateways: { strategy: "None" }, subnetSpecs: [{ type: "Public" }, { type: "Isolated" }] });
+    expect(childOf(dev, "gmail", TYPE.service)!.inputs.networkConfiguration.subnets).toHaveLength(2);
   });
 
   it("dev's NAT instance: fck-nat on a t4g.nano in an Auto Scaling group of one, the private subnets routed to its static interface", () => {
@@ -137,10 +138,10 @@ describe("network", () => {
     expect(statement).toMatchObject({ Resource: "*", Condition: { StringEquals: { "ec2:ResourceTag/mcp-stack:nat": "network-nat" } } });
     for (const tagged of [eni.tags, named(dev, "network-nat-eip").inputs.tags, ...template.tagSpecifications.map((t: any) => t.tags)]) expect(tagged["mcp-stack:nat"]).toBe("network-nat");
     expect(template.tagSpecifications.map((t: any) => t.resourceType)).toEqual(["instance", "network-interface"]);
-    const routes = ofType(dev, "aws:ec2/route:Route");
+    const routes = ofType(dev, TYPE.route);
     expect(routes.map((r) => r.inputs)).toEqual([0, 1].map(() => expect.objectContaining({ destinationCidrBlock: "0.0.0.0/0", networkInterfaceId: "network-nat-eni-id", routeTableId: expect.stringMatching(/^rtb-/) })));
     expect(new Set(routes.map((r) => r.inputs.routeTableId)).size).toBe(2);
-    const ingress = ofType(dev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").find((r) => r.name === "network-nat-from-vpc")!.inputs;
+    const ingress = ofType(dev, TYPE.ingressRule).find((r) => r.name === "network-nat-from-vpc")!.inputs;
     expect(ingress).toMatchObject({ ipProtocol: "-1", cidrIpv4: "10.0.0.0/16" });
   });
 
@@ -149,55 +150,55 @@ describe("network", () => {
       r.network = { vpcId: "vpc-0abc", publicSubnetIds: ["subnet-0a", "subnet-0b"], privateSubnetIds: ["subnet-1a", "subnet-1b"] };
       r.ingress = { internal: false, allowedCidrs: ["203.0.113.0/24"] };
     });
-    expect(ofType(plan, T.vpc)).toHaveLength(0);
-    expect(ofType(plan, T.loadBalancer)[0].inputs.subnets).toEqual(["subnet-0a", "subnet-0b"]);
-    expect(childOf(plan, "gmail", T.service)!.inputs.networkConfiguration.subnets).toEqual(["subnet-1a", "subnet-1b"]);
-    expect(childOf(plan, "gmail", T.targetGroup)!.inputs.vpcId).toBe("vpc-0abc");
+    expect(ofType(plan, TYPE.vpc)).toHaveLength(0);
+    expect(ofType(plan, TYPE.loadBalancer)[0].inputs.subnets).toEqual(["subnet-0a", "subnet-0b"]);
+    expect(childOf(plan, "gmail", TYPE.service)!.inputs.networkConfiguration.subnets).toEqual(["subnet-1a", "subnet-1b"]);
+    expect(childOf(plan, "gmail", TYPE.targetGroup)!.inputs.vpcId).toBe("vpc-0abc");
   });
 });
 
 describe("platform", () => {
   it("ECS cluster with Container Insights, both Fargate capacity providers and the databases' hosts", () => {
-    expect(ofType(prod, T.cluster)[0].inputs.settings).toEqual([{ name: "containerInsights", value: "enabled" }]);
+    expect(ofType(prod, TYPE.cluster)[0].inputs.settings).toEqual([{ name: "containerInsights", value: "enabled" }]);
     expect(named(prod, "platform-capacity").inputs.capacityProviders).toEqual(["FARGATE", "FARGATE_SPOT", "mcp-prod-neo4j", "mcp-prod-vectordb"]);
   });
 
   it("one public ALB in the public subnets that drops invalid headers, with the configured idle timeout", () => {
-    const albs = ofType(prod, T.loadBalancer);
+    const albs = ofType(prod, TYPE.loadBalancer);
     expect(albs).toHaveLength(1);
-    const vpc = ofType(prod, T.vpc)[0];
+    const vpc = ofType(prod, TYPE.vpc)[0];
     expect(albs[0].inputs).toMatchObject({ internal: false, loadBalancerType: "application", dropInvalidHeaderFields: true, idleTimeout: 120, desyncMitigationMode: "defensive" });
     expect(albs[0].inputs.subnets).toHaveLength(vpc.inputs.numberOfAvailabilityZones);
     expect(albs[0].inputs.subnets.every((s: string) => s.startsWith("subnet-"))).toBe(true);
   });
 
   it("deletion protection in prod only", () => {
-    expect(ofType(prod, T.loadBalancer)[0].inputs.enableDeletionProtection).toBe(true);
-    expect(ofType(dev, T.loadBalancer)[0].inputs.enableDeletionProtection).toBe(false);
+    expect(ofType(prod, TYPE.loadBalancer)[0].inputs.enableDeletionProtection).toBe(true);
+    expect(ofType(dev, TYPE.loadBalancer)[0].inputs.enableDeletionProtection).toBe(false);
   });
 
   it("prod: HTTPS with a TLS 1.3 policy and the certificate, 404 by default, and HTTP redirected to HTTPS", () => {
-    const listeners = ofType(prod, T.listener);
+    const listeners = ofType(prod, TYPE.listener);
     const https = listeners.find((l) => l.inputs.port === 443)!;
     const http = listeners.find((l) => l.inputs.port === 80)!;
     expect(https.inputs).toMatchObject({ protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", certificateArn: expect.stringMatching(/^arn:aws:acm:/) });
     expect(https.inputs.defaultActions[0]).toMatchObject({ type: "fixed-response", fixedResponse: { statusCode: "404" } });
     expect(http.inputs.defaultActions[0]).toMatchObject({ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } });
-    for (const rule of ofType(prod, T.listenerRule)) expect(rule.options.dependsOn).toContain("platform-https");
+    for (const rule of ofType(prod, TYPE.listenerRule)) expect(rule.options.dependsOn).toContain("platform-https");
   });
 
   it("dev without a domain: plain HTTP only, rules on it, 404 by default", () => {
-    const listeners = ofType(dev, T.listener);
+    const listeners = ofType(dev, TYPE.listener);
     expect(listeners).toHaveLength(1);
     expect(listeners[0].inputs).toMatchObject({ port: 80, protocol: "HTTP" });
     expect(listeners[0].inputs.defaultActions[0].fixedResponse.statusCode).toBe("404");
-    const ingress = childrenOf(dev, "platform", T.ingressRule).map((r) => r.inputs.fromPort);
+    const ingress = childrenOf(dev, "platform", TYPE.ingressRule).map((r) => r.inputs.fromPort);
     expect(ingress).toEqual([80]);
   });
 
   it("DNS records for the domain when a hosted zone is configured", async () => {
     const plan = await planWith("prod", (r) => (r.ingress.hostedZoneId = "Z0123456789ABC"));
-    expect(ofType(plan, T.record).map((r) => r.inputs.name)).toEqual(["mcp.example.com"]);
+    expect(ofType(plan, TYPE.record).map((r) => r.inputs.name)).toEqual(["mcp.example.com"]);
   });
 });
 
@@ -205,7 +206,7 @@ describe("security groups: only the server ports, only from the load balancer", 
   it("each public server's tasks accept its own port from the ALB security group, nothing else", () => {
     for (const name of PUBLIC) {
       const port = container(prod, name).portMappings[0].containerPort;
-      const intoTasks = ofType(prod, T.ingressRule).filter((r) => r.name.startsWith(`${name}-from`));
+      const intoTasks = ofType(prod, TYPE.ingressRule).filter((r) => r.name.startsWith(`${name}-from`));
       expect(intoTasks.map((r) => r.name)).toEqual([`${name}-from-alb`]);
       expect(intoTasks[0].inputs).toMatchObject({ ipProtocol: "tcp", fromPort: port, toPort: port });
       expect(intoTasks[0].inputs.cidrIpv4).toBeUndefined();
@@ -216,15 +217,15 @@ describe("security groups: only the server ports, only from the load balancer", 
   });
 
   it("with token validation the ALB may open HTTPS to the internet to fetch the issuer's keys; without it, only the tasks", () => {
-    const albEgress = (plan: Plan) => ofType(plan, T.egressRule).filter((r) => r.propertyDependencies.securityGroupId?.includes("platform-alb-sg"));
+    const albEgress = (plan: Plan) => ofType(plan, TYPE.egressRule).filter((r) => r.propertyDependencies.securityGroupId?.includes("platform-alb-sg"));
     expect(named(prod, "platform-alb-to-idp").inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" });
     expect(albEgress(prod).map((r) => r.name).sort()).toEqual(["platform-alb-to-idp", ...PUBLIC.map((n) => `${n}-alb-to-tasks`)].sort());
     expect(albEgress(dev).map((r) => r.name).sort()).toEqual(PUBLIC.map((n) => `${n}-alb-to-tasks`).sort());
   });
 
   it("no task security group is open to the internet", () => {
-    const albSgRules = new Set(childrenOf(prod, "platform", T.ingressRule).map((r) => r.name));
-    for (const rule of ofType(prod, T.ingressRule).filter((r) => !albSgRules.has(r.name))) {
+    const albSgRules = new Set(childrenOf(prod, "platform", TYPE.ingressRule).map((r) => r.name));
+    for (const rule of ofType(prod, TYPE.ingressRule).filter((r) => !albSgRules.has(r.name))) {
       expect(rule.inputs.cidrIpv4).toBeUndefined();
       expect(rule.inputs.referencedSecurityGroupId).toMatch(/^sg-/);
     }
@@ -236,8 +237,8 @@ describe("security groups: only the server ports, only from the load balancer", 
     expect(fromGraphiti.options.dependsOn).toEqual(expect.arrayContaining(["neo4j-sg", "graphiti-sg"]));
     const fromRag = named(prod, "rag-to-vectordb");
     expect(fromRag.inputs).toMatchObject({ fromPort: 6333, toPort: 6333 });
-    const neo4jTasks = childOf(prod, "neo4j", T.service)!.inputs.networkConfiguration.securityGroups[0];
-    const intoNeo4j = ofType(prod, T.ingressRule).filter((r) => r.inputs.securityGroupId === neo4jTasks);
+    const neo4jTasks = childOf(prod, "neo4j", TYPE.service)!.inputs.networkConfiguration.securityGroups[0];
+    const intoNeo4j = ofType(prod, TYPE.ingressRule).filter((r) => r.inputs.securityGroupId === neo4jTasks);
     expect(intoNeo4j.map((r) => r.name)).toEqual(["graphiti-to-neo4j"]);
   });
 });
@@ -283,7 +284,7 @@ describe("task definitions", () => {
 
   it("log groups are encrypted with the stack's logs key, which only CloudWatch Logs of this account and region may use, and mask sensitive data", () => {
     const key = named(prod, "logs-key");
-    for (const name of ALL) expect(childOf(prod, name, T.logGroup)!.inputs.kmsKeyId).toMatch(/^arn:aws:kms:us-east-1:123456789012:key\//);
+    for (const name of ALL) expect(childOf(prod, name, TYPE.logGroup)!.inputs.kmsKeyId).toMatch(/^arn:aws:kms:us-east-1:123456789012:key\//);
     expect(key.options).toMatchObject({ protect: true, retainOnDelete: true });
     const [, logsService] = JSON.parse(key.inputs.policy).Statement;
     expect(logsService).toMatchObject({ Principal: { Service: "logs.us-east-1.amazonaws.com" }, Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*" } } });
@@ -294,14 +295,14 @@ describe("task definitions", () => {
 
   it("a server's log retention can be shorter than the environment's, in CloudWatch's periods only", async () => {
     const plan = await prodWithFacets();
-    expect(childOf(plan, "resend", T.logGroup)!.inputs.retentionInDays).toBe(7);
+    expect(childOf(plan, "resend", TYPE.logGroup)!.inputs.retentionInDays).toBe(7);
     const error = (await planWith("prod", (r) => (r.servers.resend.logRetentionDays = 10)).catch((e) => e)) as OfflineRunError;
     expect((error.cause as ConfigError).problems).toEqual([expect.stringMatching(/^servers\.resend\.logRetentionDays: must be one of CloudWatch Logs' retention periods/)]);
   });
 
   it("logs to its own log group with retention; log groups survive deletion in prod", () => {
     for (const name of ALL) {
-      const logs = childOf(prod, name, T.logGroup)!;
+      const logs = childOf(prod, name, TYPE.logGroup)!;
       expect(logs.inputs).toMatchObject({ name: `/mcp-stack/prod/${name}`, retentionInDays: 90 });
       expect(logs.options.retainOnDelete).toBe(true);
       expect(container(prod, name).logConfiguration).toEqual({
@@ -309,8 +310,8 @@ describe("task definitions", () => {
         options: { "awslogs-group": `/mcp-stack/prod/${name}`, "awslogs-region": "us-east-1", "awslogs-stream-prefix": name },
       });
     }
-    expect(childOf(dev, "gmail", T.logGroup)!.inputs.retentionInDays).toBe(14);
-    expect(childOf(dev, "gmail", T.logGroup)!.options.retainOnDelete).toBe(false);
+    expect(childOf(dev, "gmail", TYPE.logGroup)!.inputs.retentionInDays).toBe(14);
+    expect(childOf(dev, "gmail", TYPE.logGroup)!.options.retainOnDelete).toBe(false);
   });
 
   it("read-only root filesystem with a writable /tmp volume, unless a server opts out", () => {
@@ -368,7 +369,7 @@ describe("task definitions", () => {
 describe("target groups and routes", () => {
   it("ip targets health-checked on /health; unhealthy after the consecutive-failures threshold", () => {
     for (const name of PUBLIC) {
-      const tg = childOf(prod, name, T.targetGroup)!;
+      const tg = childOf(prod, name, TYPE.targetGroup)!;
       expect(tg.inputs).toMatchObject({ targetType: "ip", protocol: "HTTP", port: container(prod, name).portMappings[0].containerPort });
       expect(tg.inputs.healthCheck).toMatchObject({ enabled: true, path: "/health", unhealthyThreshold: 3, matcher: "200-299" });
     }
@@ -376,12 +377,12 @@ describe("target groups and routes", () => {
 
   it("unhealthyThreshold follows alerts.thresholds.consecutiveFailures", async () => {
     const plan = await devWithFacets();
-    expect(childOf(plan, "gmail", T.targetGroup)!.inputs.healthCheck.unhealthyThreshold).toBe(5);
+    expect(childOf(plan, "gmail", TYPE.targetGroup)!.inputs.healthCheck.unhealthyThreshold).toBe(5);
     expect(container(plan, "gmail").healthCheck.retries).toBe(5);
   });
 
   it("stateless Streamable HTTP: no stickiness, short drain; stateful and SSE: sticky with long drains", async () => {
-    expect(childOf(prod, "gmail", T.targetGroup)!.inputs).toMatchObject({ stickiness: { enabled: false }, deregistrationDelay: 30 });
+    expect(childOf(prod, "gmail", TYPE.targetGroup)!.inputs).toMatchObject({ stickiness: { enabled: false }, deregistrationDelay: 30 });
     const plan = await planWith("dev", (r) => {
       r.servers.gmail.transport = "streamable-http-stateful";
       r.servers.rag.transport = "sse";
@@ -391,18 +392,18 @@ describe("target groups and routes", () => {
       r.servers.gmail.clientsKeepCookies = r.servers.rag.clientsKeepCookies = true;
       r.ingress.idleTimeoutSeconds = 600;
     });
-    expect(childOf(plan, "gmail", T.targetGroup)!.inputs).toMatchObject({ stickiness: { enabled: true, type: "lb_cookie" }, deregistrationDelay: 300 });
-    expect(childOf(plan, "rag", T.targetGroup)!.inputs).toMatchObject({ stickiness: { enabled: true }, deregistrationDelay: 600 });
+    expect(childOf(plan, "gmail", TYPE.targetGroup)!.inputs).toMatchObject({ stickiness: { enabled: true, type: "lb_cookie" }, deregistrationDelay: 300 });
+    expect(childOf(plan, "rag", TYPE.targetGroup)!.inputs).toMatchObject({ stickiness: { enabled: true }, deregistrationDelay: 600 });
   });
 
   it("path routes match the prefix and strip it, with unique stable priorities", () => {
     const rule = named(prod, "gmail-rule");
     expect(rule.inputs.conditions).toEqual([{ pathPattern: { values: ["/gmail", "/gmail/*"] } }]);
     expect(rule.inputs.transforms).toEqual([{ type: "url-rewrite", urlRewriteConfig: { rewrite: { regex: "^/gmail/?(.*)$", replace: "/$1" } } }]);
-    const priorities = ofType(prod, T.listenerRule).map((r) => r.inputs.priority);
+    const priorities = ofType(prod, TYPE.listenerRule).map((r) => r.inputs.priority);
     expect(new Set(priorities).size).toBe(priorities.length);
     expect(priorities.every((p) => p >= 1 && p <= 50000)).toBe(true);
-    const routePriorities = (plan: Plan) => ofType(plan, T.listenerRule).filter((r) => r.name.endsWith("-rule")).map((r) => r.inputs.priority).sort();
+    const routePriorities = (plan: Plan) => ofType(plan, TYPE.listenerRule).filter((r) => r.name.endsWith("-rule")).map((r) => r.inputs.priority).sort();
     expect(routePriorities(dev)).toEqual(routePriorities(prod));
   });
 
@@ -417,18 +418,18 @@ describe("target groups and routes", () => {
 
 describe("services", () => {
   it("run in private subnets without public IPs", () => {
-    const vpc = ofType(prod, T.vpc)[0];
+    const vpc = ofType(prod, TYPE.vpc)[0];
     for (const name of ALL) {
-      const net = childOf(prod, name, T.service)!.inputs.networkConfiguration;
+      const net = childOf(prod, name, TYPE.service)!.inputs.networkConfiguration;
       expect(net.assignPublicIp).toBe(false);
       expect(net.subnets).toHaveLength(vpc.inputs.numberOfAvailabilityZones);
-      expect(net.subnets).not.toEqual(ofType(prod, T.loadBalancer)[0].inputs.subnets);
+      expect(net.subnets).not.toEqual(ofType(prod, TYPE.loadBalancer)[0].inputs.subnets);
     }
   });
 
   it("roll out at 100–200 % with a circuit breaker that rolls back, on the latest platform; databases stop before they start", () => {
     for (const name of PUBLIC) {
-      expect(childOf(prod, name, T.service)!.inputs).toMatchObject({
+      expect(childOf(prod, name, TYPE.service)!.inputs).toMatchObject({
         deploymentMinimumHealthyPercent: 100,
         deploymentMaximumPercent: 200,
         deploymentCircuitBreaker: { enable: true, rollback: true },
@@ -436,51 +437,51 @@ describe("services", () => {
       });
     }
     for (const name of INTERNAL) {
-      const service = childOf(prod, name, T.service)!.inputs;
+      const service = childOf(prod, name, TYPE.service)!.inputs;
       expect(service).toMatchObject({ deploymentMinimumHealthyPercent: 0, deploymentMaximumPercent: 100, deploymentCircuitBreaker: { enable: true, rollback: true } });
       expect(service.platformVersion).toBeUndefined();
     }
   });
 
   it("public services wait for their listener rule and get a health-check grace period", () => {
-    const svc = childOf(prod, "gmail", T.service)!;
+    const svc = childOf(prod, "gmail", TYPE.service)!;
     expect(svc.inputs.healthCheckGracePeriodSeconds).toBe(60);
     expect(svc.inputs.loadBalancers).toEqual([{ targetGroupArn: expect.stringContaining("targetgroup/gmail-tg"), containerName: "gmail", containerPort: 8080 }]);
     expect(svc.options.dependsOn).toContain("gmail-rule");
-    expect(childOf(prod, "neo4j", T.service)!.inputs.healthCheckGracePeriodSeconds).toBeUndefined();
+    expect(childOf(prod, "neo4j", TYPE.service)!.inputs.healthCheckGracePeriodSeconds).toBeUndefined();
   });
 
   it("start at the minimum task count and leave desiredCount to autoscaling", () => {
-    expect(childOf(prod, "gmail", T.service)!.inputs.desiredCount).toBe(3);
-    expect(childOf(prod, "graphiti", T.service)!.inputs.desiredCount).toBe(2);
-    for (const name of ALL) expect(childOf(prod, name, T.service)!.options.ignoreChanges).toEqual(["desiredCount"]);
+    expect(childOf(prod, "gmail", TYPE.service)!.inputs.desiredCount).toBe(3);
+    expect(childOf(prod, "graphiti", TYPE.service)!.inputs.desiredCount).toBe(2);
+    for (const name of ALL) expect(childOf(prod, name, TYPE.service)!.options.ignoreChanges).toEqual(["desiredCount"]);
   });
 
   it("Fargate Spot in dev; prod keeps an on-demand base and runs the rest on Spot; databases on their hosts", () => {
-    expect(childOf(dev, "gmail", T.service)!.inputs.capacityProviderStrategies).toEqual([{ capacityProvider: "FARGATE_SPOT", weight: 1 }]);
-    expect(childOf(prod, "gmail", T.service)!.inputs.capacityProviderStrategies).toEqual([
+    expect(childOf(dev, "gmail", TYPE.service)!.inputs.capacityProviderStrategies).toEqual([{ capacityProvider: "FARGATE_SPOT", weight: 1 }]);
+    expect(childOf(prod, "gmail", TYPE.service)!.inputs.capacityProviderStrategies).toEqual([
       { capacityProvider: "FARGATE", base: 2, weight: 0 },
       { capacityProvider: "FARGATE_SPOT", weight: 1 },
     ]);
-    expect(childOf(prod, "filesystem", T.service)!.inputs.capacityProviderStrategies).toEqual([{ capacityProvider: "FARGATE", weight: 1 }]);
-    expect(childOf(prod, "neo4j", T.service)!.inputs.capacityProviderStrategies).toEqual([{ capacityProvider: expect.stringContaining("neo4j"), weight: 1 }]);
+    expect(childOf(prod, "filesystem", TYPE.service)!.inputs.capacityProviderStrategies).toEqual([{ capacityProvider: "FARGATE", weight: 1 }]);
+    expect(childOf(prod, "neo4j", TYPE.service)!.inputs.capacityProviderStrategies).toEqual([{ capacityProvider: expect.stringContaining("neo4j"), weight: 1 }]);
     // A strategy change is applied in place only with a new deployment (terraform-provider-aws #43533).
-    expect(childOf(prod, "gmail", T.service)!.inputs.forceNewDeployment).toBe(true);
+    expect(childOf(prod, "gmail", TYPE.service)!.inputs.forceNewDeployment).toBe(true);
   });
 
   it("every service joins Service Connect so it can reach internal servers by name", () => {
-    for (const name of ALL) expect(childOf(prod, name, T.service)!.inputs.serviceConnectConfiguration).toMatchObject({ enabled: true, namespace: expect.stringContaining("mcp-prod") });
+    for (const name of ALL) expect(childOf(prod, name, TYPE.service)!.inputs.serviceConnectConfiguration).toMatchObject({ enabled: true, namespace: expect.stringContaining("mcp-prod") });
   });
 });
 
 describe("autoscaling", () => {
   it("scaling targets use the configured min/max", () => {
-    expect(childOf(prod, "gmail", T.scalingTarget)!.inputs).toMatchObject({ minCapacity: 3, maxCapacity: 6, serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount" });
-    expect(childOf(prod, "gmail", T.scalingTarget)!.inputs.resourceId).toMatch(/^service\/platform-cluster-\w+\/gmail-service-\w+$/);
+    expect(childOf(prod, "gmail", TYPE.scalingTarget)!.inputs).toMatchObject({ minCapacity: 3, maxCapacity: 6, serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount" });
+    expect(childOf(prod, "gmail", TYPE.scalingTarget)!.inputs.resourceId).toMatch(/^service\/platform-cluster-\w+\/gmail-service-\w+$/);
   });
 
   it("target tracking on CPU, memory and requests per target (public) or CPU and memory (internal)", () => {
-    const tracking = (name: string) => childrenOf(prod, name, T.scalingPolicy).filter((p) => p.inputs.policyType === "TargetTrackingScaling");
+    const tracking = (name: string) => childrenOf(prod, name, TYPE.scalingPolicy).filter((p) => p.inputs.policyType === "TargetTrackingScaling");
     const metrics = (name: string) => tracking(name).map((p) => p.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification);
     expect(metrics("gmail").map((m) => m.predefinedMetricType)).toEqual(["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "ALBRequestCountPerTarget"]);
     expect(metrics("gmail")[2].resourceLabel).toMatch(/^app\/platform-alb-\w+\/\w+\/targetgroup\/gmail-tg-\w+\/\w+$/);
@@ -505,17 +506,17 @@ describe("autoscaling", () => {
     expect(named(prod, "gmail-alarm-requests-burst").inputs).toMatchObject({ metricName: "RequestCountPerTarget", statistic: "Sum", threshold: 500 });
     // Only additions: no step policy scales in, and a server whose min is its max has none.
     expect(step.stepScalingPolicyConfiguration.stepAdjustments.every((a: any) => a.scalingAdjustment > 0)).toBe(true);
-    expect(childrenOf(prod, "neo4j", T.scalingPolicy).some((p) => p.inputs.policyType === "StepScaling")).toBe(false);
+    expect(childrenOf(prod, "neo4j", TYPE.scalingPolicy).some((p) => p.inputs.policyType === "StepScaling")).toBe(false);
   });
 });
 
 describe("secrets and IAM", () => {
   it("one Secrets Manager secret per secret name of the stack", () => {
-    expect(ofType(prod, T.secret).map((s) => s.inputs.name).sort()).toEqual(
+    expect(ofType(prod, TYPE.secret).map((s) => s.inputs.name).sort()).toEqual(
       ["GMAIL_CREDENTIALS", "GMAIL_OAUTH_KEYS", "NEO4J_PASSWORD", "OPENAI_API_KEY", "RESEND_API_KEY", "probe-client"].map((n) => `mcp-stack/prod/${n}`),
     );
     // Values only people can put back are kept when the stack lets go of them; the probe's is rewritten by every deploy.
-    const [generated, entered] = partition(ofType(prod, T.secret), (s) => s.inputs.name.endsWith("/probe-client"));
+    const [generated, entered] = partition(ofType(prod, TYPE.secret), (s) => s.inputs.name.endsWith("/probe-client"));
     expect(entered.every((s) => s.options.retainOnDelete)).toBe(true);
     expect(generated.map((s) => s.options.retainOnDelete ?? false)).toEqual([false]);
   });
@@ -523,7 +524,7 @@ describe("secrets and IAM", () => {
   it("each execution role reads exactly the secrets its server lists, and writes only its own log group", () => {
     const secretArn = (name: string) => container(prod, "graphiti").secrets.concat(container(prod, "gmail").secrets, container(prod, "resend").secrets).find((s: any) => s.name === name)?.valueFrom;
     for (const name of ALL) {
-      const policy = JSON.parse(childOf(prod, name, T.rolePolicy)!.inputs.policy);
+      const policy = JSON.parse(childOf(prod, name, TYPE.rolePolicy)!.inputs.policy);
       const read = policy.Statement.find((s: any) => s.Sid === "ReadOwnSecrets");
       const own = container(prod, name).secrets.map((s: any) => s.valueFrom);
       expect(read?.Resource ?? []).toEqual(own);
@@ -532,12 +533,12 @@ describe("secrets and IAM", () => {
       const wildcards = policy.Statement.filter((s: any) => s.Resource === "*").map((s: any) => s.Action);
       expect(wildcards).toEqual(policy.Statement.some((s: any) => s.Sid === "PullOwnImage") ? ["ecr:GetAuthorizationToken"] : []);
     }
-    const rag = JSON.parse(childOf(prod, "rag", T.rolePolicy)!.inputs.policy);
+    const rag = JSON.parse(childOf(prod, "rag", TYPE.rolePolicy)!.inputs.policy);
     expect(JSON.stringify(rag)).not.toContain(secretArn("NEO4J_PASSWORD"));
   });
 
   it("execution and task roles are separate and trust only this account's ECS tasks", () => {
-    const roles = childrenOf(prod, "gmail", T.role).filter((r) => r.name !== "gmail-restore-role");
+    const roles = childrenOf(prod, "gmail", TYPE.role).filter((r) => r.name !== "gmail-restore-role");
     expect(roles.map((r) => r.name).sort()).toEqual(["gmail-execution-role", "gmail-task-role"]);
     const trust = JSON.parse(roles[0].inputs.assumeRolePolicy);
     expect(trust.Statement[0]).toMatchObject({ Principal: { Service: "ecs-tasks.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } });
@@ -549,7 +550,7 @@ describe("secrets and IAM", () => {
     map.values["mcp-stack:secretValues"] = JSON.stringify({ RESEND_API_KEY: "[secret]" });
     map.secretKeys.push("mcp-stack:secretValues");
     const plan = await runOffline("dev", map);
-    const versions = ofType(plan, T.secretVersion);
+    const versions = ofType(plan, TYPE.secretVersion);
     expect(versions.map((v) => v.name)).toEqual(["secrets-RESEND_API_KEY-value"]);
   });
 });
@@ -573,7 +574,19 @@ describe("invalid config", () => {
     expect(error).toBeInstanceOf(OfflineRunError);
     expect(error.cause).toBeInstanceOf(ConfigError);
     expect(error.message).toContain("servers.gmail.memory: 512 MiB is not valid");
+    expect(error.message).not.toContain("MCP_STACK_TRACES");
     expect(error.resources).toEqual([]);
+  });
+
+  it("a bug of the program (not a config error) says how to get its stack trace, which plans leave out for speed", () => {
+    const bug = () => new TypeError("Cannot read properties of undefined (reading 'arn')");
+    expect(new OfflineRunError(bug(), []).message).toBe("Cannot read properties of undefined (reading 'arn')\n(set MCP_STACK_TRACES=1 and plan again for the stack trace)");
+    process.env.MCP_STACK_TRACES = "1";
+    try {
+      expect(new OfflineRunError(bug(), []).message).toMatch(/^Cannot read .*\nTypeError: Cannot read .*\n +at /);
+    } finally {
+      delete process.env.MCP_STACK_TRACES;
+    }
   });
 
   it("names a missing aws:region", async () => {
@@ -791,7 +804,7 @@ describe("authentication: ingress.auth", () => {
   });
 
   it("dev has no authentication: no user pool, rules forward directly", () => {
-    expect(dev.resources.some((r) => r.type === "aws:cognito/userPool:UserPool")).toBe(false);
+    expect(dev.resources.some((r) => r.type === TYPE.userPool)).toBe(false);
     expect(named(dev, "gmail-rule").inputs.actions).toEqual([{ type: "forward", targetGroupArn: expect.any(String) }]);
     expect(named(dev, "platform-alb").inputs.tags).toEqual({ "mcp-stack:auth": "none", "mcp-stack:exposure": "vpc" });
   });

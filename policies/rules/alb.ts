@@ -1,12 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
 import { resourcesOfType, stackOfUrn, ruleConfig, PROD_STACKS } from "./support";
-
-const LISTENER = "aws:lb/listener:Listener";
-const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
-const WAF_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation";
-const LISTENER_RULE = "aws:lb/listenerRule:ListenerRule";
-const EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+import { TYPE } from "../../decisions/resourceTypes";
 
 /** A WAF statement built only from IP sets: the one kind of match a caller cannot choose for themselves. */
 function onlyIpSets(statement: any): boolean {
@@ -26,7 +21,7 @@ export const albPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     description: "When a load balancer serves HTTPS (a domain is set), its HTTP listeners only redirect to HTTPS. Security Hub ELB.1.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-      const listeners = resourcesOfType(args.resources, LISTENER);
+      const listeners = resourcesOfType(args.resources, TYPE.listener);
       if (!listeners.some((l) => l.props.protocol === "HTTPS")) return;
       for (const l of listeners.filter((l) => l.props.protocol === "HTTP")) {
         const actions: any[] = l.props.defaultActions ?? [];
@@ -110,8 +105,8 @@ export const albPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     description: "Every internet-facing application load balancer has a WAF web ACL associated.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-      const associations = resourcesOfType(args.resources, WAF_ASSOCIATION);
-      for (const lb of resourcesOfType(args.resources, LOAD_BALANCER)) {
+      const associations = resourcesOfType(args.resources, TYPE.webAclAssociation);
+      for (const lb of resourcesOfType(args.resources, TYPE.loadBalancer)) {
         if (lb.props.internal || lb.props.loadBalancerType === "network") continue;
         const protectedByWaf = associations.some((a) => (a.propertyDependencies.resourceArn ?? a.dependencies).some((d) => d.urn === lb.urn));
         if (!protectedByWaf) reportViolation(`${lb.name}: is internet-facing without a WAF web ACL; associate one (aws.wafv2.WebAclAssociation with resourceArn: the load balancer's ARN).`, lb.urn);
@@ -135,12 +130,12 @@ export const albPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     description: "A load balancer that validates bearer tokens can reach the issuer's JWKS endpoint over HTTPS (its security group has 443 egress).",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-      const validating = resourcesOfType(args.resources, LISTENER_RULE).filter((r) => (r.props.actions ?? []).some((a: any) => a.type === "jwt-validation"));
+      const validating = resourcesOfType(args.resources, TYPE.listenerRule).filter((r) => (r.props.actions ?? []).some((a: any) => a.type === "jwt-validation"));
       if (validating.length === 0) return;
-      const egress = resourcesOfType(args.resources, EGRESS_RULE).filter(
+      const egress = resourcesOfType(args.resources, TYPE.egressRule).filter(
         (r) => (r.props.ipProtocol === "-1" || (r.props.ipProtocol === "tcp" && r.props.fromPort <= 443 && r.props.toPort >= 443)) && (r.props.cidrIpv4 === "0.0.0.0/0" || r.props.prefixListId),
       );
-      for (const lb of resourcesOfType(args.resources, LOAD_BALANCER)) {
+      for (const lb of resourcesOfType(args.resources, TYPE.loadBalancer)) {
         const groups = (lb.propertyDependencies.securityGroups ?? []).map((g) => g.urn);
         const reaches = egress.some((r) => (r.propertyDependencies.securityGroupId ?? []).some((g) => groups.includes(g.urn)));
         if (!reaches) reportViolation(`${lb.name}: validates bearer tokens but its security group has no HTTPS egress, so it cannot fetch the issuer's signing keys and every request fails; add an egress rule for tcp 443.`, lb.urn);

@@ -3,10 +3,7 @@ import { validateResourceOfType, type ResourceValidationPolicy, type StackValida
 import { selectionPicks, type SelectionShape } from "../../decisions/backupSelection";
 import { resourcesOfType, ruleConfig } from "./support";
 import { TAG } from "../../decisions/names";
-
-const FILE_SYSTEM = "aws:efs/fileSystem:FileSystem";
-const SELECTION = "aws:backup/selection:Selection";
-const EBS_VOLUME = "aws:ebs/volume:Volume";
+import { TYPE } from "../../decisions/resourceTypes";
 
 const efsSelectedByBackupPlanConfig = ruleConfig({ exemptTag: { type: "string", default: TAG.backupExempt, description: "A tag that marks a file system deliberately left out of backups (its value says why)." } });
 const efsAccessPointEnforcesUserAndRootConfig = ruleConfig({ rootAccessTag: { type: "string", default: TAG.access, description: "Tag key whose value `restore` marks the restore task's root access point (AWS Backup restores into the file system's root)." } });
@@ -28,12 +25,12 @@ export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] 
     configSchema: efsSelectedByBackupPlanConfig.configSchema,
     validateStack: (args, reportViolation) => {
       const { exemptTag } = efsSelectedByBackupPlanConfig.read(args);
-      const selections = resourcesOfType(args.resources, SELECTION).map((s) => s.props as SelectionShape);
-      for (const fs of [...resourcesOfType(args.resources, FILE_SYSTEM), ...resourcesOfType(args.resources, EBS_VOLUME)]) {
+      const selections = resourcesOfType(args.resources, TYPE.backupSelection).map((s) => s.props as SelectionShape);
+      for (const fs of [...resourcesOfType(args.resources, TYPE.fileSystem), ...resourcesOfType(args.resources, TYPE.ebsVolume)]) {
         const tags: Record<string, string> = fs.props.tags ?? {};
         if (tags[exemptTag]) continue;
         // The ARN is not known before the volume exists; its shape is all a selection's patterns look at.
-        const arn = fs.type === EBS_VOLUME ? `arn:aws:ec2:region:account:volume/${fs.name}` : `arn:aws:elasticfilesystem:region:account:file-system/${fs.name}`;
+        const arn = fs.type === TYPE.ebsVolume ? `arn:aws:ec2:region:account:volume/${fs.name}` : `arn:aws:elasticfilesystem:region:account:file-system/${fs.name}`;
         const resource = { arn, tags };
         if (!selections.some((s) => selectionPicks(s, resource))) {
           reportViolation(`${fs.name}: no backup plan selects it; mark its volume backup: true (tag mcp-stack:backup) or tag it ${exemptTag} with the reason.`, fs.urn);

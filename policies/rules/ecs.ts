@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
 import { BLOCK_STORAGE_DATABASES, SECRET_LOOKING_NAME } from "../../config/serverRules";
 import { containersOf, isPinnedImage, resourcesOfType, stackOfUrn, ruleConfig, PROD_STACKS } from "./support";
+import { TYPE } from "../../decisions/resourceTypes";
 
 /** Services placed on an EC2 capacity provider (a server's own host), not on Fargate. */
 const onOwnHost = (service: { capacityProviderStrategies?: { capacityProvider: string }[] }) =>
@@ -168,14 +169,14 @@ export const ecsPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     description: "Databases keep their store on a block volume of their own host, never on EFS (NFS), and never run two copies on it: stop-before-start deploys.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-      const tasks = resourcesOfType(args.resources, "aws:ecs/taskDefinition:TaskDefinition");
+      const tasks = resourcesOfType(args.resources, TYPE.taskDefinition);
       for (const task of tasks) {
         const database = containersOf(task.props).map((c) => (c.image ? BLOCK_STORAGE_DATABASES.exec(c.image)?.[2] : undefined)).find(Boolean);
         if (!database || task.name.endsWith("-restore-task")) continue;
         if ((task.props.volumes ?? []).some((v: any) => v.efsVolumeConfiguration)) {
           reportViolation(`${task.name}: runs ${database} with its store on EFS, which ${database} does not support (NFS); give the volume type: ebs.`, task.urn);
         }
-        const services = resourcesOfType(args.resources, "aws:ecs/service:Service").filter((s) => (s.propertyDependencies.taskDefinition ?? []).some((d) => d.urn === task.urn));
+        const services = resourcesOfType(args.resources, TYPE.service).filter((s) => (s.propertyDependencies.taskDefinition ?? []).some((d) => d.urn === task.urn));
         for (const service of services) {
           if ((service.props.deploymentMaximumPercent ?? 200) > 100) {
             reportViolation(`${service.name}: a deploy starts a second ${database} on the same store; set deploymentMaximumPercent: 100 and deploymentMinimumHealthyPercent: 0.`, service.urn);

@@ -1,4 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { TYPE } from "../../decisions/resourceTypes";
 
 /**
  * EC2 CreateSecurityGroup `GroupDescription` and the rules' `Description`: "Up to 255 characters … a-z, A-Z, 0-9,
@@ -6,11 +7,11 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
  */
 export const EC2_DESCRIPTION = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]{0,255}$/;
 
-const DESCRIBED = new Set([
-  "aws:ec2/securityGroup:SecurityGroup",
-  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  "aws:ec2/securityGroupRule:SecurityGroupRule",
+const DESCRIBED = new Set<string>([
+  TYPE.securityGroup,
+  TYPE.ingressRule,
+  TYPE.egressRule,
+  TYPE.securityGroupRule,
 ]);
 
 export const networkPolicies: ResourceValidationPolicy[] = [

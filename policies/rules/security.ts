@@ -1,10 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
 import { containersOf, resourcesOfType, ruleConfig } from "./support";
-
-const BUCKET = "aws:s3/bucket:Bucket";
-const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
-const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+import { TYPE } from "../../decisions/resourceTypes";
 
 /** The rules a security team expects beyond Security Hub's (security review, "policy pack gaps"). */
 const serverLogsEncryptedConfig = ruleConfig({ prefix: { type: "string", default: "/mcp-stack/" } });
@@ -34,10 +31,10 @@ export const securityPolicies: (ResourceValidationPolicy | StackValidationPolicy
     description: "Every S3 bucket blocks public access and denies requests without TLS.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-      const blocks = resourcesOfType(args.resources, PUBLIC_ACCESS_BLOCK);
-      const policies = resourcesOfType(args.resources, BUCKET_POLICY);
+      const blocks = resourcesOfType(args.resources, TYPE.bucketPublicAccessBlock);
+      const policies = resourcesOfType(args.resources, TYPE.bucketPolicy);
       const of = (r: (typeof blocks)[number], bucket: string) => (r.propertyDependencies.bucket ?? []).some((b) => b.urn === bucket);
-      for (const bucket of resourcesOfType(args.resources, BUCKET)) {
+      for (const bucket of resourcesOfType(args.resources, TYPE.bucket)) {
         const block = blocks.find((b) => of(b, bucket.urn))?.props;
         if (!block?.blockPublicAcls || !block.blockPublicPolicy || !block.ignorePublicAcls || !block.restrictPublicBuckets) {
           reportViolation(`${bucket.name}: does not block public access; add an aws.s3.BucketPublicAccessBlock with all four settings true.`, bucket.urn);

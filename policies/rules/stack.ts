@@ -3,19 +3,10 @@ import { PAUSED_TAG } from "../../decisions/scaling";
 import { PROBE_NAMESPACE, PROBE_SUCCESS } from "../../probe/metricNames";
 import { componentOf, cronIntervalMinutes, resourcesOfType, stackOfUrn, ruleConfig, PROD_STACKS } from "./support";
 import { TAG } from "../../decisions/names";
-
-const SERVICE = "aws:ecs/service:Service";
-const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
-const SCALING_TARGET = "aws:appautoscaling/target:Target";
-const BACKUP_PLAN = "aws:backup/plan:Plan";
-const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+import { TYPE } from "../../decisions/resourceTypes";
 
 const WORLD = ["0.0.0.0/0", "::/0"];
-const LISTENER_RULE = "aws:lb/listenerRule:ListenerRule";
-const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
 const OPT_OUT_TAG = "mcp-stack:unauthenticated-reason";
-const SCHEDULE = "aws:scheduler/schedule:Schedule";
 const PROBE_METRIC = { namespace: PROBE_NAMESPACE, name: PROBE_SUCCESS };
 
 /** The servers a probe schedule targets: its input is the probe's event (probe/handler.ts ProbeEvent). */
@@ -29,7 +20,7 @@ function probedServersOf(schedule: PolicyResource): string[] {
 
 /** The load balancer a listener rule belongs to, through its listener. */
 const loadBalancerOf = (rule: PolicyResource): PolicyResource | undefined =>
-  (rule.propertyDependencies.listenerArn ?? []).flatMap((listener) => listener.propertyDependencies.loadBalancerArn ?? []).find((r) => r.type === LOAD_BALANCER);
+  (rule.propertyDependencies.listenerArn ?? []).flatMap((listener) => listener.propertyDependencies.loadBalancerArn ?? []).find((r) => r.type === TYPE.loadBalancer);
 
 const forwardsWithoutToken = (rule: PolicyResource) => {
   const actions: any[] = rule.props.actions ?? [];
@@ -48,7 +39,7 @@ const covers = (stacks: string[], urn: string) => stacks.includes("*") || stacks
 function openToInternet(lb: PolicyResource, resources: PolicyResource[]): boolean {
   if (lb.props.internal) return false;
   const groups = (lb.propertyDependencies.securityGroups ?? []).map((g) => g.urn);
-  return resourcesOfType(resources, INGRESS_RULE).some(
+  return resourcesOfType(resources, TYPE.ingressRule).some(
     (r) => (r.propertyDependencies.securityGroupId ?? []).some((g) => groups.includes(g.urn)) && (r.props.cidrIpv4 === "0.0.0.0/0" || r.props.cidrIpv6 === "::/0"),
   );
 }
@@ -70,7 +61,7 @@ export const stackPolicies: StackValidationPolicy[] = [
     configSchema: authConfig.configSchema,
     validateStack: (args, reportViolation) => {
       const { stacks } = authConfig.read(args);
-      for (const rule of resourcesOfType(args.resources, LISTENER_RULE)) {
+      for (const rule of resourcesOfType(args.resources, TYPE.listenerRule)) {
         const lb = loadBalancerOf(rule);
         if (!covers(stacks, rule.urn) || !lb || !openToInternet(lb, args.resources) || lb.props.tags?.[OPT_OUT_TAG]) continue;
         if (forwardsWithoutToken(rule)) {
@@ -86,7 +77,7 @@ export const stackPolicies: StackValidationPolicy[] = [
     configSchema: authConfig.configSchema,
     validateStack: (args, reportViolation) => {
       const { stacks } = authConfig.read(args);
-      for (const lb of resourcesOfType(args.resources, LOAD_BALANCER)) {
+      for (const lb of resourcesOfType(args.resources, TYPE.loadBalancer)) {
         const reason = lb.props.tags?.[OPT_OUT_TAG];
         if (reason && openToInternet(lb, args.resources) && covers(stacks, lb.urn)) {
           reportViolation(`${lb.name}: serves MCP without authentication by explicit opt-out ("${reason}"); revisit with ingress.auth: cognito.`, lb.urn);
@@ -101,8 +92,8 @@ export const stackPolicies: StackValidationPolicy[] = [
     configSchema: mcpPublicServiceAlarmsConfig.configSchema,
     validateStack: (args, reportViolation) => {
       const { requiredAlarms } = mcpPublicServiceAlarmsConfig.read(args);
-      const alarms = resourcesOfType(args.resources, ALARM);
-      for (const service of resourcesOfType(args.resources, SERVICE)) {
+      const alarms = resourcesOfType(args.resources, TYPE.metricAlarm);
+      for (const service of resourcesOfType(args.resources, TYPE.service)) {
         if (!(service.props.loadBalancers ?? []).length) continue;
         const server = serverOf(service);
         const names = alarms.filter((a) => serverOf(a) === server).map((a) => String(a.props.name ?? ""));
@@ -118,13 +109,13 @@ export const stackPolicies: StackValidationPolicy[] = [
     configSchema: mcpProbeRequiredConfig.configSchema,
     validateStack: (args, reportViolation) => {
       const { stacks } = mcpProbeRequiredConfig.read(args);
-      const scheduled = new Set<string | undefined>(resourcesOfType(args.resources, SCHEDULE).flatMap(probedServersOf));
+      const scheduled = new Set<string | undefined>(resourcesOfType(args.resources, TYPE.schedule).flatMap(probedServersOf));
       const alarmed = new Set(
-        resourcesOfType(args.resources, ALARM)
+        resourcesOfType(args.resources, TYPE.metricAlarm)
           .filter((a) => a.props.namespace === PROBE_METRIC.namespace && a.props.metricName === PROBE_METRIC.name)
           .map((a) => a.props.dimensions?.Server),
       );
-      for (const service of resourcesOfType(args.resources, SERVICE)) {
+      for (const service of resourcesOfType(args.resources, TYPE.service)) {
         if (!stacks.includes(stackOfUrn(service.urn)) || !(service.props.loadBalancers ?? []).length || service.props.tags?.[PAUSED_TAG] === "true") continue;
         const server = serverOf(service);
         const missing = [...(scheduled.has(server) ? [] : ["schedule"]), ...(alarmed.has(server) ? [] : ["ProbeSuccess alarm"])];
@@ -137,8 +128,8 @@ export const stackPolicies: StackValidationPolicy[] = [
     description: "Every MCP service has an Application Auto Scaling target, so its task count follows load within its min and max.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-      const targets = resourcesOfType(args.resources, SCALING_TARGET);
-      for (const service of resourcesOfType(args.resources, SERVICE)) {
+      const targets = resourcesOfType(args.resources, TYPE.scalingTarget);
+      for (const service of resourcesOfType(args.resources, TYPE.service)) {
         const component = componentOf(service);
         if (!targets.some((t) => t.props.scalableDimension === "ecs:service:DesiredCount" && component !== undefined && componentOf(t) === component)) {
           reportViolation(`${service.name}: has no autoscaling target; add an aws.appautoscaling.Target for ecs:service:DesiredCount next to it.`, service.urn);
@@ -153,7 +144,7 @@ export const stackPolicies: StackValidationPolicy[] = [
     configSchema: backupPlanMeetsRpoConfig.configSchema,
     validateStack: (args, reportViolation) => {
       const { rpoMinutes } = backupPlanMeetsRpoConfig.read(args);
-      for (const plan of resourcesOfType(args.resources, BACKUP_PLAN)) {
+      for (const plan of resourcesOfType(args.resources, TYPE.backupPlan)) {
         const intervals = ((plan.props.rules ?? []) as { schedule?: string }[]).map((r) => cronIntervalMinutes(r.schedule ?? "")).filter((i): i is number => i !== undefined);
         const best = intervals.length ? Math.min(...intervals) : undefined;
         if (best === undefined || best > rpoMinutes) {
@@ -170,14 +161,14 @@ export const stackPolicies: StackValidationPolicy[] = [
     validateStack: (args, reportViolation) => {
       const { publicPorts } = noTaskPortOpenToTheWorldConfig.read(args);
       const allowed = (from: number, to: number) => from === to && publicPorts.includes(from);
-      for (const rule of resourcesOfType(args.resources, INGRESS_RULE)) {
+      for (const rule of resourcesOfType(args.resources, TYPE.ingressRule)) {
         const { cidrIpv4, cidrIpv6, fromPort, toPort, ipProtocol } = rule.props;
         if (!WORLD.includes(cidrIpv4) && !WORLD.includes(cidrIpv6)) continue;
         if (ipProtocol === "-1" || !allowed(fromPort, toPort)) {
           reportViolation(`${rule.name}: opens ${ipProtocol === "-1" ? "every port" : `port ${fromPort}${toPort !== fromPort ? `–${toPort}` : ""}`} to the internet; admit the task port only from the load balancer's security group.`, rule.urn);
         }
       }
-      for (const group of resourcesOfType(args.resources, SECURITY_GROUP)) {
+      for (const group of resourcesOfType(args.resources, TYPE.securityGroup)) {
         for (const ingress of (group.props.ingress ?? []) as any[]) {
           const world = [...(ingress.cidrBlocks ?? []), ...(ingress.ipv6CidrBlocks ?? [])].some((c: string) => WORLD.includes(c));
           if (world && (ingress.protocol === "-1" || !allowed(ingress.fromPort, ingress.toPort))) {

@@ -1,27 +1,5 @@
 import type { Plan, PlannedResource } from "../../engine/offline";
-
-export const T = {
-  vpc: "awsx:ec2:Vpc",
-  cluster: "aws:ecs/cluster:Cluster",
-  service: "aws:ecs/service:Service",
-  taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
-  targetGroup: "aws:lb/targetGroup:TargetGroup",
-  listener: "aws:lb/listener:Listener",
-  listenerRule: "aws:lb/listenerRule:ListenerRule",
-  loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
-  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
-  ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  secret: "aws:secretsmanager/secret:Secret",
-  secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
-  scalingTarget: "aws:appautoscaling/target:Target",
-  scalingPolicy: "aws:appautoscaling/policy:Policy",
-  record: "aws:route53/record:Record",
-  server: "mcp-stack:index:McpServer",
-} as const;
+import { COMPONENT } from "../../decisions/resourceTypes";
 
 export function ofType(plan: Plan, type: string): PlannedResource[] {
   return plan.resources.filter((r) => r.type === type);
@@ -47,4 +25,4 @@ export function container(plan: Plan, server: string): Record<string, any> {
   return JSON.parse(task.inputs.containerDefinitions)[0];
 }
 
-export const serverNames = (plan: Plan) => ofType(plan, T.server).map((r) => r.name).sort();
+export const serverNames = (plan: Plan) => ofType(plan, COMPONENT.server).map((r) => r.name).sort();
