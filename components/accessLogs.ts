@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DeployContext } from "./context";
+import { physicalName } from "../decisions/names";
 
 /** The Elastic Load Balancing account of regions that predate the log-delivery service principal (AWS docs, "Enable access logs"). */
 const ELB_ACCOUNTS: Record<string, string> = {
@@ -38,7 +39,7 @@ export function createAccessLogBucket(args: AccessLogBucketArgs) {
   const name = "platform-alb-logs";
   const bucket = new aws.s3.Bucket(
     name,
-    { bucketPrefix: `mcp-${args.stack}-alb-logs-`, forceDestroy: !args.protection.retainStatefulOnDelete },
+    { bucketPrefix: `${physicalName(args.stack, "alb", "logs")}-`, forceDestroy: !args.protection.retainStatefulOnDelete },
     { parent, retainOnDelete: args.protection.retainStatefulOnDelete },
   );
   new aws.s3.BucketPublicAccessBlock(`${name}-private`, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, { parent });

@@ -4,7 +4,7 @@ import type { Severity } from "../config/schema";
 import { alarmDescription, alarmName, metricOf, type AlarmSpec } from "../decisions/alarms";
 import { dimensionsFor, type ScopeValues } from "../decisions/metrics";
 import { PAUSED_TAG } from "../decisions/scaling";
-import { TAG } from "../decisions/names";
+import { childName, TAG } from "../decisions/names";
 
 /** Set on a paused server's service and alarms: the pack and mcp-ops read it. */
 
@@ -62,5 +62,5 @@ export function createAlarm(spec: AlarmSpec, ctx: AlarmContext, opts?: pulumi.Cu
           })),
         ],
       };
-  return new aws.cloudwatch.MetricAlarm(`${ctx.owner}-alarm-${spec.key}`, args, { parent: ctx.parent, ...opts });
+  return new aws.cloudwatch.MetricAlarm(childName.alarm(ctx.owner, spec.key), args, { parent: ctx.parent, ...opts });
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RESOURCE_SERVER } from "../decisions/auth";
 import type { DeployContext } from "./context";
 import { COMPONENT } from "../decisions/resourceTypes";
+import { physicalName, stackPrefix } from "../decisions/names";
 
 export interface AuthArgs extends DeployContext {
   domainPrefix?: string;
@@ -35,7 +36,7 @@ export class Auth extends pulumi.ComponentResource {
     const pool = new aws.cognito.UserPool(
       `${name}-pool`,
       {
-        name: `mcp-${args.stack}`,
+        name: stackPrefix(args.stack),
         // Machines, not people: nobody signs up.
         adminCreateUserConfig: { allowAdminCreateUserOnly: true },
         deletionProtection: args.protection.protectStateful ? "ACTIVE" : "INACTIVE",
@@ -50,7 +51,7 @@ export class Auth extends pulumi.ComponentResource {
     );
     const domain = new aws.cognito.UserPoolDomain(
       `${name}-domain`,
-      { userPoolId: pool.id, domain: args.domainPrefix ?? pulumi.interpolate`mcp-${args.stack}-${args.accountId}` },
+      { userPoolId: pool.id, domain: args.domainPrefix ?? pulumi.interpolate`${stackPrefix(args.stack)}-${args.accountId}` },
       parent,
     );
     for (const [clientName, scopes] of Object.entries(args.clients)) {
@@ -58,7 +59,7 @@ export class Auth extends pulumi.ComponentResource {
         `${name}-client-${clientName}`,
         {
           userPoolId: pool.id,
-          name: `mcp-${args.stack}-${clientName}`,
+          name: physicalName(args.stack, clientName),
           generateSecret: true,
           allowedOauthFlowsUserPoolClient: true,
           allowedOauthFlows: ["client_credentials"],

@@ -10,6 +10,7 @@ import { createConfigRecording } from "./configRecording";
 import { customerKey, keyPolicy } from "./kmsKey";
 import type { DeployContext } from "./context";
 import { COMPONENT } from "../decisions/resourceTypes";
+import { physicalName, stackPrefix, TAG } from "../decisions/names";
 
 type BackupConfig = Pick<StackConfig, "backup" | "servers">;
 
@@ -53,13 +54,13 @@ export class Backup extends pulumi.ComponentResource {
     const rules = backupRules(backup);
     this.plan = new aws.backup.Plan(
       `${name}-plan`,
-      { name: `mcp-${stack}`, rules: rules.map((rule) => this.planRule(rule, tag)), tags: tag },
+      { name: stackPrefix(stack), rules: rules.map((rule) => this.planRule(rule, tag)), tags: tag },
       parent,
     );
     new aws.backup.Selection(
       `${name}-selection`,
       {
-        name: `mcp-${stack}-volumes`,
+        name: physicalName(stack, "volumes"),
         planId: this.plan.id,
         iamRoleArn: role.arn,
         // Resources and tags would be ORed by AWS Backup; conditions are ANDed: only this stack's tagged volumes.
@@ -93,7 +94,7 @@ export class Backup extends pulumi.ComponentResource {
     if (!backup.copyTo) return { vault };
     const region = backup.copyTo.region;
     const copyKey = customerKey(`${name}-copy-key`, { region, description: `mcp-stack ${stack} backup copies`, policy: keyPolicy(args.accountId) }, keep);
-    const copyVault = new aws.backup.Vault(`${name}-copy-vault`, { region, name: `mcp-${stack}-copy`, kmsKeyArn: copyKey.arn, forceDestroy: !locked }, keep);
+    const copyVault = new aws.backup.Vault(`${name}-copy-vault`, { region, name: physicalName(stack, "copy"), kmsKeyArn: copyKey.arn, forceDestroy: !locked }, keep);
     if (locked) this.lockVault(`${name}-copy-vault-lock`, copyVault, backup, region);
     return { vault, copyVault };
   }
@@ -133,7 +134,7 @@ export class Backup extends pulumi.ComponentResource {
     const writable = new aws.cloudwatch.LogResourcePolicy(
       `${name}-job-events-policy`,
       {
-        policyName: `mcp-${stack}-backup-job-events`,
+        policyName: physicalName(stack, "backup", "job", "events"),
         policyDocument: pulumi.jsonStringify({
           Version: "2012-10-17",
           Statement: [
@@ -186,7 +187,7 @@ export class Backup extends pulumi.ComponentResource {
       startWindow: rule.startWindowMinutes,
       completionWindow: rule.completionWindowMinutes,
       lifecycle,
-      recoveryPointTags: { ...tag, "mcp-stack:rule": rule.name },
+      recoveryPointTags: { ...tag, [TAG.rule]: rule.name },
       copyActions: rule.copied && this.copyVault ? [{ destinationVaultArn: this.copyVault.arn, lifecycle }] : undefined,
     };
   }

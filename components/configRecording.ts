@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DeployContext } from "./context";
+import { physicalName, stackPrefix } from "../decisions/names";
 
 /**
  * What AWS Backup Audit Manager reads through AWS Config ("Turning on resource tracking", AWS Backup developer guide):
@@ -30,7 +31,7 @@ export function createConfigRecording(args: ConfigRecordingArgs): pulumi.Resourc
   const name = "backup-config";
   const bucket = new aws.s3.Bucket(
     `${name}-bucket`,
-    { bucketPrefix: `mcp-${stack}-config-`, forceDestroy: !args.protection.retainStatefulOnDelete },
+    { bucketPrefix: `${physicalName(stack, "config")}-`, forceDestroy: !args.protection.retainStatefulOnDelete },
     { parent, retainOnDelete: args.protection.retainStatefulOnDelete },
   );
   new aws.s3.BucketPublicAccessBlock(`${name}-bucket-private`, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, { parent });
@@ -73,9 +74,9 @@ export function createConfigRecording(args: ConfigRecordingArgs): pulumi.Resourc
   new aws.iam.RolePolicyAttachment(`${name}-role-managed`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole" }, { parent });
   const recorder = new aws.cfg.Recorder(
     `${name}-recorder`,
-    { name: `mcp-${stack}`, roleArn: role.arn, recordingGroup: { allSupported: false, includeGlobalResourceTypes: false, resourceTypes: AUDITED_RESOURCE_TYPES } },
+    { name: stackPrefix(stack), roleArn: role.arn, recordingGroup: { allSupported: false, includeGlobalResourceTypes: false, resourceTypes: AUDITED_RESOURCE_TYPES } },
     { parent },
   );
-  const channel = new aws.cfg.DeliveryChannel(`${name}-delivery`, { name: `mcp-${stack}`, s3BucketName: bucket.id }, { parent, dependsOn: [recorder, policy] });
+  const channel = new aws.cfg.DeliveryChannel(`${name}-delivery`, { name: stackPrefix(stack), s3BucketName: bucket.id }, { parent, dependsOn: [recorder, policy] });
   return new aws.cfg.RecorderStatus(`${name}-recording`, { name: recorder.name, isEnabled: true }, { parent, dependsOn: [channel] });
 }

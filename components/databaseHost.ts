@@ -4,7 +4,7 @@ import { instanceRole, singleInstanceGroup } from "./singleInstance";
 import type { ServerConfig } from "../config/schema";
 import { BACKUP_TAG_KEY, backupTagValue, type VolumeSpec } from "../decisions/backup";
 import { hostInstanceType, hostUserData } from "../decisions/host";
-import { TAG } from "../decisions/names";
+import { childName, physicalName, TAG } from "../decisions/names";
 import type { DeployContext } from "./context";
 import { COMPONENT } from "../decisions/resourceTypes";
 
@@ -65,7 +65,7 @@ export class DatabaseHost extends pulumi.ComponentResource {
     this.capacityProvider = new aws.ecs.CapacityProvider(
       `${name}-capacity`,
       {
-        name: `mcp-${args.stack}-${server}`,
+        name: physicalName(args.stack, server),
         autoScalingGroupProvider: {
           autoScalingGroupArn: this.autoScalingGroup.arn,
           // The group is fixed at one instance: ECS neither scales it nor protects it from scale-in.
@@ -85,7 +85,7 @@ export class DatabaseHost extends pulumi.ComponentResource {
       .all([args.clusterName, ...this.volumes.map((v) => v.volume.id)])
       .apply(([cluster, ...ids]) => Buffer.from(hostUserData(cluster, args.region, this.volumes.map((v, i) => ({ spec: v.spec, volumeId: ids[i] })))).toString("base64"));
     return new aws.ec2.LaunchTemplate(
-      `${name}-template`,
+      childName.launchTemplate(name),
       {
         // The current ECS-optimized Amazon Linux 2023 AMI, resolved by EC2 at each launch (EC2 user guide, "Use a
         // Systems Manager parameter instead of an AMI ID").
@@ -96,7 +96,7 @@ export class DatabaseHost extends pulumi.ComponentResource {
         metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
         blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 30, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
         userData,
-        tagSpecifications: [{ resourceType: "instance", tags: { Name: `mcp-${args.stack}-${server}-host`, [TAG.host]: name, [TAG.server]: server } }],
+        tagSpecifications: [{ resourceType: "instance", tags: { Name: physicalName(args.stack, server, "host"), [TAG.host]: name, [TAG.server]: server } }],
       },
       parent,
     );
@@ -115,7 +115,7 @@ export class DatabaseHost extends pulumi.ComponentResource {
           encrypted: true,
           kmsKeyId: args.kmsKeyArn,
           tags: {
-            Name: `mcp-${args.stack}-${server}-${spec.key}`,
+            Name: physicalName(args.stack, server, spec.key),
             [TAG.server]: server,
             [TAG.volume]: spec.path,
             ...(spec.backup ? { [BACKUP_TAG_KEY]: backupTagValue(args.stack) } : {}),

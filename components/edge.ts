@@ -5,6 +5,7 @@ import { MANAGED_RULE_GROUPS, rateLimitSpecs, rateRuleName, STACK_RATE_RULE, too
 import { MAIN_GROUP } from "../decisions/loadBalancers";
 import type { DeployContext } from "./context";
 import { COMPONENT } from "../decisions/resourceTypes";
+import { physicalName, stackPrefix } from "../decisions/names";
 
 export interface EdgeArgs extends Pick<DeployContext, "stack" | "protection"> {
   /** The WAF settings and the servers' per-route limits. */
@@ -49,7 +50,7 @@ export class Edge extends pulumi.ComponentResource {
           ruleActionOverrides: group.countOnly.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
         },
       },
-      visibilityConfig: visibility(`mcp-${args.stack}-${group.name}`),
+      visibilityConfig: visibility(physicalName(args.stack, group.name)),
     }));
     this.webAcl = new aws.wafv2.WebAcl(
       `${name}-waf`,
@@ -60,7 +61,7 @@ export class Edge extends pulumi.ComponentResource {
         defaultAction: { allow: {} },
         customResponseBodies: [{ key: "rate-limited", contentType: "APPLICATION_JSON", content: '{"error":"rate limit exceeded, retry later"}' }],
         rules: [...rateRules, stackLimit, ...managed],
-        visibilityConfig: visibility(`mcp-${args.stack}`),
+        visibilityConfig: visibility(stackPrefix(args.stack)),
       },
       { parent: this },
     );

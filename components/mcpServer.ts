@@ -2,7 +2,7 @@ import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { isRouted, type RoutedServer } from "../decisions/routing";
 import { scalingPlanFor } from "../decisions/scaling";
-import type { HostedVolume } from "./databaseHost";
+import type { DatabaseHost, HostedVolume } from "./databaseHost";
 import { pinnedImage } from "./images";
 import { serverImage } from "./serverImage";
 import { createRestoreTask, createServerVolumes, RESTORE_IMAGE, type MountedVolume } from "./volumes";
@@ -14,6 +14,7 @@ import { createDiscoveryRule, createListenerRule, createTargetGroup } from "./se
 import { createService } from "./server/service";
 import { createExecutionRole, createLogGroup, createServerTaskDefinition, createTaskRole } from "./server/task";
 import { COMPONENT } from "../decisions/resourceTypes";
+import { deployOf } from "./context";
 
 export type { McpServerArgs } from "./server/args";
 export { TMP_INIT_CONTAINER } from "./server/task";
@@ -38,6 +39,8 @@ export class McpServer extends pulumi.ComponentResource {
   readonly volumes: MountedVolume[];
   /** Its EBS volumes, on its own EC2 host. */
   readonly hostedVolumes: HostedVolume[];
+  /** The EC2 host that holds its EBS volumes and runs its one task. */
+  readonly host?: DatabaseHost;
   /** The one-off task that copies a restored recovery point over the live data (servers with EFS volumes). */
   readonly restoreTask?: aws.ecs.TaskDefinition;
 
@@ -54,6 +57,7 @@ export class McpServer extends pulumi.ComponentResource {
     const taskRole = createTaskRole(this, args);
     const storage = this.createVolumes(args, taskRole);
     this.volumes = storage.mounted;
+    this.host = args.host;
     this.hostedVolumes = args.host?.volumes ?? [];
     const taskDefinition = createServerTaskDefinition(this, args, { executionRole, taskRole, logGroup: this.logGroup, volumes: this.volumes, hostedVolumes: this.hostedVolumes, image });
     if (storage.restoreRole) this.restoreTask = this.createRestoreTask(args, executionRole, storage.restoreRole);
@@ -76,7 +80,7 @@ export class McpServer extends pulumi.ComponentResource {
   /** Its EFS volumes (EBS volumes belong to its host), mounted through access points by its task role. */
   private createVolumes(args: McpServerArgs, taskRole: aws.iam.Role) {
     return createServerVolumes({
-      stack: args.stack,
+      ...deployOf(args),
       server: this.serverName,
       volumes: args.volumes.filter((v) => v.type === "efs"),
       vpcId: args.vpcId,
@@ -84,10 +88,7 @@ export class McpServer extends pulumi.ComponentResource {
       subnetCount: args.subnetCount,
       taskSecurityGroupId: this.securityGroup.id,
       taskRole,
-      region: args.region,
-      accountId: args.accountId,
       kmsKeyArn: args.storageKeyArn,
-      protection: args.protection,
       replica: args.replica,
       parent: this,
     });
@@ -109,9 +110,12 @@ export class McpServer extends pulumi.ComponentResource {
 
   /** A public server's target group and listener rule, and behind Cognito its OAuth discovery rule. */
   private createRoute(args: McpServerArgs, server: RoutedServer) {
+    // wiring/servers.ts gives every routed server its priority (decisions/routing.ts listenerRulePriorities).
+    const priority = args.rulePriority;
+    if (priority === undefined) throw new Error(`internal error: ${this.serverName} has a route but no listener rule priority`);
     const targetGroup = createTargetGroup(this, args);
-    const rule = createListenerRule(this, args, server, targetGroup);
-    if (args.auth) createDiscoveryRule(this, args, server, args.auth);
+    const rule = createListenerRule(this, args, server, priority, targetGroup);
+    if (args.auth) createDiscoveryRule(this, args, server, priority, args.auth);
     return { targetGroup, rule };
   }
 }

@@ -4,7 +4,7 @@ import type { StackConfig } from "../config/schema";
 import { listenerPortsOf, type Exposure } from "../decisions/exposure";
 import { ACCESS_LOG_PREFIX, createAccessLogBucket } from "./accessLogs";
 import { MAIN_GROUP } from "../decisions/loadBalancers";
-import { TAG } from "../decisions/names";
+import { stackPrefix, TAG } from "../decisions/names";
 import type { DeployContext } from "./context";
 import { COMPONENT } from "../decisions/resourceTypes";
 
@@ -62,7 +62,7 @@ export class Platform extends pulumi.ComponentResource {
     this.cluster = new aws.ecs.Cluster(`${name}-cluster`, { settings: [{ name: "containerInsights", value: args.containerInsights ? "enabled" : "disabled" }] }, parent);
     this.namespace = new aws.servicediscovery.HttpNamespace(
       `${name}-namespace`,
-      { name: `mcp-${args.stack}`, description: `Service Connect namespace of mcp-stack ${args.stack}` },
+      { name: stackPrefix(args.stack), description: `Service Connect namespace of mcp-stack ${args.stack}` },
       parent,
     );
 
@@ -97,7 +97,7 @@ export class Platform extends pulumi.ComponentResource {
 
     const logs = createAccessLogBucket({ stack: args.stack, region: args.region, accountId: args.accountId, protection, parent: this });
     for (const group of args.loadBalancers) this.loadBalancers.set(group.name, this.createLoadBalancer(name, group, args, logs));
-    this.alb = this.loadBalancers.get(MAIN_GROUP)!.alb;
+    this.alb = this.loadBalancerOf(MAIN_GROUP).alb;
     this.registerOutputs({ clusterName: this.cluster.name, albDnsName: this.alb.dnsName });
   }
 
@@ -134,9 +134,9 @@ export class Platform extends pulumi.ComponentResource {
         accessLogs: { bucket: logs.bucket.id, prefix: ACCESS_LOG_PREFIX, enabled: true },
         // Read by the policy pack: an unauthenticated prod endpoint must be an explicit, documented opt-out.
         tags: {
-          "mcp-stack:auth": ingress.auth ?? "none",
-          "mcp-stack:exposure": args.exposure.kind,
-          ...(ingress.unauthenticatedReason ? { "mcp-stack:unauthenticated-reason": ingress.unauthenticatedReason.slice(0, 256) } : {}),
+          [TAG.auth]: ingress.auth ?? "none",
+          [TAG.exposure]: args.exposure.kind,
+          ...(ingress.unauthenticatedReason ? { [TAG.unauthenticatedReason]: ingress.unauthenticatedReason.slice(0, 256) } : {}),
           ...(main ? {} : { [TAG.loadBalancer]: group.name }),
         },
       },

@@ -7,6 +7,7 @@ import { PROJECT_DIR } from "../project";
 import { probeSecretName } from "../decisions/probe";
 import type { DeployContext } from "./context";
 import { COMPONENT } from "../decisions/resourceTypes";
+import { physicalName } from "../decisions/names";
 
 /** Where the bundled function is written, relative to the project directory (where `pulumi up` runs). */
 export const PROBE_BUILD_DIR = "probe/.build";
@@ -67,7 +68,7 @@ export class Probe extends pulumi.ComponentResource {
 
   constructor(name: string, args: ProbeArgs, opts?: pulumi.ComponentResourceOptions) {
     super(COMPONENT.probe, name, {}, opts);
-    const functionName = `mcp-${args.stack}-probe`;
+    const functionName = physicalName(args.stack, "probe");
     const logs = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
       { name: `/aws/lambda/${functionName}`, retentionInDays: Math.min(args.protection.logRetentionDays, 30), kmsKeyId: args.logKeyArn },

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_TAG_KEY, backupTagValue, type VolumeSpec } from "../decisions/backup";
 import { taskAssumeRolePolicy } from "./iamPolicies";
-import { restoreTaskFamily, TAG } from "../decisions/names";
+import { physicalName, restoreTaskFamily, TAG } from "../decisions/names";
 import type { DeployContext } from "./context";
 import { awsLogs, createTaskDefinition, efsVolume } from "./taskDefinition";
 
@@ -82,14 +82,14 @@ function createVolume(args: ServerVolumesArgs, spec: VolumeSpec, nfsGroup: aws.e
   const fileSystem = new aws.efs.FileSystem(
     `${base}-efs`,
     {
-      creationToken: `mcp-${args.stack}-${base}`,
+      creationToken: physicalName(args.stack, base),
       encrypted: true,
       kmsKeyId: args.kmsKeyArn,
       performanceMode: spec.performanceMode,
       throughputMode: "elastic",
       lifecyclePolicies: [{ transitionToIa: "AFTER_30_DAYS" }, { transitionToPrimaryStorageClass: "AFTER_1_ACCESS" }],
       tags: {
-        Name: `mcp-${args.stack}-${base}`,
+        Name: physicalName(args.stack, base),
         [TAG.server]: server,
         [TAG.volume]: spec.path,
         ...(spec.backup ? { [BACKUP_TAG_KEY]: backupTagValue(args.stack) } : {}),
@@ -135,14 +135,14 @@ function createAccessPoints(args: ServerVolumesArgs, spec: VolumeSpec, fileSyste
       fileSystemId: fileSystem.id,
       posixUser: { uid: spec.uid, gid: spec.gid },
       rootDirectory: { path: `/${spec.key}`, creationInfo: { ownerUid: spec.uid, ownerGid: spec.gid, permissions: "0750" } },
-      tags: { Name: `mcp-${args.stack}-${base}`, [TAG.server]: server },
+      tags: { Name: physicalName(args.stack, base), [TAG.server]: server },
     },
     opts,
   );
 
   const restoreAccessPoint = new aws.efs.AccessPoint(
     `${base}-restore-ap`,
-    { fileSystemId: fileSystem.id, posixUser: { uid: 0, gid: 0 }, rootDirectory: { path: "/" }, tags: { Name: `mcp-${args.stack}-${base}-restore`, [TAG.server]: server, [TAG.access]: "restore" } },
+    { fileSystemId: fileSystem.id, posixUser: { uid: 0, gid: 0 }, rootDirectory: { path: "/" }, tags: { Name: physicalName(args.stack, base, "restore"), [TAG.server]: server, [TAG.access]: "restore" } },
     opts,
   );
 

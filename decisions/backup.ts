@@ -1,6 +1,6 @@
 import type { BackupConfig, Weekday } from "../config/backupSchema";
 import type { ServerShape, StackConfig, StackShape } from "../config/schema";
-import { TAG } from "./names";
+import { stackPrefix, TAG } from "./names";
 
 /** One `volumes` entry of an enabled server: an EFS file system with an access point. */
 export interface VolumeSpec {
@@ -203,8 +203,8 @@ export function volumeCoverage(config: StackConfig): VolumeCoverage[] {
 
 /** The tag the backup plan selects by: set on a stack's file systems whose volume says `backup: true`. */
 export const BACKUP_TAG_KEY = TAG.backup;
-export const backupTagValue = (stack: string) => `mcp-${stack}`;
-export const backupVaultName = (stack: string) => `mcp-${stack}`;
+export const backupTagValue = (stack: string) => stackPrefix(stack);
+export const backupVaultName = (stack: string) => stackPrefix(stack);
 
 /**
  * The restore task's command for one volume: keep the current tree as <key>.before-restore, move the tree

@@ -1,6 +1,7 @@
 import type { StackConfig } from "../config/schema";
 import type { AlarmSpec } from "./alarms";
 import { backupRules, backupVaultName, recoveryPointDeadlineMinutes } from "./backup";
+import { physicalName } from "./names";
 
 /**
  * AWS Backup reports each backup job's state changes to EventBridge ("Backup Job State Change", source aws.backup,
@@ -14,7 +15,7 @@ export const BACKUP_JOB_RULES = {
 } as const;
 export type BackupJobRule = keyof typeof BACKUP_JOB_RULES;
 
-export const backupJobRuleName = (stack: string, rule: BackupJobRule) => `mcp-${stack}-backup-jobs-${rule}`;
+export const backupJobRuleName = (stack: string, rule: BackupJobRule) => physicalName(stack, "backup", "jobs", rule);
 
 export function backupJobEventPattern(stack: string, rule: BackupJobRule) {
   return {

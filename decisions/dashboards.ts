@@ -1,6 +1,7 @@
 import { backupVaultName } from "./backup";
 import { ERROR_RATE } from "./alarms";
 import { dimensionsFor, METRICS, taskPresenceMetric, type MetricKey, type ScopeValues } from "./metrics";
+import { physicalName } from "./names";
 
 /** CloudWatch dashboards lay widgets on a grid 24 columns wide. */
 export const GRID_COLUMNS = 24;
@@ -192,7 +193,7 @@ export const MAX_WIDGETS_PER_DASHBOARD = 500;
 export const SERVERS_PER_DASHBOARD = 20;
 
 /** Dashboard names: the stack's overview, then one more per further group of servers. */
-export const dashboardNameOf = (stack: string, group: number) => `mcp-${stack}-overview${group ? `-${group + 1}` : ""}`;
+export const dashboardNameOf = (stack: string, group: number) => physicalName(stack, ...(group ? ["overview", String(group + 1)] : ["overview"]));
 
 /** The servers of each dashboard, in order. */
 export const dashboardGroups = <T>(servers: T[]): T[][] =>

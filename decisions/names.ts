@@ -20,6 +20,14 @@ export const TAG = {
   nat: "mcp-stack:nat",
   loadBalancer: "mcp-stack:load-balancer",
   paused: "mcp-stack:paused",
+  /** On the load balancer: who may reach it and how the routes authenticate (read by the policy pack). */
+  auth: "mcp-stack:auth",
+  exposure: "mcp-stack:exposure",
+  unauthenticatedReason: "mcp-stack:unauthenticated-reason",
+  /** On recovery points: the backup rule that made them. */
+  rule: "mcp-stack:rule",
+  /** On the step-scaling alarms: "scaling" (they page no one; the plan's timings read them). */
+  purpose: "mcp-stack:purpose",
   severity: "severity",
 } as const;
 
@@ -37,6 +45,23 @@ export function parseAlarmName(stack: string, servers: string[], name: string): 
   const server = [...servers].sort((a, b) => b.length - a.length).find((s) => name.startsWith(`${prefix}${s}-`));
   return server ? { server, key: name.slice(`${prefix}${server}-`.length) } : {};
 }
+
+/** The alarm keys the plan and mcp-ops read a server's state from (status, report, check, timings). */
+export const ALARM_KEY = { down: "down", health: "health", availability: "availability", probe: "probe" } as const;
+
+/**
+ * Logical (Pulumi) names of the children the plan finds by name. They are part of each resource's URN: a rename
+ * replaces the resource on live stacks.
+ */
+export const childName = {
+  task: (server: string) => `${server}-task`,
+  route: (server: string) => `${server}-rule`,
+  alarm: (owner: string, key: string) => `${owner}-alarm-${key}`,
+  host: (server: string) => `${server}-host`,
+  launchTemplate: (host: string) => `${host}-template`,
+  /** The ingress rule that opens `to`'s port to `from`'s tasks. */
+  dependency: (from: string, to: string) => `${from}-to-${to}`,
+};
 
 /** Each severity notifies its own SNS topic, `mcp-<stack>-p1` …: an alarm's actions say its severity. */
 export const severityTopicName = (stack: string, severity: Severity) => physicalName(stack, severity.toLowerCase());

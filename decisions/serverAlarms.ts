@@ -1,6 +1,7 @@
 import type { ServerConfig, StackConfig } from "../config/schema";
 import { AVAILABILITY, consecutive, DETECT_WITHIN_A_MINUTE, ERROR_RATE, errorInputs, type AlarmFields, type AlarmSource, type AlarmSpec } from "./alarms";
 import { taskPresenceMetric } from "./metrics";
+import { ALARM_KEY } from "./names";
 
 type Alerts = StackConfig["alerts"];
 
@@ -29,7 +30,7 @@ function internalDownAlarm(name: string, server: ServerConfig, alerts: Alerts): 
   const n = alerts.thresholds.consecutiveFailures;
   const presence = taskPresenceMetric(alerts.containerInsights);
   return alarm({
-    key: "down",
+    key: ALARM_KEY.down,
     severity: "P1",
     summary: alerts.containerInsights
       ? `${name} is down: fewer than ${Math.max(1, server.scaling.min)} running task(s) in a minute, after its health check failed ${n} times in a row`
@@ -60,7 +61,7 @@ function publicAlarms(name: string, server: ServerConfig, alerts: Alerts): Alarm
 function publicDownAlarm(name: string, server: ServerConfig, alerts: Alerts): AlarmSpec {
   const n = alerts.thresholds.consecutiveFailures;
   return alarm({
-    key: "down",
+    key: ALARM_KEY.down,
     severity: "P1",
     summary: `${name} is down: fewer than ${server.scaling.min} healthy target(s) in a minute, after ${n} failed health checks in a row`,
     runbook: `Likely: tasks crash or fail the /health check (bad deploy, missing secret, dependency down), or the service cannot place tasks. First: 1) target group health reasons and ECS service events; 2) its log group; 3) roll back to the last good image or mcp-ops restart ${name}.`,
@@ -152,7 +153,7 @@ function kpiAlarms(name: string, kpis: Alerts["kpis"]): AlarmSpec[] {
       unit: "Percent",
     }),
     alarm({
-      key: "availability",
+      key: ALARM_KEY.availability,
       severity: "P3",
       summary: `${name} availability below ${kpis.availabilityPercent} % over the last hour`,
       runbook: `Successful (non-5xx) requests / requests over 1 h. Likely: repeated short error bursts. First: 1) the errors panel of the ${name} dashboard; 2) deployments and restarts in the hour; 3) dependency incidents.`,
@@ -217,7 +218,7 @@ function probeAlarmSpecs(name: string, alerts: Alerts, everyMinutes: number): Al
   const each = { period: everyMinutes * 60, evaluationPeriods: n, datapointsToAlarm: n };
   return [
     {
-      key: "probe",
+      key: ALARM_KEY.probe,
       severity: "P1",
       summary: `${name} failed its MCP probe (initialize and tools/list through its public URL) ${n} times in a row`,
       runbook: `A client cannot use ${name}. Likely: the MCP endpoint fails while /health passes (a bridge whose server crashed, an expired upstream key), token validation or WAF refuses it, the route is broken. First: 1) the probe's log group (/aws/lambda/mcp-<stack>-probe) for its error; 2) ${name}'s log group; 3) mcp-ops check ${name}.`,

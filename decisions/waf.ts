@@ -1,5 +1,6 @@
 import type { StackConfig } from "../config/schema";
 import { routedServers, type RoutedServer } from "./routing";
+import { stackPrefix } from "./names";
 
 export interface RateLimitSpec {
   server: string;
@@ -23,7 +24,7 @@ export const MANAGED_RULE_GROUPS = [
   { name: "AWSManagedRulesAmazonIpReputationList", countOnly: [] },
 ] as const;
 
-export const webAclName = (stack: string) => `mcp-${stack}`;
+export const webAclName = (stack: string) => stackPrefix(stack);
 export const rateRuleName = (server: string) => `rate-limit-${server}`;
 export const STACK_RATE_RULE = "rate-limit-per-ip";
 

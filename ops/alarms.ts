@@ -1,6 +1,6 @@
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, type CompositeAlarm, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import { withRetry, type RetryOptions } from "./retry";
-import { parseAlarmName, severityOfActions, stackPrefix } from "../decisions/names";
+import { ALARM_KEY, parseAlarmName, severityOfActions, stackPrefix } from "../decisions/names";
 
 export type AlarmState = "OK" | "ALARM" | "INSUFFICIENT_DATA";
 
@@ -72,7 +72,7 @@ export function serverState(alarms: StackAlarm[]): string {
   if (metric.length && metric.every((m) => m.ActionsEnabled === false)) return "PAUSED";
   const firing = alarms.flatMap((a) => (a.state === "ALARM" && a.severity ? [a.severity] : [])).sort((a, b) => RANK[a] - RANK[b]);
   if (firing.length) return `ALARM ${firing[0]}`;
-  const health = alarms.find((a) => a.key === "health");
+  const health = alarms.find((a) => a.key === ALARM_KEY.health);
   if (health?.state === "ALARM") return "ALARM";
   if (alarms.length && alarms.every((a) => a.state === "INSUFFICIENT_DATA")) return "INSUFFICIENT_DATA";
   return "OK";

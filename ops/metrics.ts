@@ -2,6 +2,7 @@ import { METRICS, type MetricDef } from "../decisions/metrics";
 import { CloudWatchClient, GetMetricDataCommand, type Dimension, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import type { StackAlarm } from "./alarms";
 import { withRetry, type RetryOptions } from "./retry";
+import { ALARM_KEY } from "../decisions/names";
 
 export type MetricName = "p95LatencySeconds" | "requests" | "errors5xx" | "cpuPercent" | "memoryPercent" | "probeSuccess" | "probeLatencyMs";
 
@@ -51,7 +52,7 @@ export function seriesSpecs(server: string, alarms: StackAlarm[], period: number
 
 /** The MCP probe's success and latency of a server, from its probe alarm's own metric (none when it is not probed). */
 export function probeSpecs(server: string, alarms: StackAlarm[], period: number): SeriesSpec[] {
-  const alarm = alarms.find((a) => a.server === server && a.key === "probe" && a.metric?.Dimensions?.length)?.metric;
+  const alarm = alarms.find((a) => a.server === server && a.key === ALARM_KEY.probe && a.metric?.Dimensions?.length)?.metric;
   if (!alarm) return [];
   const id = (suffix: string) => `p_${server.replace(/[^A-Za-z0-9]/g, "_")}_${suffix}`;
   const spec = (metric: MetricName, def: MetricDef, stat: string): SeriesSpec => ({

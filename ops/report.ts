@@ -2,13 +2,14 @@ import type { AlarmTransition, StackAlarm } from "./alarms";
 import { serverState } from "./alarms";
 import type { MetricData, MetricName, Series } from "./metrics";
 import { kpisSchema } from "../config/schema";
+import { ALARM_KEY } from "../decisions/names";
 
 /**
  * The availability a server is held to: the threshold of its own availability alarm (the stack's alerts.kpis as
  * deployed), else the config contract's default KPI (a stack without KPI alarms, such as dev).
  */
 export function availabilityKpiOf(server: string, alarms: StackAlarm[]): number {
-  const own = alarms.find((a) => a.server === server && a.key === "availability");
+  const own = alarms.find((a) => a.server === server && a.key === ALARM_KEY.availability);
   return own?.metric?.Threshold ?? kpisSchema.parse({}).availabilityPercent;
 }
 

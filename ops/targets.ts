@@ -49,7 +49,7 @@ export async function discoverTargets(ecs: ECSClient, stack: string, retry?: Par
   let clusterName: string | undefined;
   for (const batch of chunks(clusterArns, 100)) {
     const { clusters = [] } = await withRetry(() => ecs.send(new DescribeClustersCommand({ clusters: batch, include: ["TAGS"] })), retry);
-    clusterName ??= clusters.find((c) => c.tags?.some((t) => t.key === "mcp-stack:stack" && t.value === stack))?.clusterName;
+    clusterName ??= clusters.find((c) => c.tags?.some((t) => t.key === TAG.stack && t.value === stack))?.clusterName;
   }
   if (!clusterName) throw new OpsError(`unknown stack ${stack}: no ECS cluster in this account and region is tagged mcp-stack:stack=${stack} (check AWS_REGION, or pass --outputs)`);
 

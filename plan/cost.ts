@@ -3,6 +3,7 @@ import { smallestInstanceFor } from "../decisions/host";
 import { A, ec2Hourly, H, ofType, P, PRICE_TABLE, usd, type CostLine } from "./costBasics";
 import { auditLines, containerInsightsLines, fargateLines, fileStorageLines, hostLines, monitoringLines, networkLines, probeLines, restoreTestLines, serviceLines } from "./costLines";
 import { COMPONENT, TYPE } from "../decisions/resourceTypes";
+import { childName } from "../decisions/names";
 
 export { fargateServersOf } from "./costLines";
 export { PRICE_TABLE, type CostLine };
@@ -41,7 +42,7 @@ export function estimateCost(plan: Plan, layout: Layout): CostLine[] {
  */
 export function statusQuoCost(plan: Plan): CostLine[] {
   const tasks = ofType(plan, COMPONENT.server).flatMap((server) => {
-    const task = plan.resources.find((r) => r.name === `${server.name}-task`)?.inputs;
+    const task = plan.resources.find((r) => r.name === childName.task(server.name))?.inputs;
     return task ? [{ cpu: Number(task.cpu), memory: Number(task.memory) }] : [];
   });
   const cpu = tasks.reduce((n, t) => n + t.cpu, 0);

@@ -4,7 +4,7 @@ import { spotTasksOf, type CapacityShare } from "../decisions/deploy";
 import { NAT_INSTANCE } from "../decisions/natInstance";
 import { cronIntervalMinutes } from "../policies/rules/support";
 import { A, childOf, ec2Hourly, H, line, MINUTES_PER_MONTH, ofType, P, runsPerMonth, usd, type CostLine } from "./costBasics";
-import { TAG } from "../decisions/names";
+import { childName, TAG } from "../decisions/names";
 import { COMPONENT, TYPE } from "../decisions/resourceTypes";
 
 /** The cost lines by area. `naive` prices the same servers with every cost lever reverted (plan/cost.ts). */
@@ -21,7 +21,7 @@ interface FargateServer {
 /** Every server on Fargate with its baseline task count (scaling.min), size, architecture and Spot share. */
 export function fargateServersOf(plan: Plan): FargateServer[] {
   return ofType(plan, COMPONENT.server).flatMap((server) => {
-    const task = plan.resources.find((r) => r.name === `${server.name}-task`)?.inputs;
+    const task = plan.resources.find((r) => r.name === childName.task(server.name))?.inputs;
     const service = childOf(plan, server.name, TYPE.service)?.inputs;
     if (!task || !service) return [];
     const strategy: CapacityShare[] = service.capacityProviderStrategies ?? [];

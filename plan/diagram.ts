@@ -1,5 +1,5 @@
 import type { Plan } from "../engine/offline";
-import { TAG } from "../decisions/names";
+import { childName, TAG } from "../decisions/names";
 import { COMPONENT, TYPE } from "../decisions/resourceTypes";
 
 const id = (name: string) => name.replace(/[^A-Za-z0-9]/g, "_");
@@ -22,7 +22,7 @@ export function stackDiagram(plan: Plan): string {
     const scaling = plan.resources.find((r) => r.parent === name && r.type === TYPE.scalingTarget)?.inputs;
     const tasks = scaling ? `${scaling.minCapacity}–${scaling.maxCapacity} tasks` : "";
     if (tg) {
-      const route = plan.resources.find((r) => r.name === `${name}-rule`)?.inputs.conditions?.[0];
+      const route = plan.resources.find((r) => r.name === childName.route(name))?.inputs.conditions?.[0];
       const match = route?.pathPattern?.values?.[0] ?? route?.hostHeader?.values?.[0] ?? name;
       lines.push(`  ${id(name)}[${label(`${name} · ${tasks}`)}]`, `  alb -->|${label(match)}| ${id(name)}`);
     } else {
@@ -31,7 +31,7 @@ export function stackDiagram(plan: Plan): string {
   }
   for (const rule of of(TYPE.ingressRule)) {
     const from = rule.parent;
-    if (!from || !rule.name.startsWith(`${from}-to-`)) continue;
+    if (!from || !rule.name.startsWith(childName.dependency(from, ""))) continue;
     lines.push(`  ${id(from)} --> ${id(rule.name.slice(from.length + 4))}`);
   }
   const vault = of(TYPE.backupVault).find((v) => !v.inputs.region);

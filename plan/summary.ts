@@ -10,6 +10,7 @@ import type { Plan, PlannedResource } from "../engine/offline";
 import { backupSection } from "./backupSummary";
 import { table } from "./table";
 import { COMPONENT, TYPE } from "../decisions/resourceTypes";
+import { ALARM_KEY, childName } from "../decisions/names";
 
 export { table };
 
@@ -70,16 +71,16 @@ export function serverRows(plan: Plan): ServerRow[] {
       const own = descendants(plan, component.name);
       const find = (type: string) => own.find((r) => r.type === type)?.inputs;
       const service = find(TYPE.service) ?? {};
-      const task = own.find((r) => r.name === `${component.name}-task`)?.inputs ?? {};
+      const task = own.find((r) => r.name === childName.task(component.name))?.inputs ?? {};
       const scaling = find(TYPE.scalingTarget) ?? {};
       const tg = find(TYPE.targetGroup);
       const container = JSON.parse(task.containerDefinitions ?? "[{}]")[0];
       const url = plan.outputs.servers?.[component.name]?.url as string | undefined;
-      const rule = own.find((r) => r.name === `${component.name}-rule`)?.inputs;
+      const rule = own.find((r) => r.name === childName.route(component.name))?.inputs;
       const paused = service.tags?.[PAUSED_TAG] === "true";
       const reach = rule ? reachOf(exposureOfPlan(plan), (rule.actions ?? []).some((a: any) => a.type === "jwt-validation")) : "dependent servers only";
       const alias = service.serviceConnectConfiguration?.services?.[0]?.clientAlias?.[0];
-      const template = plan.resources.find((r) => r.name === `${component.name}-host-template`)?.inputs;
+      const template = plan.resources.find((r) => r.name === childName.launchTemplate(childName.host(component.name)))?.inputs;
       const strategy = service.capacityProviderStrategies ?? [];
       const capacity = template ? `EC2 ${template.instanceType} + EBS` : strategy.map((c: any) => `${c.capacityProvider}${c.base ? ` (base ${c.base})` : ""}`).join(" + ");
       const spot = template ? 0 : spotTasksOf(strategy, Number(scaling.minCapacity ?? 0));
@@ -132,7 +133,7 @@ export function imageRows(plan: Plan): string[][] {
   return serverRows(plan).map(({ name }) => {
     const own = descendants(plan, name);
     const built = own.find((r) => r.type === TYPE.image)?.inputs;
-    const task = own.find((r) => r.name === `${name}-task`)?.inputs;
+    const task = own.find((r) => r.name === childName.task(name))?.inputs;
     const container = task ? JSON.parse(task.containerDefinitions)[0] : {};
     const digest = /@(sha256:[0-9a-f]{64})$/.exec(String(container.image))?.[1];
     const resolved = digest && plan.resolvedImages?.[digest];
@@ -151,10 +152,10 @@ export function timeToDetect(plan: Plan, server: string): string {
 /** The same as seconds and the formula they come from; undefined without a down alarm. */
 export function detectionOf(plan: Plan, server: string): { seconds: number; formula: string } | undefined {
   const own = descendants(plan, server);
-  const down = own.find((r) => r.type === TYPE.metricAlarm && r.name.endsWith("-alarm-down"))?.inputs;
+  const down = own.find((r) => r.type === TYPE.metricAlarm && r.name === childName.alarm(server, ALARM_KEY.down))?.inputs;
   if (!down) return undefined;
   const tg = own.find((r) => r.type === TYPE.targetGroup)?.inputs.healthCheck;
-  const task = own.find((r) => r.name === `${server}-task`)?.inputs;
+  const task = own.find((r) => r.name === childName.task(server))?.inputs;
   const container = task ? JSON.parse(task.containerDefinitions)[0].healthCheck : undefined;
   const [kind, interval, count] = tg ? ["target health check", tg.interval, tg.unhealthyThreshold] : ["container health check", container.interval, container.retries];
   const check = interval * count;

@@ -1,6 +1,7 @@
 import type { Plan } from "../engine/offline";
 import { descendants, detectionOf } from "./summary";
 import { TYPE } from "../decisions/resourceTypes";
+import { ALARM_KEY, childName, TAG } from "../decisions/names";
 
 /** Assumed seconds for Fargate to place a task, pull its image and start it (measure yours: ECS service events). */
 export const TASK_START_SECONDS = 60;
@@ -15,7 +16,7 @@ export interface Timing {
 export function serverTimings(plan: Plan, server: string): Timing[] {
   const own = descendants(plan, server);
   const hc = own.find((r) => r.type === TYPE.targetGroup)?.inputs;
-  const task = own.find((r) => r.name === `${server}-task`)?.inputs;
+  const task = own.find((r) => r.name === childName.task(server))?.inputs;
   const check = task ? JSON.parse(task.containerDefinitions)[0].healthCheck : undefined;
   const healthy = hc
     ? { seconds: hc.healthCheck.healthyThreshold * hc.healthCheck.interval, text: `${hc.healthCheck.healthyThreshold} healthy checks × ${hc.healthCheck.interval} s` }
@@ -34,7 +35,7 @@ export function serverTimings(plan: Plan, server: string): Timing[] {
   ];
   const detection = detectionOf(plan, server);
   if (detection) timings.push({ what: "time to detect a dead service", ...detection });
-  const step = own.find((r) => r.type === TYPE.metricAlarm && r.inputs.tags?.["mcp-stack:purpose"] === "scaling")?.inputs;
+  const step = own.find((r) => r.type === TYPE.metricAlarm && r.inputs.tags?.[TAG.purpose] === "scaling")?.inputs;
   if (step) {
     const alarm = step.period * step.datapointsToAlarm;
     timings.push({
@@ -43,7 +44,7 @@ export function serverTimings(plan: Plan, server: string): Timing[] {
       formula: `step alarm ${step.period} s × ${step.datapointsToAlarm} + start ${TASK_START_SECONDS} s + ${healthy.text}`,
     });
   }
-  const probe = own.find((r) => r.type === TYPE.metricAlarm && r.name.endsWith("-alarm-probe"))?.inputs;
+  const probe = own.find((r) => r.type === TYPE.metricAlarm && r.name === childName.alarm(server, ALARM_KEY.probe))?.inputs;
   if (probe) {
     timings.push({
       what: "time to detect an MCP endpoint clients cannot use (probe)",

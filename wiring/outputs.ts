@@ -31,27 +31,33 @@ function serverOutputs(ctx: StackContext, platform: Platform, built: Map<string,
 }
 
 /** Per volume: what a later deploy must not replace (program.ts reads it back) and how the runbook restores it. */
-function volumeOutputs(ctx: StackContext, built: Map<string, McpServer>, hosts: Map<string, DatabaseHost>): StackOutputs["volumes"] {
+function volumeOutputs(ctx: StackContext, built: Map<string, McpServer>): StackOutputs["volumes"] {
   const volumes: StackOutputs["volumes"] = {};
   for (const component of built.values()) {
     const service = { serviceName: component.service.name, minTasks: ctx.config.servers[component.serverName].scaling.min };
-    for (const v of component.volumes) {
-      volumes[v.spec.id] = {
-        type: "efs",
-        fileSystemId: v.fileSystem.id,
-        accessPointId: v.accessPoint.id,
-        performanceMode: v.spec.performanceMode,
-        backup: v.spec.backup,
-        restore: { ...service, taskDefinition: component.restoreTask!.family, securityGroupId: component.securityGroup.id, command: restoreCommand(v.spec) },
-      };
+    const { restoreTask, host } = component;
+    // Every server with EFS volumes has its restore task (components/volumes.ts); one with EBS volumes, its host.
+    if (restoreTask) {
+      for (const v of component.volumes) {
+        volumes[v.spec.id] = {
+          type: "efs",
+          fileSystemId: v.fileSystem.id,
+          accessPointId: v.accessPoint.id,
+          performanceMode: v.spec.performanceMode,
+          backup: v.spec.backup,
+          restore: { ...service, taskDefinition: restoreTask.family, securityGroupId: component.securityGroup.id, command: restoreCommand(v.spec) },
+        };
+      }
     }
-    for (const v of component.hostedVolumes) {
-      volumes[v.spec.id] = {
-        type: "ebs",
-        volumeId: v.volume.id,
-        backup: v.spec.backup,
-        restore: { ...service, autoScalingGroupName: hosts.get(component.serverName)!.autoScalingGroup.name, command: ebsRestoreCommand(v.spec, ctx.deploy.region) },
-      };
+    if (host) {
+      for (const v of host.volumes) {
+        volumes[v.spec.id] = {
+          type: "ebs",
+          volumeId: v.volume.id,
+          backup: v.spec.backup,
+          restore: { ...service, autoScalingGroupName: host.autoScalingGroup.name, command: ebsRestoreCommand(v.spec, ctx.deploy.region) },
+        };
+      }
     }
   }
   return volumes;
@@ -75,7 +81,7 @@ export function stackOutputs(ctx: StackContext, { network, platform, shared, hos
     clusterName: platform.cluster.name,
     dashboardUrl: dashboards.overviewUrl,
     servers: serverOutputs(ctx, platform, servers, dashboards),
-    volumes: volumeOutputs(ctx, servers, hosts),
+    volumes: volumeOutputs(ctx, servers),
     privateSubnetIds: network.privateSubnetIds,
     // Absent, not undefined: Pulumi warns about undefined stack outputs.
     ...(backup ? { backupVaultName: backup.vault.name, backupRoleArn: backup.role.arn } : {}),

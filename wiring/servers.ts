@@ -11,16 +11,19 @@ import { probedServers, probeSettingsFor } from "../decisions/probe";
 import { listenerRulePriorities, serverUrl, type RoutedServer } from "../decisions/routing";
 import type { StackContext } from "./context";
 import type { SharedServices } from "./foundation";
+import { childName } from "../decisions/names";
 
 /** Servers whose volumes are EBS get their EC2 host first: the cluster's capacity providers must list it before any service. */
 export function createDatabaseHosts(ctx: StackContext, platform: Platform, network: Network, storage: SharedServices["storage"]): Map<string, DatabaseHost> {
   const hosts = new Map<string, DatabaseHost>();
   for (const [name, server] of ctx.enabled.filter(([, s]) => runsOnHost(s))) {
+    // A server with volumes means the stack has its storage key (wiring/foundation.ts).
+    if (!storage) throw new Error(`internal error: ${name} has EBS volumes but the stack has no storage key`);
     hosts.set(
       name,
       new DatabaseHost(
-        `${name}-host`,
-        { ...ctx.deploy, server, volumes: volumesOfServer(name, server), clusterName: platform.cluster.name, vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds, kmsKeyArn: storage!.key.arn },
+        childName.host(name),
+        { ...ctx.deploy, server, volumes: volumesOfServer(name, server), clusterName: platform.cluster.name, vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds, kmsKeyArn: storage.key.arn },
         ctx.opts,
       ),
     );
@@ -49,7 +52,7 @@ export function createServers(ctx: StackContext, platform: Platform, network: Ne
       vpcId: network.vpcId,
       privateSubnetIds: network.privateSubnetIds,
       secretArns: shared.secrets.arns,
-      dependencies: server.dependsOn.map((dep) => built.get(dep)!),
+      dependencies: server.dependsOn.flatMap((dep) => built.get(dep) ?? []),
       rulePriority: priorities.get(name),
       alarms: alarmSpecsFor(name, server, config.alerts, probe.enabled && probed.has(name) ? probe.everyMinutes : undefined),
       topics: shared.alerting.topics,

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlarmSpec } from "../../decisions/alarms";
 import type { ScopeValues } from "../../decisions/metrics";
-import { alarmName, TAG } from "../../decisions/names";
+import { ALARM_KEY, alarmName, childName, TAG } from "../../decisions/names";
 import { createAlarm, type AlarmContext } from "../alarms";
 import type { McpServerArgs, ServerSelf } from "./args";
 
@@ -27,9 +27,9 @@ export function createHealthAlarm(self: ServerSelf, stack: string, alarms: Creat
   const name = self.serverName;
   const urgent = alarms.filter(({ spec }) => spec.severity === "P1" || spec.severity === "P2");
   return new aws.cloudwatch.CompositeAlarm(
-    `${name}-alarm-health`,
+    childName.alarm(name, ALARM_KEY.health),
     {
-      alarmName: alarmName(stack, name, "health"),
+      alarmName: alarmName(stack, name, ALARM_KEY.health),
       alarmDescription: `${name} needs attention: one of its P1/P2 alarms is in ALARM. No notification of its own (each alarm notifies its severity's topic); the status dashboards and mcp-ops read it.`,
       alarmRule: pulumi.all(urgent.map(({ alarm }) => alarm.name)).apply((names) => names.map((n) => `ALARM("${n}")`).join(" OR ")),
       actionsEnabled: false,

@@ -29,7 +29,7 @@ export interface McpServerArgs extends DeployContext {
   secretArns: Record<string, pulumi.Input<string>>;
   /** Servers this one depends on (already built); it opens its way into their security groups. */
   dependencies: ServerEndpoint[];
-  /** Listener rule priority; absent for internal servers. */
+  /** Listener rule priority of a routed server (decisions/routing.ts); absent for internal servers. */
   rulePriority?: number;
   /** This server's alarms (decisions/alarms.ts) and the topics they notify. */
   alarms: AlarmSpec[];

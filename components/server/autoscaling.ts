@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { dimensionsFor, METRICS, type ScopeValues } from "../../decisions/metrics";
-import { alarmName, TAG } from "../../decisions/names";
+import { alarmName, childName, TAG } from "../../decisions/names";
 import { STEP_ALARM_SECONDS, type scalingPlanFor } from "../../decisions/scaling";
 import type { McpServerArgs, ServerSelf } from "./args";
 
@@ -75,7 +75,7 @@ function createStepScaling(self: ServerSelf, args: McpServerArgs, plan: ScalingP
     );
     const metric = METRICS[step.metric];
     new aws.cloudwatch.MetricAlarm(
-      `${name}-alarm-${step.key}`,
+      childName.alarm(name, step.key),
       {
         name: alarmName(args.stack, name, step.key),
         alarmDescription: `Scaling, not paging: ${name} adds tasks when ${metric.name} (${step.stat}) is above ${step.threshold} for one minute.`,
@@ -91,7 +91,7 @@ function createStepScaling(self: ServerSelf, args: McpServerArgs, plan: ScalingP
         treatMissingData: "notBreaching",
         alarmActions: [policy.arn],
         actionsEnabled: !args.server.paused,
-        tags: { [TAG.server]: name, "mcp-stack:purpose": "scaling" },
+        tags: { [TAG.server]: name, [TAG.purpose]: "scaling" },
       },
       { parent: self },
     );

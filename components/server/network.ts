@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type { McpServerArgs, ServerSelf } from "./args";
+import { childName } from "../../decisions/names";
 
 /** Tasks accept traffic only on their own port, only from the ALB (public) or from dependent servers (internal). */
 export function createSecurityGroup(self: ServerSelf, { server, platform, vpcId, dependencies }: McpServerArgs): aws.ec2.SecurityGroup {
@@ -14,7 +15,7 @@ export function createSecurityGroup(self: ServerSelf, { server, platform, vpcId,
   }
   for (const dep of dependencies) {
     new aws.vpc.SecurityGroupIngressRule(
-      `${name}-to-${dep.serverName}`,
+      childName.dependency(name, dep.serverName),
       { securityGroupId: dep.securityGroup.id, referencedSecurityGroupId: sg.id, ipProtocol: "tcp", fromPort: dep.port, toPort: dep.port, description: `from ${name}` },
       parent,
     );

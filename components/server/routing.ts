@@ -4,6 +4,7 @@ import { jwtValidation, protectedResourceMetadata, requiredScopeOf, type AuthSet
 import { discoveryConditions, discoveryPriority, prefixRewrite, routeConditions, serverUrl, type RoutedServer } from "../../decisions/routing";
 import { trafficPolicyFor } from "../../decisions/traffic";
 import type { McpServerArgs, ServerSelf } from "./args";
+import { childName } from "../../decisions/names";
 
 /** The server's target group: tuned to its MCP transport (stickiness, drain) and health checked on its plain /health. */
 export function createTargetGroup(self: ServerSelf, { server, config, vpcId }: McpServerArgs): aws.lb.TargetGroup {
@@ -37,15 +38,15 @@ export function createTargetGroup(self: ServerSelf, { server, config, vpcId }: M
 }
 
 /** The route on its load balancer's listener: token validation behind Cognito, the prefix stripped. */
-export function createListenerRule(self: ServerSelf, { platform, rulePriority, auth, loadBalancerGroup }: McpServerArgs, server: RoutedServer, targetGroup: aws.lb.TargetGroup): aws.lb.ListenerRule {
+export function createListenerRule(self: ServerSelf, { platform, auth, loadBalancerGroup }: McpServerArgs, server: RoutedServer, priority: number, targetGroup: aws.lb.TargetGroup): aws.lb.ListenerRule {
   const route = server.route;
   const rewrite = prefixRewrite(route);
   const forward = { type: "forward", targetGroupArn: targetGroup.arn };
   return new aws.lb.ListenerRule(
-    `${self.serverName}-rule`,
+    childName.route(self.serverName),
     {
       listenerArn: platform.loadBalancerOf(loadBalancerGroup).routingListener.arn,
-      priority: rulePriority,
+      priority,
       conditions: routeConditions(route),
       // Behind Cognito the ALB rejects requests without a valid bearer token carrying mcp/read before they reach a task.
       actions: auth ? [{ type: "jwt-validation", order: 1, jwtValidation: jwtValidation(auth, requiredScopeOf(self.serverName, server)) }, { ...forward, order: 2 }] : [forward],
@@ -59,7 +60,7 @@ export function createListenerRule(self: ServerSelf, { platform, rulePriority, a
  * OAuth protected-resource metadata is fetched before a client has a token: the ALB answers it itself, without
  * validation, where RFC 9728 clients look (decisions/routing.ts), just before the route's own rule.
  */
-export function createDiscoveryRule(self: ServerSelf, { platform, rulePriority, config, loadBalancerGroup }: McpServerArgs, server: RoutedServer, auth: AuthSettings<pulumi.Output<string>>): aws.lb.ListenerRule {
+export function createDiscoveryRule(self: ServerSelf, { platform, config, loadBalancerGroup }: McpServerArgs, server: RoutedServer, priority: number, auth: AuthSettings<pulumi.Output<string>>): aws.lb.ListenerRule {
   const lb = platform.loadBalancerOf(loadBalancerGroup);
   const metadata = pulumi
     .all([lb.alb.dnsName, auth.issuer])
@@ -68,7 +69,7 @@ export function createDiscoveryRule(self: ServerSelf, { platform, rulePriority, 
     `${self.serverName}-rule-discovery`,
     {
       listenerArn: lb.routingListener.arn,
-      priority: discoveryPriority(rulePriority!),
+      priority: discoveryPriority(priority),
       conditions: discoveryConditions(server.route),
       actions: [{ type: "fixed-response", fixedResponse: { contentType: "application/json", statusCode: "200", messageBody: metadata } }],
     },

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { authEnvironment } from "../../decisions/auth";
 import { hostMountPath } from "../../decisions/host";
-import { taskFamily } from "../../decisions/names";
+import { childName, physicalName, taskFamily } from "../../decisions/names";
 import { isRouted, serverUrl } from "../../decisions/routing";
 import { containerCommand, containerEnvironment, containerHealthCheck, serverLogGroupName, taskSize } from "../../decisions/tasks";
 import type { HostedVolume } from "../databaseHost";
@@ -26,7 +26,7 @@ export function createLogGroup(self: ServerSelf, { stack, protection, server, lo
   );
   new aws.cloudwatch.LogDataProtectionPolicy(
     `${self.serverName}-logs-data-protection`,
-    { logGroupName: logGroup.name, policyDocument: dataProtectionPolicy(`mcp-${stack}-${self.serverName}`) },
+    { logGroupName: logGroup.name, policyDocument: dataProtectionPolicy(physicalName(stack, self.serverName)) },
     { parent: self },
   );
   return logGroup;
@@ -124,7 +124,7 @@ export function createServerTaskDefinition(self: ServerSelf, args: McpServerArgs
   const size = taskSize(server);
   const hosted = parts.hostedVolumes.map((v) => ({ spec: v.spec, taskVolume: `ebs-${v.spec.key}` }));
   return createTaskDefinition(
-    `${name}-task`,
+    childName.task(name),
     {
       family: taskFamily(stack, name),
       keepRevisions: true,

@@ -13,6 +13,7 @@ import { withRetry } from "../retry";
 import { selectServers } from "../targets";
 import type { OpsDeps } from "../deps";
 import { deliver, parseDuration, resolveTargets } from "../commandSupport";
+import { ALARM_KEY } from "../../decisions/names";
 
 /** The running revision, flagged when it is not the one the last deploy set (a rollback, a change outside Pulumi). */
 function revisionText(running: string | undefined, deployed: string | undefined): string {
@@ -26,7 +27,7 @@ type LastProbe = { ok: boolean; latencyMs?: number; at: string } | "no data" | "
 
 /** The newest probe datapoint of a server: success or failure, with the latency of a success. */
 function lastProbe(series: Series[], alarms: StackAlarm[]): LastProbe {
-  if (!alarms.some((a) => a.key === "probe")) return "not probed";
+  if (!alarms.some((a) => a.key === ALARM_KEY.probe)) return "not probed";
   const success = series.find((x) => x.metric === "probeSuccess")?.points.at(-1);
   if (!success) return "no data";
   const latency = series.find((x) => x.metric === "probeLatencyMs")?.points.find((p) => p.t.getTime() === success.t.getTime());

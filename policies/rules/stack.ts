@@ -6,7 +6,6 @@ import { TAG } from "../../decisions/names";
 import { TYPE } from "../../decisions/resourceTypes";
 
 const WORLD = ["0.0.0.0/0", "::/0"];
-const OPT_OUT_TAG = "mcp-stack:unauthenticated-reason";
 const PROBE_METRIC = { namespace: PROBE_NAMESPACE, name: PROBE_SUCCESS };
 
 /** The servers a probe schedule targets: its input is the probe's event (probe/handler.ts ProbeEvent). */
@@ -63,7 +62,7 @@ export const stackPolicies: StackValidationPolicy[] = [
       const { stacks } = authConfig.read(args);
       for (const rule of resourcesOfType(args.resources, TYPE.listenerRule)) {
         const lb = loadBalancerOf(rule);
-        if (!covers(stacks, rule.urn) || !lb || !openToInternet(lb, args.resources) || lb.props.tags?.[OPT_OUT_TAG]) continue;
+        if (!covers(stacks, rule.urn) || !lb || !openToInternet(lb, args.resources) || lb.props.tags?.[TAG.unauthenticatedReason]) continue;
         if (forwardsWithoutToken(rule)) {
           reportViolation(`${rule.name}: forwards MCP requests from the whole internet without authentication in stack ${stackOfUrn(rule.urn)}; restrict who can reach it (ingress.internal, ingress.allowedCidrs), set ingress.auth: cognito, or opt out explicitly with ingress.unauthenticatedReason.`, rule.urn);
         }
@@ -78,7 +77,7 @@ export const stackPolicies: StackValidationPolicy[] = [
     validateStack: (args, reportViolation) => {
       const { stacks } = authConfig.read(args);
       for (const lb of resourcesOfType(args.resources, TYPE.loadBalancer)) {
-        const reason = lb.props.tags?.[OPT_OUT_TAG];
+        const reason = lb.props.tags?.[TAG.unauthenticatedReason];
         if (reason && openToInternet(lb, args.resources) && covers(stacks, lb.urn)) {
           reportViolation(`${lb.name}: serves MCP without authentication by explicit opt-out ("${reason}"); revisit with ingress.auth: cognito.`, lb.urn);
         }
