@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** `mcp-stack:backup`: recovery targets and the AWS Backup rules that meet them (ARCHITECTURE.md, "Backups"). */
+/** `mcp-stack:backup`: recovery targets and the AWS Backup rules that meet them (README.md, "Volumes and backups"). */
 
 export const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

@@ -7,7 +7,7 @@ export { ENV_VAR_NAME, LOG_RETENTION_DAYS, STDIO_OUTPUTS, TRANSPORTS } from "./p
 import { SEVERITIES, type Severity } from "../decisions/names";
 
 /**
- * The config contract of mcp-stack (ARCHITECTURE.md). Every object is strict so that a typo
+ * The config contract of mcp-stack (README.md, "Config reference"). Every object is strict so that a typo
  * (`scalling:`) is an error naming the key instead of a silently ignored setting.
  */
 

@@ -2,11 +2,12 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { runsOnHost } from "../decisions/deploy";
 import { bridgeLockDir, PINNED_PACKAGE } from "../decisions/bridge";
-import { isPinnedImage } from "../decisions/images";
+import { BLOCK_STORAGE_DATABASES, isPinnedImage } from "../decisions/images";
 import { PROJECT_DIR } from "../project";
 import { FARGATE_MEMORY_BY_CPU, fargateMemoryHint } from "./fargate";
 import { MAX_SERVER_NAME_LENGTH, SERVER_NAME } from "./names";
 import type { StackShape } from "./schema";
+import { SECRET_LOOKING_NAME } from "../decisions/tasks";
 
 export type Path = (string | number)[];
 export type Fail = (path: Path, message: string) => void;
@@ -14,8 +15,6 @@ type Server = StackShape["servers"][string];
 
 /** Names of the stack-level components; a server of the same name would clash with their resources. */
 export const RESERVED_NAMES = ["network", "platform", "secrets", "alerting", "dashboards", "monitoring", "backup", "storage", "edge", "logs", "auth", "probe"];
-
-export const SECRET_LOOKING_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|OAUTH_KEYS?)$/i;
 
 /** A server's own rules, each a step of its own. */
 export function checkServer(config: StackShape, name: string, s: Server, fail: Fail) {
@@ -120,13 +119,6 @@ function checkSecrets(name: string, s: Server, fail: Fail) {
     }
   }
 }
-
-/**
- * Images of databases that must keep their store on a local block device: Qdrant "won't work with network file
- * systems such as NFS" (installation requirements), Neo4j does not support NFS (knowledge base: store locking and
- * corruption); the others document the same for their data directories.
- */
-export const BLOCK_STORAGE_DATABASES = /(^|\/)(neo4j|qdrant|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|valkey|elasticsearch|opensearch)(:|@|$)/;
 
 /**
  * Stateful MCP sessions live in one task's memory. ALB stickiness is a cookie (ELB user guide, "Sticky sessions"), and

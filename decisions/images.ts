@@ -8,3 +8,10 @@ export function isPinnedImage(image: string): boolean {
   const tag = last.includes(":") ? last.split(":").pop() : undefined;
   return tag !== undefined && tag !== "latest" && tag !== "";
 }
+
+/**
+ * Images of databases that must keep their store on a local block device: Qdrant "won't work with network file
+ * systems such as NFS" (installation requirements), Neo4j does not support NFS (knowledge base: store locking and
+ * corruption); the others document the same for their data directories.
+ */
+export const BLOCK_STORAGE_DATABASES = /(^|\/)(neo4j|qdrant|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|valkey|elasticsearch|opensearch)(:|@|$)/;

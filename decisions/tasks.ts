@@ -84,3 +84,6 @@ export function containerHealthCheck(server: ServerConfig, thresholds: StackConf
     startPeriod: Math.min(300, server.healthCheck.gracePeriodSeconds),
   };
 }
+
+/** Variable names that look like secrets: config refuses them as plain environment, the pack flags them in a task. */
+export const SECRET_LOOKING_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|OAUTH_KEYS?)$/i;

@@ -50,6 +50,12 @@ describe("the module structure", () => {
     expect(pulumi).toEqual([]);
   });
 
+  it("the policy pack loads nothing of config/: it judges resources through the contract in decisions/", () => {
+    const loaded = [...reachableFrom(importGraph({ types: false }), "policies/index.ts")];
+    expect(loaded).toEqual(expect.arrayContaining(["decisions/names.ts", "decisions/resourceTypes.ts"]));
+    expect(loaded.filter((f) => f.startsWith("config/"))).toEqual([]);
+  });
+
   it("a config error is a RunError to the Pulumi SDK, so pulumi up prints it without a stack trace", async () => {
     const { RunError } = await import("@pulumi/pulumi");
     expect(RunError.isInstance(new ConfigError(["servers.gmail.memory: …"]))).toBe(true);

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
-import { BLOCK_STORAGE_DATABASES, SECRET_LOOKING_NAME } from "../../config/serverRules";
+import { BLOCK_STORAGE_DATABASES } from "../../decisions/images";
+import { SECRET_LOOKING_NAME } from "../../decisions/tasks";
 import { containersOf, isPinnedImage, resourcesOfType, stackOfUrn, ruleConfig, PROD_STACKS } from "./support";
 import { TYPE } from "../../decisions/resourceTypes";
 

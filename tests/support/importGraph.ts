@@ -4,15 +4,21 @@ import * as path from "node:path";
 
 const root = path.resolve(__dirname, "../..");
 
-/** The project's own TypeScript modules (tests aside) and what each imports of them, type imports included. */
-export function importGraph(): Map<string, string[]> {
+/**
+ * The project's own TypeScript modules (tests aside) and what each imports of them: type imports included, or with
+ * `types: false` only what loads at run time (`import type` is erased).
+ */
+export function importGraph({ types = true } = {}): Map<string, string[]> {
   const files = execSync("git ls-files '*.ts'", { cwd: root }).toString().split("\n").filter((f) => f && !f.startsWith("tests/"));
   const known = new Set(files);
   return new Map(
     files.map((f) => {
       const source = readFileSync(path.join(root, f), "utf8");
-      const imports = [...source.matchAll(/(?:import|export)[^'"]*?from\s+["'](\.[^"']+)["']/g)].map((m) => `${path.normalize(path.join(path.dirname(f), m[1]))}.ts`);
-      return [f, imports.filter((i) => known.has(i))];
+      const statements = [...source.matchAll(/(?:import|export)([^'"]*?)from\s+["'](\.[^"']+)["']/g)].filter((m) => types || !/^\s*type\s/.test(m[1]));
+      const targets = statements.map((m) => path.normalize(path.join(path.dirname(f), m[2])));
+      // A module file, or a directory's index.ts (`from "./rules"`).
+      const imports = targets.flatMap((t) => [`${t}.ts`, path.join(t, "index.ts")].filter((candidate) => known.has(candidate)).slice(0, 1));
+      return [f, imports];
     }),
   );
 }
