@@ -82,14 +82,12 @@ export class McpServer extends pulumi.ComponentResource {
     return createServerVolumes({
       ...deployOf(args),
       server: this.serverName,
-      volumes: args.volumes.filter((v) => v.type === "efs"),
-      vpcId: args.vpcId,
-      privateSubnetIds: args.privateSubnetIds,
-      subnetCount: args.subnetCount,
+      volumes: args.storage.volumes.filter((v) => v.type === "efs"),
+      ...args.network,
       taskSecurityGroupId: this.securityGroup.id,
       taskRole,
-      kmsKeyArn: args.storageKeyArn,
-      replica: args.replica,
+      kmsKeyArn: args.storage.keyArn,
+      replica: args.storage.replica,
       parent: this,
     });
   }

@@ -13,8 +13,8 @@ export interface CreatedAlarm {
 
 /** The server's alarms of one kind: those that need no service (before it, so that its deployments can roll back on them), or those on the service. */
 export function createServerAlarms(self: ServerSelf, args: McpServerArgs, onService: boolean, scope: AlarmContext["scope"]): CreatedAlarm[] {
-  const context: AlarmContext = { stack: args.stack, owner: self.serverName, scope, topics: args.topics, parent: self, paused: args.server.paused };
-  return args.alarms.filter((spec) => (spec.scope === "service") === onService).map((spec) => ({ spec, alarm: createAlarm(spec, context) }));
+  const context: AlarmContext = { stack: args.stack, owner: self.serverName, scope, topics: args.alarms.topics, parent: self, paused: args.server.paused };
+  return args.alarms.specs.filter((spec) => (spec.scope === "service") === onService).map((spec) => ({ spec, alarm: createAlarm(spec, context) }));
 }
 
 /** The scope every alarm of a server reads its dimensions from; the service's name once it exists. */

@@ -23,22 +23,18 @@ export interface McpServerArgs extends DeployContext {
   /** The slices of the stack config a server reads: its route's ingress and the alert thresholds. */
   config: Pick<StackConfig, "ingress" | "alerts">;
   platform: Platform;
-  vpcId: pulumi.Input<string>;
-  privateSubnetIds: pulumi.Input<string[]>;
+  /** Where its tasks run: the VPC and its private subnets (and how many there are, for mount targets). */
+  network: { vpcId: pulumi.Input<string>; privateSubnetIds: pulumi.Input<string[]>; subnetCount: number };
   /** ARNs of the secrets this server lists, by name. */
   secretArns: Record<string, pulumi.Input<string>>;
   /** Servers this one depends on (already built); it opens its way into their security groups. */
   dependencies: ServerEndpoint[];
   /** Listener rule priority of a routed server (decisions/routing.ts); absent for internal servers. */
   rulePriority?: number;
-  /** This server's alarms (decisions/alarms.ts) and the topics they notify. */
-  alarms: AlarmSpec[];
-  topics: Record<Severity, aws.sns.Topic>;
-  /** This server's `volumes` (decisions/backup.ts), the key that encrypts them, and the number of private subnets. */
-  volumes: VolumeSpec[];
-  storageKeyArn: pulumi.Input<string>;
-  subnetCount: number;
-  replica?: { region: string; kmsKeyArn: pulumi.Input<string> };
+  /** This server's alarms (decisions/serverAlarms.ts) and the topics of their severities. */
+  alarms: { specs: AlarmSpec[]; topics: Record<Severity, aws.sns.Topic> };
+  /** This server's `volumes` (decisions/backup.ts), the key that encrypts them, and where they are replicated. */
+  storage: { volumes: VolumeSpec[]; keyArn: pulumi.Input<string>; replica?: { region: string; kmsKeyArn: pulumi.Input<string> } };
   /** With ingress.auth: cognito, the authorization server the ALB validates bearer tokens against. */
   auth?: AuthSettings<pulumi.Output<string>>;
   /** The key of the stack's server log groups (components/logs.ts). */

@@ -3,10 +3,10 @@ import type { McpServerArgs, ServerSelf } from "./args";
 import { childName } from "../../decisions/names";
 
 /** Tasks accept traffic only on their own port, only from the ALB (public) or from dependent servers (internal). */
-export function createSecurityGroup(self: ServerSelf, { server, platform, vpcId, dependencies }: McpServerArgs): aws.ec2.SecurityGroup {
+export function createSecurityGroup(self: ServerSelf, { server, platform, network, dependencies }: McpServerArgs): aws.ec2.SecurityGroup {
   const name = self.serverName;
   const parent = { parent: self };
-  const sg = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId, description: `mcp-stack ${name} tasks: port ${self.port} from ${server.internal ? "dependent servers" : "the ALB"} only` }, parent);
+  const sg = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: network.vpcId, description: `mcp-stack ${name} tasks: port ${self.port} from ${server.internal ? "dependent servers" : "the ALB"} only` }, parent);
   new aws.vpc.SecurityGroupEgressRule(`${name}-egress`, { securityGroupId: sg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "outbound APIs, image pulls and dependencies" }, parent);
   if (!server.internal) {
     const port = { ipProtocol: "tcp", fromPort: self.port, toPort: self.port };

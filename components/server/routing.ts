@@ -7,13 +7,13 @@ import type { McpServerArgs, ServerSelf } from "./args";
 import { childName } from "../../decisions/names";
 
 /** The server's target group: tuned to its MCP transport (stickiness, drain) and health checked on its plain /health. */
-export function createTargetGroup(self: ServerSelf, { server, config, vpcId }: McpServerArgs): aws.lb.TargetGroup {
+export function createTargetGroup(self: ServerSelf, { server, config, network }: McpServerArgs): aws.lb.TargetGroup {
   const traffic = trafficPolicyFor(server, config.ingress);
   const hc = server.healthCheck;
   return new aws.lb.TargetGroup(
     `${self.serverName}-tg`,
     {
-      vpcId,
+      vpcId: network.vpcId,
       targetType: "ip",
       port: self.port,
       protocol: "HTTP",

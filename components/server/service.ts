@@ -40,7 +40,7 @@ export function createService(self: ServerSelf, args: McpServerArgs, parts: Serv
             // provider refuses the update without this flag (terraform-provider-aws #43533): a rolling deploy.
             forceNewDeployment: true,
           }),
-      networkConfiguration: { subnets: args.privateSubnetIds, securityGroups: [parts.securityGroup.id], assignPublicIp: false },
+      networkConfiguration: { subnets: args.network.privateSubnetIds, securityGroups: [parts.securityGroup.id], assignPublicIp: false },
       loadBalancers: parts.route ? [{ targetGroupArn: parts.route.targetGroup.arn, containerName: name, containerPort: self.port }] : undefined,
       healthCheckGracePeriodSeconds: deploy.healthCheckGracePeriodSeconds,
       deploymentMinimumHealthyPercent: deploy.minimumHealthyPercent,
