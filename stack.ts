@@ -7,6 +7,7 @@ import { stackOutputs } from "./wiring/outputs";
 import type { StackOutputs } from "./wiring/outputTypes";
 import { createDatabaseHosts, createServers } from "./wiring/servers";
 import { createDashboards, createEdge, createLoadBalancerAlarms, createProbe } from "./wiring/watch";
+import { STACK_COMPONENT } from "./decisions/names";
 
 export type { DeployedVolumeOutput, StackOutputs } from "./wiring/outputTypes";
 
@@ -17,7 +18,7 @@ export type { DeployedVolumeOutput, StackOutputs } from "./wiring/outputTypes";
  */
 export function buildStack(loaded: LoadedConfig, assignment: Assignment = assignLoadBalancers(loaded.config)): StackOutputs {
   const ctx = stackContext(loaded, assignment);
-  const network = new Network("network", { network: ctx.config.network }, ctx.opts);
+  const network = new Network(STACK_COMPONENT.network, { network: ctx.config.network }, ctx.opts);
   const platform = createPlatform(ctx, network);
   const shared = createSharedServices(ctx);
   const hosts = createDatabaseHosts(ctx, platform, network, shared.storage);

@@ -8,13 +8,14 @@ import { FARGATE_MEMORY_BY_CPU, fargateMemoryHint } from "./fargate";
 import { MAX_SERVER_NAME_LENGTH, SERVER_NAME } from "./names";
 import type { StackShape } from "./schema";
 import { SECRET_LOOKING_NAME } from "../decisions/tasks";
+import { STACK_COMPONENT } from "../decisions/names";
 
 export type Path = (string | number)[];
 export type Fail = (path: Path, message: string) => void;
 type Server = StackShape["servers"][string];
 
 /** Names of the stack-level components; a server of the same name would clash with their resources. */
-export const RESERVED_NAMES = ["network", "platform", "secrets", "alerting", "dashboards", "monitoring", "backup", "storage", "edge", "logs", "auth", "probe"];
+export const RESERVED_NAMES: string[] = Object.values(STACK_COMPONENT);
 
 /** A server's own rules, each a step of its own. */
 export function checkServer(config: StackShape, name: string, s: Server, fail: Fail) {

@@ -46,6 +46,24 @@ export function parseAlarmName(stack: string, servers: string[], name: string): 
   return server ? { server, key: name.slice(`${prefix}${server}-`.length) } : {};
 }
 
+/**
+ * The logical names of the stack-wide components. Every child is named after its component (`backup-role`), so a
+ * server may not take one of these names: its children would clash with the component's (config/serverRules.ts).
+ */
+export const STACK_COMPONENT = {
+  network: "network",
+  platform: "platform",
+  secrets: "secrets",
+  alerting: "alerting",
+  logs: "logs",
+  storage: "storage",
+  backup: "backup",
+  auth: "auth",
+  edge: "edge",
+  probe: "probe",
+  dashboards: "dashboards",
+} as const;
+
 /** The alarm keys the plan and mcp-ops read a server's state from (status, report, check, timings). */
 export const ALARM_KEY = { down: "down", health: "health", availability: "availability", probe: "probe" } as const;
 

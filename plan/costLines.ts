@@ -4,7 +4,7 @@ import { spotTasksOf, type CapacityShare } from "../decisions/deploy";
 import { NAT_INSTANCE } from "../decisions/natInstance";
 import { cronIntervalMinutes } from "../policies/rules/support";
 import { A, childOf, ec2Hourly, H, line, MINUTES_PER_MONTH, ofType, P, runsPerMonth, usd, type CostLine } from "./costBasics";
-import { childName, TAG } from "../decisions/names";
+import { childName, STACK_COMPONENT, TAG } from "../decisions/names";
 import { COMPONENT, TYPE } from "../decisions/resourceTypes";
 
 /** The cost lines by area. `naive` prices the same servers with every cost lever reverted (plan/cost.ts). */
@@ -193,8 +193,8 @@ export function containerInsightsLines(plan: Plan): CostLine[] {
 
 /** The MCP probe, per probed server: its share of the runs (Lambda, Scheduler, log lines) plus its two metrics and alarms. */
 export function probeLines(plan: Plan): CostLine[] {
-  const schedule = ofType(plan, TYPE.schedule).find((r) => r.parent === "probe")?.inputs;
-  const fn = ofType(plan, TYPE.lambdaFunction).find((r) => r.parent === "probe")?.inputs;
+  const schedule = ofType(plan, TYPE.schedule).find((r) => r.parent === STACK_COMPONENT.probe)?.inputs;
+  const fn = ofType(plan, TYPE.lambdaFunction).find((r) => r.parent === STACK_COMPONENT.probe)?.inputs;
   if (!schedule || !fn) return [];
   const targets: { scope?: string }[] = JSON.parse(schedule.target.input).targets;
   const probed = targets.length;

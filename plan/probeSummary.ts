@@ -1,6 +1,7 @@
 import type { Plan } from "../engine/offline";
 import { PROBE_LATENCY, PROBE_NAMESPACE, PROBE_SUCCESS } from "../probe/metricNames";
 import { TYPE } from "../decisions/resourceTypes";
+import { STACK_COMPONENT } from "../decisions/names";
 
 export const PROBE_HEADER = ["server", "probed URL", "token scope", "metrics", "alarms"];
 
@@ -11,7 +12,7 @@ export interface ProbeReport {
 
 /** The MCP probe as the plan would create it, read back from its schedule and the alarms on its metrics. */
 export function probeReport(plan: Plan): ProbeReport | undefined {
-  const schedule = plan.resources.find((r) => r.type === TYPE.schedule && r.parent === "probe")?.inputs;
+  const schedule = plan.resources.find((r) => r.type === TYPE.schedule && r.parent === STACK_COMPONENT.probe)?.inputs;
   if (!schedule) return undefined;
   const event = JSON.parse(schedule.target.input) as { targets: { server: string; url: string; scope?: string }[] };
   const alarms = plan.resources.filter((r) => r.type === TYPE.metricAlarm && r.inputs.namespace === PROBE_NAMESPACE).map((r) => r.inputs);

@@ -3,6 +3,7 @@ import { resolveStackConfig } from "../config/resolve";
 import { stackShapeSchema } from "../config/schema";
 import { configProblems, configWith, rawConfigOf } from "./support/stackConfig";
 import { assignLoadBalancers } from "../decisions/loadBalancers";
+import { STACK_COMPONENT } from "../decisions/names";
 
 const problemsOf = (mutate: (raw: Record<string, any>) => void, stack = "dev") => configProblems(stack, mutate);
 
@@ -107,6 +108,11 @@ describe("config errors name the key and the fix", () => {
     const problem = problems.find((p) => p.startsWith(`${key}:`) || p.startsWith(`${key}.`));
     expect({ problems, found: problem !== undefined }).toMatchObject({ found: true });
     expect(problem).toMatch(fix);
+  });
+
+  it.each(Object.values(STACK_COMPONENT))("a server may not be named %s, the name of a stack component its children would clash with", (component) => {
+    const problems = problemsOf((r) => (r.servers[component] = { ...r.servers.gmail, route: { path: `/${component}` } }));
+    expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^servers\\.${component}: server name "${component}" is reserved for a stack component`)));
   });
 
   it("prod refuses unpinned images and plain HTTP", () => {

@@ -73,9 +73,16 @@ describe("every server of the architecture table", () => {
     }
   });
 
-  it("children are named after their component and parented to it", () => {
-    for (const name of ALL) {
-      for (const child of childrenOf(prod, name)) expect(child.name.startsWith(`${name}-`)).toBe(true);
+  it("children are named after their component and parented to it: every component of both stacks", async () => {
+    for (const plan of [prod, await shippedPlan("dev")]) {
+      const ours = plan.resources.filter((r) => r.type.startsWith("mcp-stack:index:"));
+      expect(ours.length).toBeGreaterThan(ALL.length);
+      for (const component of ours) {
+        // A database host's EBS volumes carry its server's name (neo4j-data-ebs): renaming one would replace the volume.
+        const prefixes = [`${component.name}-`, ...(component.type === COMPONENT.databaseHost ? [`${component.name.replace(/-host$/, "")}-`] : [])];
+        const misnamed = plan.resources.filter((r) => r.parent === component.name && !prefixes.some((p) => r.name.startsWith(p)));
+        expect([component.name, misnamed.map((r) => r.name)]).toEqual([component.name, []]);
+      }
     }
   });
 

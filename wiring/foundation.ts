@@ -12,6 +12,7 @@ import { exposureOf } from "../decisions/exposure";
 import { groupHost } from "../decisions/loadBalancers";
 import { PROBE_CLIENT, probedServers, probeSettingsFor } from "../decisions/probe";
 import type { StackContext } from "./context";
+import { STACK_COMPONENT } from "../decisions/names";
 
 /** The cluster, the namespace and the load balancers, each with the host names to point at it. */
 export function createPlatform(ctx: StackContext, network: Network): Platform {
@@ -22,7 +23,7 @@ export function createPlatform(ctx: StackContext, network: Network): Platform {
     hostNames: [...new Set([...(config.ingress.domain ? [groupHost(g.name, config.ingress.domain)] : []), ...g.servers.flatMap((s) => config.servers[s].route?.host ?? [])])],
   }));
   return new Platform(
-    "platform",
+    STACK_COMPONENT.platform,
     {
       ...ctx.deploy,
       containerInsights: config.alerts.containerInsights,
@@ -41,13 +42,13 @@ export function createPlatform(ctx: StackContext, network: Network): Platform {
 export function createSharedServices(ctx: StackContext) {
   const { config, deploy, opts } = ctx;
   const secretNames = [...new Set(ctx.enabled.flatMap(([, s]) => s.secrets))].sort();
-  const secrets = new StackSecrets("secrets", { ...deploy, names: secretNames, namesWithValues: Object.keys(config.secretValues), values: ctx.secretValues }, opts);
-  const alerting = new Alerting("alerting", { ...deploy, notify: config.alerts.notify }, opts);
-  const logs = new Logs("logs", deploy, opts);
+  const secrets = new StackSecrets(STACK_COMPONENT.secrets, { ...deploy, names: secretNames, namesWithValues: Object.keys(config.secretValues), values: ctx.secretValues }, opts);
+  const alerting = new Alerting(STACK_COMPONENT.alerting, { ...deploy, notify: config.alerts.notify }, opts);
+  const logs = new Logs(STACK_COMPONENT.logs, deploy, opts);
   const volumes = volumesOf(config);
   const replicaRegion = config.backup.replication?.region;
-  const storage = volumes.length ? new Storage("storage", { ...deploy, replicaRegion }, opts) : undefined;
-  const backup = volumes.some((v) => v.backup) ? new Backup("backup", { ...deploy, config, topics: alerting.topics }, opts) : undefined;
+  const storage = volumes.length ? new Storage(STACK_COMPONENT.storage, { ...deploy, replicaRegion }, opts) : undefined;
+  const backup = volumes.some((v) => v.backup) ? new Backup(STACK_COMPONENT.backup, { ...deploy, config, topics: alerting.topics }, opts) : undefined;
   return { secrets, alerting, logs, auth: createAuth(ctx), storage, backup, replicaRegion };
 }
 
@@ -60,7 +61,7 @@ function createAuth(ctx: StackContext): Auth | undefined {
   const probe = probeSettingsFor(config);
   const probeClient: Record<string, string[]> = probe.enabled ? { [PROBE_CLIENT]: [...new Set(probedServers(config).map(([name, server]) => requiredScopeOf(name, server)))].sort() } : {};
   return new Auth(
-    "auth",
+    STACK_COMPONENT.auth,
     { ...ctx.deploy, domainPrefix: config.ingress.authDomainPrefix, scopes: resourceServerScopes(config), clients: { ...clientsOf(config), ...probeClient } },
     ctx.opts,
   );

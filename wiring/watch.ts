@@ -13,6 +13,7 @@ import { rateRuleNames, webAclName } from "../decisions/waf";
 import type { StackContext } from "./context";
 import type { SharedServices } from "./foundation";
 import { serverUrlOf } from "./servers";
+import { STACK_COMPONENT } from "../decisions/names";
 
 /** The stack-wide load balancer alarms, per ALB: main's keep their names, another's carry its group (alb-5xx-lb2). */
 export function createLoadBalancerAlarms(ctx: StackContext, platform: Platform, alerting: SharedServices["alerting"]): void {
@@ -20,7 +21,7 @@ export function createLoadBalancerAlarms(ctx: StackContext, platform: Platform, 
     for (const spec of loadBalancerAlarmSpecs(ctx.config.alerts)) {
       const key = group === MAIN_GROUP ? spec.key : `${spec.key}-${group}`;
       const summary = group === MAIN_GROUP ? spec.summary : `${spec.summary} (load balancer ${group})`;
-      createAlarm({ ...spec, key, summary }, { stack: ctx.deploy.stack, owner: "alerting", scope: { loadBalancer: lb.alb.arnSuffix, cluster: platform.cluster.name }, topics: alerting.topics, parent: alerting });
+      createAlarm({ ...spec, key, summary }, { stack: ctx.deploy.stack, owner: STACK_COMPONENT.alerting, scope: { loadBalancer: lb.alb.arnSuffix, cluster: platform.cluster.name }, topics: alerting.topics, parent: alerting });
     }
   }
 }
@@ -29,7 +30,7 @@ export function createLoadBalancerAlarms(ctx: StackContext, platform: Platform, 
 export function createEdge(ctx: StackContext, platform: Platform): void {
   if (!ctx.config.ingress.waf.enabled) return;
   const loadBalancerArns = Object.fromEntries([...platform.loadBalancers].map(([group, lb]) => [group, lb.alb.arn]));
-  new Edge("edge", { ...ctx.deploy, config: ctx.config, loadBalancerArns }, ctx.opts);
+  new Edge(STACK_COMPONENT.edge, { ...ctx.deploy, config: ctx.config, loadBalancerArns }, ctx.opts);
 }
 
 /** The MCP probe of every public, unpaused server, through its real URL. */
@@ -39,7 +40,7 @@ export function createProbe(ctx: StackContext, platform: Platform, network: Netw
   if (!probe.enabled) return;
   const client = shared.auth?.clients[PROBE_CLIENT];
   new Probe(
-    "probe",
+    STACK_COMPONENT.probe,
     {
       ...ctx.deploy,
       everyMinutes: probe.everyMinutes,
@@ -64,7 +65,7 @@ export function createDashboards(ctx: StackContext, platform: Platform, servers:
   const { stack } = ctx.deploy;
   const probe = probeSettingsFor(config);
   return new Dashboards(
-    "dashboards",
+    STACK_COMPONENT.dashboards,
     {
       ...ctx.deploy,
       platform,
