@@ -1,8 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Dashboards } from "../components/dashboards";
-import type { DatabaseHost } from "../components/databaseHost";
+import type { DatabaseHost, HostedVolume } from "../components/databaseHost";
 import type { McpServer } from "../components/mcpServer";
 import type { Network } from "../components/network";
+import type { MountedVolume } from "../components/volumes";
 import type { Platform } from "../components/platform";
 import { restoreCommand, volumeCoverage } from "../decisions/backup";
 import { ebsRestoreCommand } from "../decisions/host";
@@ -37,31 +38,30 @@ function volumeOutputs(ctx: StackContext, built: Map<string, McpServer>): StackO
     const service = { serviceName: component.service.name, minTasks: ctx.config.servers[component.serverName].scaling.min };
     const { restoreTask, host } = component;
     // Every server with EFS volumes has its restore task (components/volumes.ts); one with EBS volumes, its host.
-    if (restoreTask) {
-      for (const v of component.volumes) {
-        volumes[v.spec.id] = {
-          type: "efs",
-          fileSystemId: v.fileSystem.id,
-          accessPointId: v.accessPoint.id,
-          performanceMode: v.spec.performanceMode,
-          backup: v.spec.backup,
-          restore: { ...service, taskDefinition: restoreTask.family, securityGroupId: component.securityGroup.id, command: restoreCommand(v.spec) },
-        };
-      }
-    }
-    if (host) {
-      for (const v of host.volumes) {
-        volumes[v.spec.id] = {
-          type: "ebs",
-          volumeId: v.volume.id,
-          backup: v.spec.backup,
-          restore: { ...service, autoScalingGroupName: host.autoScalingGroup.name, command: ebsRestoreCommand(v.spec, ctx.deploy.region) },
-        };
-      }
-    }
+    if (restoreTask) for (const v of component.volumes) volumes[v.spec.id] = efsOutput(v, { ...service, taskDefinition: restoreTask.family, securityGroupId: component.securityGroup.id });
+    if (host) for (const v of host.volumes) volumes[v.spec.id] = ebsOutput(v, { ...service, autoScalingGroupName: host.autoScalingGroup.name }, ctx.deploy.region);
   }
   return volumes;
 }
+
+type VolumeOutput = StackOutputs["volumes"][string];
+type Restore = Omit<VolumeOutput["restore"], "command">;
+
+const efsOutput = (v: MountedVolume, restore: Restore): VolumeOutput => ({
+  type: "efs",
+  fileSystemId: v.fileSystem.id,
+  accessPointId: v.accessPoint.id,
+  performanceMode: v.spec.performanceMode,
+  backup: v.spec.backup,
+  restore: { ...restore, command: restoreCommand(v.spec) },
+});
+
+const ebsOutput = (v: HostedVolume, restore: Restore, region: string): VolumeOutput => ({
+  type: "ebs",
+  volumeId: v.volume.id,
+  backup: v.spec.backup,
+  restore: { ...restore, command: ebsRestoreCommand(v.spec, region) },
+});
 
 export interface BuiltStack {
   network: Network;
