@@ -1,11 +1,10 @@
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { isRouted, type RoutedServer } from "../decisions/routing";
+import { isRouted, type RoutedServer } from "../decisions/routed";
 import { scalingPlanFor } from "../decisions/scaling";
-import type { DatabaseHost, HostedVolume } from "./databaseHost";
-import { pinnedImage } from "./images";
+import type { DatabaseHost } from "./databaseHost";
 import { serverImage } from "./serverImage";
-import { createRestoreTask, createServerVolumes, RESTORE_IMAGE, type MountedVolume } from "./volumes";
+import { createRestoreTask, createServerVolumes, type MountedVolume } from "./volumes";
 import { alarmScope, createHealthAlarm, createServerAlarms } from "./server/alarms";
 import type { McpServerArgs } from "./server/args";
 import { createAutoscaling } from "./server/autoscaling";
@@ -37,8 +36,6 @@ export class McpServer extends pulumi.ComponentResource {
   readonly healthAlarm: aws.cloudwatch.CompositeAlarm;
   /** Its EFS volumes, mounted through access points. */
   readonly volumes: MountedVolume[];
-  /** Its EBS volumes, on its own EC2 host. */
-  readonly hostedVolumes: HostedVolume[];
   /** The EC2 host that holds its EBS volumes and runs its one task. */
   readonly host?: DatabaseHost;
   /** The one-off task that copies a restored recovery point over the live data (servers with EFS volumes). */
@@ -58,8 +55,7 @@ export class McpServer extends pulumi.ComponentResource {
     const storage = this.createVolumes(args, taskRole);
     this.volumes = storage.mounted;
     this.host = args.host;
-    this.hostedVolumes = args.host?.volumes ?? [];
-    const taskDefinition = createServerTaskDefinition(this, args, { executionRole, taskRole, logGroup: this.logGroup, volumes: this.volumes, hostedVolumes: this.hostedVolumes, image });
+    const taskDefinition = createServerTaskDefinition(this, args, { executionRole, taskRole, logGroup: this.logGroup, volumes: this.volumes, hostedVolumes: args.host?.volumes ?? [], image });
     if (storage.restoreRole) this.restoreTask = this.createRestoreTask(args, executionRole, storage.restoreRole);
 
     const route = isRouted(args.server) ? this.createRoute(args, args.server) : undefined;
@@ -70,10 +66,11 @@ export class McpServer extends pulumi.ComponentResource {
     const gates = early.filter(({ spec }) => spec.gatesDeployments).map(({ alarm }) => alarm);
     const scaling = scalingPlanFor(args.server);
     this.service = createService(this, args, { taskDefinition, securityGroup: this.securityGroup, scaling, route, gates, mountTargets: storage.mountTargets });
-    const all = [...early, ...createServerAlarms(this, args, true, { ...scope, service: this.service.name })];
+    const serviceScope = { ...scope, service: this.service.name };
+    const all = [...early, ...createServerAlarms(this, args, true, serviceScope)];
     this.alarms = all.map(({ alarm }) => alarm);
     this.healthAlarm = createHealthAlarm(this, args.stack, all);
-    createAutoscaling(this, args, scaling, this.service, this.targetGroup);
+    createAutoscaling(this, args, scaling, this.service, serviceScope, this.targetGroup);
     this.registerOutputs({ serviceName: this.service.name, logGroupName: this.logGroup.name });
   }
 
@@ -98,7 +95,7 @@ export class McpServer extends pulumi.ComponentResource {
       server: this.serverName,
       region: args.region,
       mounted: this.volumes,
-      image: pinnedImage(RESTORE_IMAGE, args.protection.imagesByDigest, this),
+      image: args.utilityImage,
       executionRoleArn: executionRole.arn,
       taskRoleArn: restoreRole.arn,
       logGroupName: this.logGroup.name,

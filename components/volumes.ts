@@ -211,7 +211,7 @@ const taskMountPolicy = (mounted: MountedVolume[]) => mountPolicy(mounted, "Moun
 const restoreMountPolicy = (mounted: MountedVolume[]) =>
   mountPolicy(mounted, "Restore", (v) => ({ actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"], accessPoint: v.restoreAccessPoint }));
 
-/** A pinned shell image for the restore task: only `sh`, `cp`, `mv` and `rm` are needed. */
+/** A pinned shell image for the restore task and the /tmp init container: only `sh`, `chmod`, `cp`, `mv` and `rm` are needed. */
 export const RESTORE_IMAGE = "public.ecr.aws/docker/library/busybox:1.37.0";
 
 export interface RestoreTaskArgs {

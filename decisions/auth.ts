@@ -1,5 +1,5 @@
 import type { ServerConfig, StackConfig } from "../config/schema";
-import { routedServers } from "./routing";
+import { routedServers } from "./routed";
 
 /**
  * Scopes per server: `mcp/<server>.read` and `mcp/<server>.write` on one Cognito resource server (`mcp`). The ALB lets a

@@ -1,4 +1,5 @@
 import type { StackConfig, StackShape } from "../config/schema";
+import { routedServers } from "./routed";
 
 /**
  * Which Application Load Balancer carries each routed server. AWS's quotas per ALB ("Quotas for your Application Load
@@ -38,9 +39,7 @@ export const rulesPerServer = (ingress: StackConfig["ingress"]) => (ingress.auth
 export function assignLoadBalancers(config: Pick<StackShape, "servers" | "ingress">, previous: Record<string, string> = {}): Assignment {
   const perServer = rulesPerServer(config.ingress);
   const capacity = Math.min(ALB_QUOTAS.targetGroups, Math.floor(config.ingress.maxListenerRules / perServer));
-  const routed = Object.entries(config.servers)
-    .filter(([, s]) => s.enabled && s.route)
-    .sort(([a], [b]) => a.localeCompare(b));
+  const routed = routedServers(config.servers);
   const members = new Map<string, string[]>([[MAIN_GROUP, []]]);
   const join = (group: string, server: string) => members.set(group, [...(members.get(group) ?? []), server]);
   const pinned = new Set(routed.flatMap(([, s]) => (s.loadBalancer ? [s.loadBalancer] : [])));

@@ -1,7 +1,7 @@
 import type { ServerConfig, StackConfig } from "../config/schema";
 import { requiredScopeOf } from "./auth";
 import { exposureOf } from "./exposure";
-import { routedServers, type RoutedServer } from "./routing";
+import { routedServers, type RoutedServer } from "./routed";
 
 /**
  * The active MCP probe (probe/handler.ts): every public server is initialized and its tools listed like a client would,

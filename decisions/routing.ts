@@ -1,20 +1,10 @@
-import type { Route, ServerConfig, StackConfig } from "../config/schema";
+import type { Route, StackConfig } from "../config/schema";
 import { groupHost, MAIN_GROUP } from "./loadBalancers";
+import { routedServers, type RoutedServer } from "./routed";
 
 /** Host rules are more specific than path rules, so they get the lower (earlier) priority band. */
 export const HOST_PRIORITY_BAND = { from: 1, to: 9999 } as const;
 export const PATH_PRIORITY_BAND = { from: 10000, to: 49999 } as const;
-
-/** A public server: it has a route on a load balancer (config/schema.ts). */
-export type RoutedServer = ServerConfig & { internal: false };
-export const isRouted = (server: ServerConfig): server is RoutedServer => server.enabled && !server.internal;
-
-/** The enabled, routed servers by name, in name order. */
-export function routedServers(servers: StackConfig["servers"]): [string, RoutedServer][] {
-  return Object.entries(servers)
-    .filter((entry): entry is [string, RoutedServer] => isRouted(entry[1]))
-    .sort(([a], [b]) => a.localeCompare(b));
-}
 
 /** FNV-1a: a stable hash, so a server keeps its priority when others are added or removed. */
 function fnv1a(text: string): number {

@@ -1,5 +1,5 @@
 import type { StackConfig } from "../config/schema";
-import { routedServers, type RoutedServer } from "./routing";
+import { routedServers, type RoutedServer } from "./routed";
 import { stackPrefix } from "./names";
 
 export interface RateLimitSpec {

@@ -6,11 +6,11 @@ import type { Network } from "../components/network";
 import { Platform } from "../components/platform";
 import { StackSecrets } from "../components/secrets";
 import { Storage } from "../components/storage";
-import { clientsOf, requiredScopeOf, resourceServerScopes } from "../decisions/auth";
+import { clientsOf, resourceServerScopes } from "../decisions/auth";
 import { volumesOf } from "../decisions/backup";
 import { exposureOf } from "../decisions/exposure";
 import { groupHost } from "../decisions/loadBalancers";
-import { PROBE_CLIENT, probedServers, probeSettingsFor } from "../decisions/probe";
+import { PROBE_CLIENT, probedServers, probeScopeOf, probeSettingsFor } from "../decisions/probe";
 import type { StackContext } from "./context";
 import { STACK_COMPONENT } from "../decisions/names";
 
@@ -59,7 +59,7 @@ function createAuth(ctx: StackContext): Auth | undefined {
   const { config } = ctx;
   if (config.ingress.auth !== "cognito") return undefined;
   const probe = probeSettingsFor(config);
-  const probeClient: Record<string, string[]> = probe.enabled ? { [PROBE_CLIENT]: [...new Set(probedServers(config).map(([name, server]) => requiredScopeOf(name, server)))].sort() } : {};
+  const probeClient: Record<string, string[]> = probe.enabled ? { [PROBE_CLIENT]: [...new Set(probedServers(config).flatMap(([name, server]) => probeScopeOf(config, name, server) ?? []))].sort() } : {};
   return new Auth(
     STACK_COMPONENT.auth,
     { ...ctx.deploy, domainPrefix: config.ingress.authDomainPrefix, scopes: resourceServerScopes(config), clients: { ...clientsOf(config), ...probeClient } },

@@ -7,7 +7,7 @@ import type { MountedVolume } from "../components/volumes";
 import type { Platform } from "../components/platform";
 import { restoreCommand, volumeCoverage } from "../decisions/backup";
 import { ebsRestoreCommand } from "../decisions/host";
-import { isRouted } from "../decisions/routing";
+import { isRouted } from "../decisions/routed";
 import type { StackContext } from "./context";
 import type { SharedServices } from "./foundation";
 import type { StackOutputs } from "./outputTypes";

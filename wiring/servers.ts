@@ -8,10 +8,13 @@ import { volumesOfServer } from "../decisions/backup";
 import { dependencyOrder } from "../decisions/dependencies";
 import { runsOnHost } from "../decisions/deploy";
 import { probedServers, probeSettingsFor } from "../decisions/probe";
-import { listenerRulePriorities, serverUrl, type RoutedServer } from "../decisions/routing";
+import type { RoutedServer } from "../decisions/routed";
+import { listenerRulePriorities, serverUrl } from "../decisions/routing";
 import type { StackContext } from "./context";
 import type { SharedServices } from "./foundation";
 import { childName } from "../decisions/names";
+import { pinnedImage } from "../components/images";
+import { RESTORE_IMAGE } from "../components/volumes";
 
 /** Servers whose volumes are EBS get their EC2 host first: the cluster's capacity providers must list it before any service. */
 export function createDatabaseHosts(ctx: StackContext, platform: Platform, network: Network, storage: SharedServices["storage"]): Map<string, DatabaseHost> {
@@ -41,6 +44,12 @@ export function createServers(ctx: StackContext, platform: Platform, network: Ne
   const probe = probeSettingsFor(config);
   const probed = new Set(probedServers(config).map(([name]) => name));
   const { storage, replicaRegion, auth } = shared;
+  const utilityImage = pinnedImage(RESTORE_IMAGE, ctx.deploy.protection.imagesByDigest, platform);
+  const serverNetwork = {
+    vpcId: network.vpcId,
+    privateSubnetIds: network.privateSubnetIds,
+    subnetCount: config.network.vpcId === undefined ? config.network.availabilityZones : config.network.privateSubnetIds.length,
+  };
   const built = new Map<string, McpServer>();
   for (const name of deps.order) {
     const server = config.servers[name];
@@ -49,11 +58,7 @@ export function createServers(ctx: StackContext, platform: Platform, network: Ne
       server,
       config,
       platform,
-      network: {
-        vpcId: network.vpcId,
-        privateSubnetIds: network.privateSubnetIds,
-        subnetCount: config.network.vpcId === undefined ? config.network.availabilityZones : config.network.privateSubnetIds.length,
-      },
+      network: serverNetwork,
       secretArns: shared.secrets.arns,
       dependencies: server.dependsOn.flatMap((dep) => built.get(dep) ?? []),
       rulePriority: priorities.get(name),
@@ -66,6 +71,7 @@ export function createServers(ctx: StackContext, platform: Platform, network: Ne
       auth: auth ? { issuer: auth.issuer, jwksUrl: auth.jwksUrl } : undefined,
       host: hosts.get(name),
       logKeyArn: shared.logs.key.arn,
+      utilityImage,
       loadBalancerGroup: ctx.groupOf(name),
     };
     built.set(name, new McpServer(name, args, ctx.opts));

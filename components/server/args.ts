@@ -41,6 +41,8 @@ export interface McpServerArgs extends DeployContext {
   logKeyArn: pulumi.Input<string>;
   /** For a server with EBS volumes: the EC2 host that holds them and runs its one task. */
   host?: DatabaseHost;
+  /** RESTORE_IMAGE (components/volumes.ts), by digest where the stack pins digests: resolved once for the stack. */
+  utilityImage: pulumi.Input<string>;
   /** The load balancer group that carries its route (decisions/loadBalancers.ts); main for internal servers. */
   loadBalancerGroup: string;
 }

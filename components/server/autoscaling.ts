@@ -7,8 +7,11 @@ import type { McpServerArgs, ServerSelf } from "./args";
 
 type ScalingPlan = ReturnType<typeof scalingPlanFor>;
 
-/** The service's scalable target, its target-tracking policies, and the step policies with their one-minute alarms. */
-export function createAutoscaling(self: ServerSelf, args: McpServerArgs, plan: ScalingPlan, service: aws.ecs.Service, targetGroup?: aws.lb.TargetGroup): void {
+/**
+ * The service's scalable target, its target-tracking policies, and the step policies with their one-minute alarms,
+ * whose dimensions come from the server's alarm scope with its service (components/server/alarms.ts).
+ */
+export function createAutoscaling(self: ServerSelf, args: McpServerArgs, plan: ScalingPlan, service: aws.ecs.Service, scope: ScopeValues<pulumi.Input<string>>, targetGroup?: aws.lb.TargetGroup): void {
   const name = self.serverName;
   const alb = args.platform.loadBalancerOf(args.loadBalancerGroup).alb;
   const target = new aws.appautoscaling.Target(
@@ -24,7 +27,6 @@ export function createAutoscaling(self: ServerSelf, args: McpServerArgs, plan: S
   );
   const on = { serviceNamespace: target.serviceNamespace, scalableDimension: target.scalableDimension, resourceId: target.resourceId };
   createTargetTracking(self, plan, on, targetGroup && pulumi.interpolate`${alb.arnSuffix}/${targetGroup.arnSuffix}`);
-  const scope = { loadBalancer: alb.arnSuffix, targetGroup: targetGroup?.arnSuffix, cluster: args.platform.cluster.name, service: service.name };
   createStepScaling(self, args, plan, on, scope);
 }
 

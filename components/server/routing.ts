@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { jwtValidation, protectedResourceMetadata, requiredScopeOf, type AuthSettings } from "../../decisions/auth";
-import { discoveryConditions, discoveryPriority, prefixRewrite, routeConditions, serverUrl, type RoutedServer } from "../../decisions/routing";
+import type { RoutedServer } from "../../decisions/routed";
+import { discoveryConditions, discoveryPriority, prefixRewrite, routeConditions, serverUrl } from "../../decisions/routing";
 import { trafficPolicyFor } from "../../decisions/traffic";
 import type { McpServerArgs, ServerSelf } from "./args";
 import { childName } from "../../decisions/names";

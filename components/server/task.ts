@@ -3,14 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { authEnvironment } from "../../decisions/auth";
 import { hostMountPath } from "../../decisions/host";
 import { childName, physicalName, taskFamily } from "../../decisions/names";
-import { isRouted, serverUrl } from "../../decisions/routing";
+import { isRouted } from "../../decisions/routed";
+import { serverUrl } from "../../decisions/routing";
 import { containerCommand, containerEnvironment, containerHealthCheck, serverLogGroupName, taskSize } from "../../decisions/tasks";
 import type { HostedVolume } from "../databaseHost";
 import { executionRolePolicy, taskAssumeRolePolicy } from "../iamPolicies";
-import { pinnedImage } from "../images";
 import { dataProtectionPolicy } from "../logs";
 import type { BuiltImage } from "../serverImage";
-import { RESTORE_IMAGE, type MountedVolume } from "../volumes";
+import type { MountedVolume } from "../volumes";
 import type { McpServerArgs, ServerSelf } from "./args";
 import { awsLogs, createTaskDefinition, efsVolume } from "../taskDefinition";
 
@@ -106,7 +106,7 @@ function containerDefinitions(self: ServerSelf, args: McpServerArgs, parts: Task
   // the server's image runs as. It comes second: the server is the task's first container.
   const tmpPermissions = {
     name: TMP_INIT_CONTAINER,
-    image: pinnedImage(RESTORE_IMAGE, args.protection.imagesByDigest, self),
+    image: args.utilityImage,
     essential: false,
     user: "0",
     readonlyRootFilesystem: true,

@@ -1,7 +1,7 @@
 import { ConfigError } from "../../config/errors";
 import { parseStackConfig } from "../../config/load";
 import type { StackConfig } from "../../config/schema";
-import { isRouted, type RoutedServer } from "../../decisions/routing";
+import { isRouted, type RoutedServer } from "../../decisions/routed";
 import { readRawStackConfig, readStackFile, runOffline, stackFilePath, type OfflineOptions, type Plan } from "../../engine/offline";
 
 /** A stack's `mcp-stack:` config as plain objects (prefix stripped), ready to change in a test. */
