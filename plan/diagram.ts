@@ -31,8 +31,9 @@ export function stackDiagram(plan: Plan): string {
   }
   for (const rule of of(TYPE.ingressRule)) {
     const from = rule.parent;
-    if (!from || !rule.name.startsWith(childName.dependency(from, ""))) continue;
-    lines.push(`  ${id(from)} --> ${id(rule.name.slice(from.length + 4))}`);
+    const prefix = from && childName.dependency(from, "");
+    if (!from || !prefix || !rule.name.startsWith(prefix)) continue;
+    lines.push(`  ${id(from)} --> ${id(rule.name.slice(prefix.length))}`);
   }
   const vault = of(TYPE.backupVault).find((v) => !v.inputs.region);
   const copy = of(TYPE.backupVault).find((v) => v.inputs.region);

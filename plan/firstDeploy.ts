@@ -1,5 +1,5 @@
-import type { Plan, PlannedResource } from "../engine/offline";
-import { ofType } from "./readers";
+import type { Plan } from "../engine/offline";
+import { mainContainerOf, ofType } from "./readers";
 import { TYPE } from "../decisions/resourceTypes";
 
 /**
@@ -10,7 +10,6 @@ import { TYPE } from "../decisions/resourceTypes";
 const PLACEHOLDER_HOST = /(^|\.)example\.(com|org|net)$/;
 const ZERO_CERTIFICATE = /certificate\/0{8}-0{4}-0{4}-0{4}-0{12}$/;
 
-const mainContainer = (task: PlannedResource) => JSON.parse(task.inputs.containerDefinitions ?? "[{}]")[0] as { image?: string };
 /** The image reference as configured: a digest the program resolved at deploy time stands for its tag. */
 const configuredImage = (plan: Plan, image = "") => plan.resolvedImages?.[/@(sha256:[0-9a-f]{64})$/.exec(image)?.[1] ?? ""] ?? image;
 
@@ -34,7 +33,7 @@ export function firstDeployChecklist(plan: Plan): string[] {
     items.push(`The certificate (mcp-stack:ingress.certificateArn) must also cover ${[...new Set(groupHosts)].sort().join(", ")}, the hosts of the stack's other load balancers (a wildcard *.<domain> does), and their DNS names must point at them (ingress.hostedZoneId creates the records).`);
   }
   const placeholderImages = ofType(plan, TYPE.taskDefinition)
-    .map((t) => configuredImage(plan, mainContainer(t).image))
+    .map((t) => configuredImage(plan, mainContainerOf(t.inputs).image))
     .filter((image) => /(^|[./])example[./]/.test(image));
   if (placeholderImages.length) items.push(`Replace the placeholder images ${[...new Set(placeholderImages)].sort().join(", ")} (servers.<name>.image) with your registry's, pinned.`);
   const emails = ofType(plan, TYPE.topicSubscription).filter((s) => s.inputs.protocol === "email");
@@ -60,7 +59,7 @@ export function firstDeployChecklist(plan: Plan): string[] {
   if (framework && recorder) items.push(`backup.audit: create-recorder adds an AWS Config recorder; AWS allows one per account and region, so if ${plan.region} records already (Control Tower, an organization recorder), set backup.audit: existing-recorder.`);
   if (framework && !recorder) items.push(`backup.audit: existing-recorder needs AWS Config recording in ${plan.region} (the backup, EFS and EBS resource types): check it is on.`);
   const pulled = ofType(plan, TYPE.taskDefinition)
-    .map((t) => configuredImage(plan, mainContainer(t).image))
+    .map((t) => configuredImage(plan, mainContainerOf(t.inputs).image))
     .filter(isDockerHub);
   if (pulled.length) items.push(`Images from Docker Hub (${[...new Set(pulled)].sort().join(", ")}) are pulled through the NAT address: anonymous pulls are rate limited; mirror them to ECR or give the execution role registry credentials for busy stacks.`);
   return items;

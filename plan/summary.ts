@@ -11,6 +11,7 @@ import { backupSection } from "./backupSummary";
 import { table } from "./table";
 import { COMPONENT, TYPE } from "../decisions/resourceTypes";
 import { ALARM_KEY, childName } from "../decisions/names";
+import { mainContainerOf } from "./readers";
 
 export { table };
 
@@ -74,7 +75,7 @@ export function serverRows(plan: Plan): ServerRow[] {
       const task = own.find((r) => r.name === childName.task(component.name))?.inputs ?? {};
       const scaling = find(TYPE.scalingTarget) ?? {};
       const tg = find(TYPE.targetGroup);
-      const container = JSON.parse(task.containerDefinitions ?? "[{}]")[0];
+      const container = mainContainerOf(task);
       const url = plan.outputs.servers?.[component.name]?.url as string | undefined;
       const rule = own.find((r) => r.name === childName.route(component.name))?.inputs;
       const paused = service.tags?.[PAUSED_TAG] === "true";
@@ -134,7 +135,7 @@ export function imageRows(plan: Plan): string[][] {
     const own = descendants(plan, name);
     const built = own.find((r) => r.type === TYPE.image)?.inputs;
     const task = own.find((r) => r.name === childName.task(name))?.inputs;
-    const container = task ? JSON.parse(task.containerDefinitions)[0] : {};
+    const container = mainContainerOf(task);
     const digest = /@(sha256:[0-9a-f]{64})$/.exec(String(container.image))?.[1];
     const resolved = digest && plan.resolvedImages?.[digest];
     const image = built ? `built from ${built.context.location} → ${built.tags[0]}` : resolved ? `${resolved}, run by its digest (resolved at deploy)` : String(container.image);
@@ -156,7 +157,7 @@ export function detectionOf(plan: Plan, server: string): { seconds: number; form
   if (!down) return undefined;
   const tg = own.find((r) => r.type === TYPE.targetGroup)?.inputs.healthCheck;
   const task = own.find((r) => r.name === childName.task(server))?.inputs;
-  const container = task ? JSON.parse(task.containerDefinitions)[0].healthCheck : undefined;
+  const container = mainContainerOf(task).healthCheck;
   const [kind, interval, count] = tg ? ["target health check", tg.interval, tg.unhealthyThreshold] : ["container health check", container.interval, container.retries];
   const check = interval * count;
   const alarm = down.period * down.datapointsToAlarm;

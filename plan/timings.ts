@@ -2,6 +2,7 @@ import type { Plan } from "../engine/offline";
 import { descendants, detectionOf } from "./summary";
 import { TYPE } from "../decisions/resourceTypes";
 import { ALARM_KEY, childName, TAG } from "../decisions/names";
+import { mainContainerOf } from "./readers";
 
 /** Assumed seconds for Fargate to place a task, pull its image and start it (measure yours: ECS service events). */
 export const TASK_START_SECONDS = 60;
@@ -17,7 +18,7 @@ export function serverTimings(plan: Plan, server: string): Timing[] {
   const own = descendants(plan, server);
   const hc = own.find((r) => r.type === TYPE.targetGroup)?.inputs;
   const task = own.find((r) => r.name === childName.task(server))?.inputs;
-  const check = task ? JSON.parse(task.containerDefinitions)[0].healthCheck : undefined;
+  const check = mainContainerOf(task).healthCheck;
   const healthy = hc
     ? { seconds: hc.healthCheck.healthyThreshold * hc.healthCheck.interval, text: `${hc.healthCheck.healthyThreshold} healthy checks × ${hc.healthCheck.interval} s` }
     : { seconds: check?.interval ?? 0, text: `first container health check after ${check?.interval ?? 0} s` };
