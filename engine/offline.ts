@@ -60,9 +60,9 @@ export class OfflineRunError extends Error {
   ) {
     super(cause instanceof Error ? cause.message : String(cause));
     this.name = "OfflineRunError";
-    // A config error's message is the whole story; anything else is a bug of the program, and its frames are kept
-    // only on request (see runAlone).
-    const bug = !(cause instanceof Error && "__pulumiRunError" in cause);
+    // A config error (a RunError, as pulumi up tells them apart) says it all; anything else is a bug of the program,
+    // and its frames are kept only on request (withoutStackTraces).
+    const bug = !pulumi.RunError.isInstance(cause);
     if (bug && !process.env[STACK_TRACES]) this.message += `\n(set ${STACK_TRACES}=1 and plan again for the stack trace)`;
     else if (bug && cause instanceof Error && cause.stack) this.message += `\n${cause.stack}`;
   }
